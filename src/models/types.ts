@@ -1,0 +1,66 @@
+import { InfraError } from '../util/errors.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Who is speaking: the code model, the simulated user, or a single-turn reasoner. */
+export type ModelRole = 'coder' | 'user' | 'reasoner';
+
+export interface GenerateOptions {
+  role: ModelRole;
+  /** Which of n independent samples this call is; distinguishes cache entries (default 0). */
+  sampleIndex?: number;
+  temperature?: number;
+  maxTokens?: number;
+  stop?: string[];
+  /**
+   * Structured side information from the episode runner (task id, turn, feedback pieces).
+   * Real LLMs ignore it; offline synthetic models read it.
+   */
+  context?: Record<string, unknown>;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Set when the server reported no usage and the counts are chars/4 estimates. */
+  estimated?: true;
+}
+
+export interface Generation {
+  text: string;
+  usage: TokenUsage;
+  latencyMs: number;
+  /** True when served from the response cache (no model call was made). */
+  cached: boolean;
+}
+
+export interface ChatModel {
+  /** Stable identity used in cache keys and reports, e.g. "openai:gpt-4o". */
+  readonly id: string;
+  /** Offline stand-in whose output depends on GenerateOptions.context. */
+  readonly synthetic: boolean;
+  generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation>;
+}
+
+export type ModelErrorCode = 'TIMEOUT' | 'RATE_LIMIT' | 'SERVER' | 'CONNECTION' | 'BAD_RESPONSE' | 'AUTH' | 'CONFIG';
+
+/**
+ * A model call that failed for good (after retries where retrying made sense). Extends InfraError
+ * so the CLI prints it on one line without a stack.
+ */
+export class ModelError extends InfraError {
+  declare readonly code: ModelErrorCode;
+  /** Calls made before giving up (0 when the model could not even be set up). */
+  readonly attempts: number;
+  /** HTTP status of the last failed attempt, when there was one. */
+  readonly status?: number;
+  constructor(code: ModelErrorCode, message: string, options: { attempts: number; status?: number; cause?: unknown }) {
+    super(code, message, { cause: options.cause });
+    this.name = 'ModelError';
+    this.attempts = options.attempts;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}

@@ -1,0 +1,187 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { InfraError } from '../util/errors.js';
+import { JudgeConnection } from './connection.js';
+import { JudgeSandbox } from './judge-sandbox.js';
+import { defaultImage, judgeDir } from './paths.js';
+import { SlotPool, type Slot } from './pool.js';
+
+export interface DockerSandboxOptions {
+  parallel: number;
+  image?: string;
+  memoryMb?: number;
+  pidsLimit?: number;
+  cpus?: number;
+  tmpfsMb?: number;
+  socketPath?: string;
+  /** Modules the warm judge imports once so each judgment skips their import cost. */
+  preload?: string;
+}
+
+const LABEL = 'codeconv.sandbox';
+const PID_LABEL = 'codeconv.pid';
+const HOST_LABEL = 'codeconv.host';
+
+/** Containers this process created, removed on exit or signal even if close() is never reached. */
+const owned = new Set<string>();
+let exitHooked = false;
+
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  const sweep = (): void => {
+    if (owned.size === 0) return;
+    spawnSync('docker', ['rm', '-f', ...owned], { stdio: 'ignore', timeout: 30_000 });
+    owned.clear();
+  };
+  process.once('exit', sweep);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      sweep();
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    });
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Docker containers with no network, a read-only root, limits, a warm pre-importing judge each. */
+export class DockerSandbox extends JudgeSandbox {
+  readonly kind = 'docker' as const;
+  protected pool: SlotPool;
+  private readonly docker: Docker;
+  private readonly image: string;
+  private seq = 0;
+
+  constructor(private readonly opts: DockerSandboxOptions) {
+    super();
+    this.docker = new Docker({ socketPath: opts.socketPath ?? process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' });
+    this.image = opts.image ?? process.env.CODECONV_IMAGE ?? defaultImage();
+    this.pool = new SlotPool(opts.parallel, () => this.createSlot());
+  }
+
+  environmentId(): string {
+    return `docker:${this.image}`;
+  }
+
+  override async start(): Promise<void> {
+    await this.preflight();
+    return super.start();
+  }
+
+  private preflightDone?: Promise<void>;
+
+  private preflight(): Promise<void> {
+    this.preflightDone ??= (async () => {
+      try {
+        await this.docker.ping();
+      } catch {
+        throw new InfraError(
+          'NO_DOCKER',
+          'cannot reach the Docker engine; start it with `bash scripts/ensure-docker.sh` (installs docker.io and starts dockerd), or use --sandbox local',
+        );
+      }
+      try {
+        await this.docker.getImage(this.image).inspect();
+      } catch {
+        throw new InfraError('NO_IMAGE', `sandbox image ${this.image} is not built; run \`bash scripts/build-image.sh\``);
+      }
+      await removeLeftovers(this.docker);
+      hookExit();
+    })();
+    return this.preflightDone;
+  }
+
+  private async createSlot(): Promise<Slot> {
+    const o = this.opts;
+    const memory = (o.memoryMb ?? 4096) * 1024 * 1024;
+    const cmd = ['python3', '-I', '-B', '/judge/judge.py', 'serve'];
+    if (o.preload !== undefined) cmd.push('--preload', o.preload);
+    const container = await this.docker.createContainer({
+      name: `codeconv-${process.pid}-${++this.seq}-${Date.now().toString(36)}`,
+      Image: this.image,
+      Cmd: cmd,
+      User: '1000:1000',
+      WorkingDir: '/tmp',
+      Env: [
+        'PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'TZ=UTC', 'LANG=C.UTF-8', 'OMP_NUM_THREADS=1',
+        'OPENBLAS_NUM_THREADS=1', 'MKL_NUM_THREADS=1', 'MPLBACKEND=Agg', 'MPLCONFIGDIR=/tmp/.mpl', 'JUDGE_SCRATCH=/tmp',
+      ],
+      AttachStdin: true, AttachStdout: true, AttachStderr: true, OpenStdin: true, StdinOnce: false, Tty: false,
+      NetworkDisabled: true,
+      Labels: { [LABEL]: '1', [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() },
+      HostConfig: {
+        NetworkMode: 'none',
+        Memory: memory,
+        MemorySwap: memory,
+        PidsLimit: o.pidsLimit ?? 512,
+        NanoCpus: Math.round((o.cpus ?? 1) * 1e9),
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${o.tmpfsMb ?? 1024}m,mode=1777` },
+        ShmSize: 64 * 1024 * 1024,
+        Binds: [`${judgeDir()}:/judge:ro`],
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Ulimits: [{ Name: 'nofile', Soft: 4096, Hard: 4096 }],
+      },
+    });
+    owned.add(container.id);
+    const destroy = async (): Promise<void> => {
+      owned.delete(container.id);
+      await container.remove({ force: true }).catch(() => undefined);
+    };
+    try {
+      const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as NodeJS.ReadWriteStream & import('node:stream').Duplex;
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let errTail = '';
+      stderr.on('data', (d: Buffer) => { errTail = (errTail + d.toString()).slice(-2000); });
+      container.modem.demuxStream(stream, stdout, stderr);
+      stream.on('end', () => stdout.end());
+      const conn = new JudgeConnection(stream, stdout, `container ${container.id.slice(0, 12)}`);
+      await container.start();
+      try {
+        await conn.waitReady(120_000);
+      } catch (err) {
+        throw new InfraError('JUDGE_START', `${(err as Error).message}${errTail ? `: ${errTail.trim().split('\n').pop()}` : ''}`);
+      }
+      return {
+        conn,
+        destroy,
+        oomKilled: async () => ((await container.inspect()).State?.OOMKilled ?? false),
+      };
+    } catch (err) {
+      await destroy();
+      throw err;
+    }
+  }
+}
+
+/** Removes containers left by earlier runs of this tool whose owning process is gone. */
+export async function removeLeftovers(docker: Docker): Promise<number> {
+  const list = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
+  let removed = 0;
+  for (const c of list) {
+    const pid = Number(c.Labels[PID_LABEL]);
+    const sameHost = c.Labels[HOST_LABEL] === hostname();
+    if (sameHost && pid && pidAlive(pid)) continue;
+    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+    removed++;
+  }
+  return removed;
+}
+
+export async function listSandboxContainers(socketPath = '/var/run/docker.sock'): Promise<string[]> {
+  const docker = new Docker({ socketPath });
+  const list = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
+  return list.map((c) => c.Id);
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Project root, from either src/sandbox (tests) or dist/sandbox (built CLI). */
+export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Directory holding judge.py (mounted read-only into containers). */
+export function judgeDir(): string {
+  return join(projectRoot, 'src', 'sandbox', 'python');
+}
+
+/** Same hash as scripts/build-image.sh: sha256 over "sha  ./path" lines of the recipe's files. */
+export function recipeHash(recipe = 'bigcodebench'): string {
+  const dir = join(projectRoot, 'envs', recipe);
+  const files: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files.push('./' + relative(dir, full));
+    }
+  };
+  walk(dir);
+  // `LC_ALL=C sort` orders by bytes, which is what plain string comparison of ASCII paths gives.
+  files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const lines = files
+    .map((f) => `${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}  ${f}\n`)
+    .join('');
+  return createHash('sha256').update(lines).digest('hex').slice(0, 12);
+}
+
+export function defaultImage(recipe = 'bigcodebench'): string {
+  return `codeconv-${recipe}:${recipeHash(recipe)}`;
+}
+
+export function judgeScriptExists(): boolean {
+  return existsSync(join(judgeDir(), 'judge.py'));
+}

@@ -1,0 +1,97 @@
+import { InfraError } from '../util/errors.js';
+import type { JudgeConnection } from './connection.js';
+
+/** A warm judge: its connection, and how to destroy whatever runs it. */
+export interface Slot {
+  conn: JudgeConnection;
+  destroy(): Promise<void>;
+  /** Whether the engine saw the slot killed for memory (Docker only). */
+  oomKilled?(): Promise<boolean>;
+}
+
+type Waiter = { resolve: (s: Slot) => void; reject: (e: Error) => void };
+
+/**
+ * Fixed-size pool of warm judge slots. A slot whose judge reported an unclean reset, died or hung
+ * is destroyed and replaced in the background, so the next job never waits for a cold start
+ * unless every slot is being replaced at once.
+ */
+export class SlotPool {
+  private idle: Slot[] = [];
+  private waiters: Waiter[] = [];
+  private all = new Set<Slot>();
+  private closed = false;
+  private broken?: Error;
+
+  constructor(private readonly size: number, private readonly create: () => Promise<Slot>) {}
+
+  async start(): Promise<void> {
+    const want = this.size - this.all.size;
+    await Promise.all(Array.from({ length: want }, () => this.spawn()));
+    if (this.broken) throw this.broken;
+  }
+
+  /** Runs fn on a warm slot; the slot is recycled when fn reports it clean, replaced otherwise. */
+  async with<T>(fn: (slot: Slot) => Promise<{ value: T; clean: boolean }>): Promise<T> {
+    const slot = await this.acquire();
+    let clean = false;
+    try {
+      const r = await fn(slot);
+      clean = r.clean && slot.conn.alive;
+      return r.value;
+    } finally {
+      if (clean) this.release(slot);
+      else void this.replace(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = [...this.all];
+    this.all.clear();
+    this.idle = [];
+    for (const w of this.waiters.splice(0)) w.reject(new InfraError('SANDBOX_CLOSED', 'sandbox is closed'));
+    await Promise.allSettled(slots.map((s) => s.destroy()));
+  }
+
+  private acquire(): Promise<Slot> {
+    if (this.closed) return Promise.reject(new InfraError('SANDBOX_CLOSED', 'sandbox is closed'));
+    if (this.broken && this.all.size === 0) return Promise.reject(this.broken);
+    const s = this.idle.pop();
+    if (s) return Promise.resolve(s);
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private release(slot: Slot): void {
+    if (this.closed) { void slot.destroy(); return; }
+    const w = this.waiters.shift();
+    if (w) w.resolve(slot);
+    else this.idle.push(slot);
+  }
+
+  private async replace(slot: Slot): Promise<void> {
+    this.all.delete(slot);
+    await slot.destroy().catch(() => undefined);
+    if (!this.closed) await this.spawn();
+  }
+
+  /** Starts one slot, trying three times; after that the pool is broken and waiters get the error. */
+  private async spawn(): Promise<void> {
+    let last: Error | undefined;
+    for (let attempt = 0; attempt < 3 && !this.closed; attempt++) {
+      try {
+        const slot = await this.create();
+        if (this.closed) { await slot.destroy(); return; }
+        this.broken = undefined;
+        this.all.add(slot);
+        this.release(slot);
+        return;
+      } catch (err) {
+        last = err as Error;
+      }
+    }
+    if (!last) return;
+    this.broken = last;
+    if (this.all.size === 0) for (const w of this.waiters.splice(0)) w.reject(last);
+  }
+}
