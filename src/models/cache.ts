@@ -1,0 +1,185 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InfraError, errorMessage } from '../util/errors.js';
+import { appendJsonl, readJsonlTolerant } from '../util/jsonl.js';
+import { DEFAULT_CACHE_DIR } from './paths.js';
+import type { ChatMessage, ChatModel, GenerateOptions, Generation, TokenUsage } from './types.js';
+
+export type CacheMode = 'off' | 'read-write';
+
+/** One line of a shard. Messages are not stored: the key stands for them. */
+export interface CacheRecord {
+  k: string;
+  model: string;
+  text: string;
+  usage: TokenUsage;
+  latencyMs: number;
+  /** ISO time of the original call. */
+  t: string;
+}
+
+/** Bump when the key layout changes, so old entries stop matching instead of lying. */
+const KEY_VERSION = 1;
+
+/**
+ * Persistent response cache: a directory of append-only JSONL shards, all loaded into a Map on
+ * open. Each process appends to its own new shard, so concurrent runs never interleave lines and
+ * a killed process can only leave a torn last line (ignored on load).
+ */
+export class ResponseCache {
+  readonly dir: string;
+  private readonly entries = new Map<string, CacheRecord>();
+  /** Calls under way, so identical concurrent requests make one call. */
+  readonly pending = new Map<string, Promise<Generation>>();
+  private shard: string | undefined;
+  private writes: Promise<void> = Promise.resolve();
+
+  private constructor(dir: string) {
+    this.dir = dir;
+    this.load();
+  }
+
+  private static readonly open_ = new Map<string, ResponseCache>();
+
+  /** The process-wide cache for a directory (default .cache/responses under the project root). */
+  static open(dir: string = DEFAULT_CACHE_DIR): ResponseCache {
+    const abs = resolve(dir);
+    let cache = ResponseCache.open_.get(abs);
+    if (!cache) ResponseCache.open_.set(abs, (cache = new ResponseCache(abs)));
+    return cache;
+  }
+
+  /** Forgets the open instances, so the next open re-reads the disk (tests: a "new process"). */
+  static async closeAll(): Promise<void> {
+    for (const cache of ResponseCache.open_.values()) await cache.flush();
+    ResponseCache.open_.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): CacheRecord | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Records an entry in memory and appends it to this process's shard. */
+  put(record: CacheRecord): Promise<void> {
+    this.entries.set(record.k, record);
+    this.shard ??= join(this.dir, `${stamp()}-${process.pid}-${randomBytes(3).toString('hex')}.jsonl`);
+    const file = this.shard;
+    // Serialised so that lines of one process never interleave.
+    const write = this.writes.then(() => appendJsonl(file, record));
+    this.writes = write.catch(() => undefined);
+    return write.catch((err: unknown) => {
+      throw new InfraError('CACHE_WRITE', `response cache ${file}: ${errorMessage(err)}`, { cause: err });
+    });
+  }
+
+  /** Waits for pending appends. */
+  async flush(): Promise<void> {
+    await this.writes;
+  }
+
+  private load(): void {
+    if (!existsSync(this.dir)) return;
+    const shards = readdirSync(this.dir).filter((f) => f.endsWith('.jsonl')).sort();
+    for (const name of shards) {
+      for (const rec of readJsonlTolerant<Partial<CacheRecord>>(join(this.dir, name))) {
+        if (isRecord(rec)) this.entries.set(rec.k, rec);
+      }
+    }
+  }
+}
+
+function isRecord(r: Partial<CacheRecord>): r is CacheRecord {
+  return (
+    typeof r === 'object' && r !== null && typeof r.k === 'string' && typeof r.text === 'string' &&
+    typeof r.usage?.inputTokens === 'number' && typeof r.usage?.outputTokens === 'number'
+  );
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+}
+
+export interface KeyDefaults {
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** sha256 of everything that determines a reply: model, sampling params, messages, sample index. */
+export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic'>, messages: ChatMessage[], opts: GenerateOptions, defaults: KeyDefaults = {}): string {
+  const payload: Record<string, unknown> = {
+    v: KEY_VERSION,
+    model: model.id,
+    temperature: opts.temperature ?? defaults.temperature ?? null,
+    maxTokens: opts.maxTokens ?? defaults.maxTokens ?? null,
+    stop: opts.stop ?? [],
+    messages: messages.map((m) => [m.role, m.content]),
+    sampleIndex: opts.sampleIndex ?? 0,
+  };
+  // Synthetic models answer from role and context rather than the messages, so those must key too.
+  if (model.synthetic) Object.assign(payload, { role: opts.role, context: opts.context ?? null });
+  return createHash('sha256').update(stableJson(payload)).digest('hex');
+}
+
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+export interface CachedModelOptions {
+  mode?: CacheMode;
+  /** The inner model's default temperature and maxTokens, so explicit and default values key alike. */
+  defaults?: KeyDefaults;
+}
+
+/** Serves repeated requests from the response cache; a hit makes no model call. */
+export class CachedModel implements ChatModel {
+  readonly id: string;
+  readonly synthetic: boolean;
+  private readonly mode: CacheMode;
+  private readonly defaults: KeyDefaults;
+
+  constructor(
+    readonly inner: ChatModel,
+    readonly cache: ResponseCache,
+    opts: CachedModelOptions = {},
+  ) {
+    this.id = inner.id;
+    this.synthetic = inner.synthetic;
+    this.mode = opts.mode ?? 'read-write';
+    this.defaults = opts.defaults ?? {};
+  }
+
+  async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
+    if (this.mode === 'off') return this.inner.generate(messages, opts);
+    const key = cacheKey(this.inner, messages, opts, this.defaults);
+    const hit = this.cache.get(key);
+    if (hit) return { text: hit.text, usage: { ...hit.usage }, latencyMs: 0, cached: true };
+    const running = this.cache.pending.get(key);
+    if (running) {
+      const gen = await running;
+      return { ...gen, usage: { ...gen.usage }, latencyMs: 0, cached: true };
+    }
+    const call = (async (): Promise<Generation> => {
+      const gen = await this.inner.generate(messages, opts);
+      if (!gen.cached) {
+        await this.cache.put({ k: key, model: this.inner.id, text: gen.text, usage: gen.usage, latencyMs: gen.latencyMs, t: new Date().toISOString() });
+      }
+      return gen;
+    })();
+    this.cache.pending.set(key, call);
+    try {
+      return await call;
+    } finally {
+      this.cache.pending.delete(key);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { UserError } from '../util/errors.js';
+import { CachedModel, ResponseCache, type CacheMode } from './cache.js';
+import { OpenAIChatModel } from './openai.js';
+import { formatModelSpec, parseModelParams, parseModelSpec, type ModelParams, type ModelParamsInput } from './spec.js';
+import type { ChatModel } from './types.js';
+import { TrackedModel, type UsageTracker } from './usage.js';
+
+/** Builds an offline synthetic model; supplied by the caller so this layer does not depend on it. */
+export type OfflineProvider = (skill: number, params: ModelParams) => ChatModel;
+
+export interface ModelDeps {
+  /** Response cache directory (default .cache/responses under the project root). */
+  cacheDir?: string;
+  /** false or 'off' (the --no-cache switch) skips the cache; default read-write. */
+  cache?: boolean | CacheMode;
+  tracker?: UsageTracker;
+  offline?: OfflineProvider;
+  /** Test knobs passed to the OpenAI model (backoff, limiter). */
+  openai?: { backoffBaseMs?: number; backoffMaxMs?: number; maxRetryAfterMs?: number };
+}
+
+/**
+ * A ChatModel for a spec string ("openai:gpt-4o", "vllm:<model>@<url>", "offline:0.3"):
+ * usage tracking outermost, then the response cache, then the model.
+ */
+export function createModel(spec: string, params: ModelParamsInput | ModelParams = {}, deps: ModelDeps = {}): ChatModel {
+  const parsed = parseModelSpec(spec);
+  const p = parseModelParams(params);
+  let model: ChatModel;
+  if (parsed.provider === 'offline') {
+    if (!deps.offline) throw new UserError('NO_OFFLINE_MODEL', `model spec "${spec}": offline models are not available in this command`);
+    model = deps.offline(parsed.skill, p);
+  } else {
+    const baseURL = parsed.baseURL ?? p.baseURL ?? (parsed.provider === 'openai' ? undefined : process.env.OPENAI_BASE_URL?.replace(/\/+$/, ''));
+    if (parsed.provider !== 'openai' && !baseURL) {
+      throw new UserError('BAD_MODEL_SPEC', `model spec "${spec}": ${parsed.provider} needs a base URL (${parsed.provider}:<model>@<baseURL>, params.baseURL or OPENAI_BASE_URL)`);
+    }
+    // vllm/compat ids (and openai ones whose spec names a URL) include the URL, so different servers'
+    // answers never share cache entries; plain openai ids stay the same behind a proxy.
+    const id = parsed.provider === 'openai' && !parsed.baseURL ? formatModelSpec(parsed) : formatModelSpec({ ...parsed, baseURL });
+    model = new OpenAIChatModel({
+      model: parsed.model,
+      id,
+      ...(baseURL ? { baseURL } : {}),
+      ...(p.apiKey ? { apiKey: p.apiKey } : {}),
+      temperature: p.temperature,
+      maxTokens: p.maxTokens,
+      timeoutMs: p.timeoutMs,
+      maxRetries: p.maxRetries,
+      concurrency: p.concurrency,
+      ...deps.openai,
+    });
+  }
+  const mode: CacheMode = deps.cache === false || deps.cache === 'off' ? 'off' : 'read-write';
+  if (mode !== 'off') {
+    model = new CachedModel(model, ResponseCache.open(deps.cacheDir), { defaults: { temperature: p.temperature, maxTokens: p.maxTokens } });
+  }
+  if (deps.tracker) model = new TrackedModel(model, deps.tracker);
+  return model;
+}

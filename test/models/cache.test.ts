@@ -1,0 +1,162 @@
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { CachedModel, ResponseCache, cacheKey, stableJson } from '../../src/models/cache.js';
+import { Semaphore } from '../../src/models/limiter.js';
+import { OpenAIChatModel } from '../../src/models/openai.js';
+import type { ChatMessage, ChatModel, GenerateOptions, Generation } from '../../src/models/types.js';
+import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
+
+let server: MockOpenAIServer;
+let dir: string;
+beforeAll(async () => {
+  server = await MockOpenAIServer.start();
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.reset();
+  dir = mkdtempSync(join(tmpdir(), 'models-cache-'));
+});
+afterEach(async () => {
+  await ResponseCache.closeAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const MESSAGES: ChatMessage[] = [{ role: 'user', content: 'add two numbers' }];
+
+function cached(): CachedModel {
+  const inner = new OpenAIChatModel({ model: 'gpt-4o', baseURL: server.baseURL, apiKey: 'k', backoffBaseMs: 10, limiter: new Semaphore(4) });
+  return new CachedModel(inner, ResponseCache.open(dir), { defaults: { temperature: 0, maxTokens: 2048 } });
+}
+
+describe('CachedModel', () => {
+  test('a second identical call is served from the cache, also after re-opening from disk', async () => {
+    const first = await cached().generate(MESSAGES, { role: 'coder' });
+    expect(first.cached).toBe(false);
+    expect(server.count).toBe(1);
+
+    const second = await cached().generate(MESSAGES, { role: 'coder' });
+    expect(second).toMatchObject({ text: first.text, usage: first.usage, cached: true });
+    expect(server.count).toBe(1);
+
+    await ResponseCache.closeAll(); // as if a new process opened the directory
+    const third = await cached().generate(MESSAGES, { role: 'coder' });
+    expect(third).toMatchObject({ text: first.text, usage: first.usage, cached: true });
+    expect(server.count).toBe(1);
+  });
+
+  test('explicit default params share the entry; different params, stop or sampleIndex miss', async () => {
+    const m = cached();
+    await m.generate(MESSAGES, { role: 'coder' });
+    expect((await m.generate(MESSAGES, { role: 'coder', temperature: 0, maxTokens: 2048, sampleIndex: 0 })).cached).toBe(true);
+    // The role does not key real models: same request, same answer.
+    expect((await m.generate(MESSAGES, { role: 'user' })).cached).toBe(true);
+    expect((await m.generate(MESSAGES, { role: 'coder', sampleIndex: 1 })).cached).toBe(false);
+    expect((await m.generate(MESSAGES, { role: 'coder', temperature: 0.7 })).cached).toBe(false);
+    expect((await m.generate(MESSAGES, { role: 'coder', stop: ['\n'] })).cached).toBe(false);
+    expect((await m.generate([...MESSAGES, { role: 'assistant', content: 'x' }], { role: 'coder' })).cached).toBe(false);
+    expect(server.count).toBe(5);
+    expect((await m.generate(MESSAGES, { role: 'coder', sampleIndex: 1 })).cached).toBe(true);
+    expect(server.count).toBe(5);
+  });
+
+  test('identical concurrent calls make one request', async () => {
+    server.okDelayMs = 50;
+    const m = cached();
+    const gens = await Promise.all([1, 2, 3].map(() => m.generate(MESSAGES, { role: 'coder' })));
+    expect(server.count).toBe(1);
+    expect(gens.map((g) => g.cached).sort()).toEqual([false, true, true]);
+  });
+
+  test('errors are not cached', async () => {
+    server.plan('400');
+    const m = cached();
+    await expect(m.generate(MESSAGES, { role: 'coder' })).rejects.toMatchObject({ code: 'CONFIG' });
+    expect((await m.generate(MESSAGES, { role: 'coder' })).cached).toBe(false);
+    expect(server.count).toBe(2);
+  });
+
+  test("mode 'off' always calls the model", async () => {
+    const inner = new OpenAIChatModel({ model: 'gpt-4o', baseURL: server.baseURL, apiKey: 'k', limiter: new Semaphore(4) });
+    const m = new CachedModel(inner, ResponseCache.open(dir), { mode: 'off' });
+    await m.generate(MESSAGES, { role: 'coder' });
+    await m.generate(MESSAGES, { role: 'coder' });
+    expect(server.count).toBe(2);
+    expect(ResponseCache.open(dir).size).toBe(0);
+  });
+});
+
+describe('ResponseCache on disk', () => {
+  const record = (k: string, text = 'answer') => ({ k, model: 'm', text, usage: { inputTokens: 3, outputTokens: 4 }, latencyMs: 5, t: '2025-01-01T00:00:00Z' });
+
+  test('writes one JSON line per entry into a shard of its own', async () => {
+    const cache = ResponseCache.open(dir);
+    await cache.put(record('a'));
+    await cache.put(record('b'));
+    const shards = readdirSync(dir);
+    expect(shards).toHaveLength(1);
+    const lines = readFileSync(join(dir, shards[0]!), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { k: string }).k)).toEqual(['a', 'b']);
+  });
+
+  test('a torn last line left by a killed process is ignored', async () => {
+    const cache = ResponseCache.open(dir);
+    await cache.put(record('a'));
+    const shard = join(dir, readdirSync(dir)[0]!);
+    appendFileSync(shard, '{"k":"b","model":"m","te');
+    await ResponseCache.closeAll();
+    const reopened = ResponseCache.open(dir);
+    expect(reopened.size).toBe(1);
+    expect(reopened.get('a')?.text).toBe('answer');
+    // New entries go to a new shard, never after the torn line.
+    await reopened.put(record('c'));
+    expect(readdirSync(dir)).toHaveLength(2);
+    await ResponseCache.closeAll();
+    expect(ResponseCache.open(dir).size).toBe(2);
+  });
+
+  test('shards of several processes are all loaded', async () => {
+    appendFileSync(join(dir, 'x-1.jsonl'), JSON.stringify(record('a')) + '\n');
+    appendFileSync(join(dir, 'x-2.jsonl'), JSON.stringify(record('b')) + '\n' + JSON.stringify({ k: 'junk' }) + '\n');
+    const cache = ResponseCache.open(dir);
+    expect(cache.size).toBe(2);
+  });
+});
+
+describe('cacheKey', () => {
+  const real = { id: 'openai:gpt-4o', synthetic: false };
+  const synthetic = { id: 'offline:0.5', synthetic: true };
+
+  test('context keys synthetic models only', () => {
+    const a: GenerateOptions = { role: 'coder', context: { task: 'T/1', turn: 1 } };
+    const b: GenerateOptions = { role: 'coder', context: { turn: 2, task: 'T/1' } };
+    expect(cacheKey(real, MESSAGES, a)).toBe(cacheKey(real, MESSAGES, b));
+    expect(cacheKey(synthetic, MESSAGES, a)).not.toBe(cacheKey(synthetic, MESSAGES, b));
+    // Key order in context does not matter.
+    expect(cacheKey(synthetic, MESSAGES, a)).toBe(cacheKey(synthetic, MESSAGES, { role: 'coder', context: { turn: 1, task: 'T/1' } }));
+  });
+
+  test('stableJson sorts keys at every level', () => {
+    expect(stableJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
+  });
+
+  test('a synthetic model is cached with its context', async () => {
+    let calls = 0;
+    const fake: ChatModel = {
+      id: 'offline:0.5',
+      synthetic: true,
+      async generate(_m, opts): Promise<Generation> {
+        calls++;
+        return { text: `turn ${String(opts.context?.turn)}`, usage: { inputTokens: 1, outputTokens: 1 }, latencyMs: 0, cached: false };
+      },
+    };
+    const m = new CachedModel(fake, ResponseCache.open(dir));
+    expect((await m.generate(MESSAGES, { role: 'coder', context: { turn: 1 } })).text).toBe('turn 1');
+    expect((await m.generate(MESSAGES, { role: 'coder', context: { turn: 2 } })).text).toBe('turn 2');
+    expect((await m.generate(MESSAGES, { role: 'coder', context: { turn: 1 } })).cached).toBe(true);
+    expect(calls).toBe(2);
+  });
+});
