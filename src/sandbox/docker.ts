@@ -5,7 +5,7 @@ import Docker from 'dockerode';
 import { InfraError } from '../util/errors.js';
 import { JudgeConnection } from './connection.js';
 import { JudgeSandbox } from './judge-sandbox.js';
-import { defaultImage, judgeDir } from './paths.js';
+import { defaultImage, judgeDir, judgeHash } from './paths.js';
 import { SlotPool, type Slot } from './pool.js';
 
 export interface DockerSandboxOptions {
@@ -70,7 +70,7 @@ export class DockerSandbox extends JudgeSandbox {
   }
 
   environmentId(): string {
-    return `docker:${this.image}`;
+    return `docker:${this.image}:judge-${judgeHash()}`;
   }
 
   override async start(): Promise<void> {

@@ -10,6 +10,15 @@ export abstract class JudgeSandbox implements Sandbox {
   abstract readonly kind: 'docker' | 'local';
   protected abstract pool: SlotPool;
   private started?: Promise<void>;
+  /** Why slots were replaced (reason -> count): a sandbox that resets cleanly keeps this empty. */
+  readonly replacements: Record<string, number> = {};
+
+  private noteUnclean(r: Record<string, unknown>): boolean {
+    if (r.clean === true) return true;
+    const why = typeof r.unclean === 'string' ? r.unclean.replace(/\d+/g, 'N') : 'unclean reset';
+    this.replacements[why] = (this.replacements[why] ?? 0) + 1;
+    return false;
+  }
 
   start(): Promise<void> {
     this.started ??= this.pool.start();
@@ -29,7 +38,7 @@ export abstract class JudgeSandbox implements Sandbox {
           watchdogMs,
         );
         if (typeof r.error === 'string' && !r.status) throw new InfraError('JUDGE_ERROR', r.error);
-        return { value: toExecResult(r), clean: r.clean === true };
+        return { value: toExecResult(r), clean: this.noteUnclean(r) };
       } catch (err) {
         if (!(err instanceof InfraError) || err.code === 'JUDGE_ERROR') throw err;
         // The judged code took its judge down with it (or hung it): that is the code's outcome.
@@ -59,7 +68,7 @@ export abstract class JudgeSandbox implements Sandbox {
         if (!Array.isArray(results) || results.length !== items.length) {
           throw new InfraError('JUDGE_PROTOCOL', `judge answered ${String(results?.length)} results for ${items.length} checks`);
         }
-        return { value: results, clean: r.clean === true };
+        return { value: results, clean: this.noteUnclean(r) };
       } catch (err) {
         if (!(err instanceof InfraError) || err.code === 'JUDGE_PROTOCOL') throw err;
         if (items.length > 1) return { value: null, clean: false };
@@ -76,7 +85,7 @@ export abstract class JudgeSandbox implements Sandbox {
     await this.start();
     return this.pool.with(async (slot) => {
       const r = await slot.conn.request({ kind: 'syntax', code }, (10 + WATCHDOG_MARGIN_S) * 1000);
-      return { value: { ok: r.ok === true, ...(r.ok === true ? {} : { error: String(r.error ?? '') }) }, clean: r.clean === true };
+      return { value: { ok: r.ok === true, ...(r.ok === true ? {} : { error: String(r.error ?? '') }) }, clean: this.noteUnclean(r) };
     });
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InfraError } from '../util/errors.js';
 import { JudgeConnection } from './connection.js';
 import { JudgeSandbox } from './judge-sandbox.js';
-import { judgeDir } from './paths.js';
+import { judgeDir, judgeHash } from './paths.js';
 import { SlotPool, type Slot } from './pool.js';
 
 export interface LocalSandboxOptions {
@@ -47,7 +47,7 @@ export class LocalSandbox extends JudgeSandbox {
 
   environmentId(): string {
     const v = spawnSync(this.python, ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' });
-    return `local:${this.python}:${v.stdout?.trim() ?? '?'}`;
+    return `local:${this.python}:${v.stdout?.trim() ?? '?'}:judge-${judgeHash()}`;
   }
 
   private async createSlot(): Promise<Slot> {

@@ -38,3 +38,10 @@ export function defaultImage(recipe = 'bigcodebench'): string {
 export function judgeScriptExists(): boolean {
   return existsSync(join(judgeDir(), 'judge.py'));
 }
+
+let judgeHashMemo: string | undefined;
+/** Hash of the judge program: results judged by another version of it are not reused. */
+export function judgeHash(): string {
+  judgeHashMemo ??= createHash('sha256').update(readFileSync(join(judgeDir(), 'judge.py'))).digest('hex').slice(0, 12);
+  return judgeHashMemo;
+}

@@ -209,7 +209,7 @@ class _Integrity:
                 msg = "integrity: attempt to replace %s.%s" % (getattr(obj, "__name__", "?"), name)
                 self.violations.append(msg)
                 raise RuntimeError(msg)
-        elif event in ("gc.get_objects", "gc.get_referrers", "gc.get_referents"):
+        elif event in ("gc.get_objects", "gc.get_referrers"):
             raise RuntimeError("integrity: %s is not allowed in the sandbox" % event)
 
     def check(self, where, check_builtins):
@@ -269,6 +269,18 @@ def _always_equal(value, depth=0):
     return False
 
 
+_JUDGE_FRAME = None
+
+
+def _strip_judge_frames(trace):
+    """Drops the judge's own frames (the task_func guard) so tracebacks read as upstream's do."""
+    global _JUDGE_FRAME
+    if _JUDGE_FRAME is None:
+        import re
+        _JUDGE_FRAME = re.compile(r'  File "%s", line \d+, in [^\n]*\n(?:    (?!File)[^\n]*\n)*' % re.escape(os.path.abspath(__file__)))
+    return _JUDGE_FRAME.sub("", trace)
+
+
 def _source_test_names(test_src):
     """Test methods of class TestCases in source order, and the compat 'first functions' walk."""
     try:
@@ -313,8 +325,13 @@ def _run_unittest(req):
             guard.violations.append("integrity: TestCases is not a unittest.TestCase from the real unittest")
             raise RuntimeError(guard.violations[-1])
         names = guard.TestLoader.getTestCaseNames(guard.TestLoader(), test_class)
+        import inspect
         for name in names:
-            fn = getattr(test_class, name, None)
+            fn = test_class.__dict__.get(name, getattr(test_class, name, None))
+            try:
+                fn = inspect.unwrap(fn)  # @patch and other decorators wrap the test function
+            except ValueError:
+                pass
             fcode = getattr(fn, "__code__", None)
             if fcode is None or fcode.co_filename != module_name + ".py" or fcode.co_firstlineno <= solution_lines:
                 guard.violations.append("integrity: test method %s does not come from the test code" % name)
@@ -338,10 +355,42 @@ def _run_unittest(req):
 
             mod.__dict__["task_func"] = checked_task_func
         suite = guard.TestLoader().loadTestsFromTestCase(test_class)
-        result = guard.TestResult()
+        outcomes = {}  # kept apart from the result lists, which code in this process could reach
+        base = guard.TestResult
+
+        class _Result(base):
+            def addSuccess(self, test):
+                outcomes.setdefault(test.id(), "ok")
+                base.addSuccess(self, test)
+
+            def addFailure(self, test, err):
+                outcomes[test.id()] = "fail"
+                base.addFailure(self, test, err)
+
+            def addError(self, test, err):
+                outcomes[getattr(test, "id", lambda: "?")()] = "error"
+                base.addError(self, test, err)
+
+            def addSubTest(self, test, subtest, err):
+                if err is not None:
+                    outcomes[test.id()] = "fail"
+                base.addSubTest(self, test, subtest, err)
+
+            def addSkip(self, test, reason):
+                outcomes.setdefault(test.id(), "skip")
+                base.addSkip(self, test, reason)
+
+        result = _Result()
         suite.run(result)
         for test, trace in list(result.failures) + list(result.errors):
-            out["details"][test.id().split(".")[-1]] = _cap(trace)
+            out["details"][test.id().split(".")[-1]] = _cap(_strip_judge_frames(trace))
+        for test_id, outcome in outcomes.items():
+            short = test_id.split(".")[-1]
+            if outcome in ("fail", "error") and not any(k.startswith(short) for k in out["details"]):
+                out["details"][short] = "test %s (its failure record was removed while tests ran)" % outcome
+        for name in names:
+            if not any(t.split(".")[-1] == name for t in outcomes):
+                out["details"].setdefault(name, "test did not report an outcome")
         if not guard.check("after tests", check_builtins=False):
             pass
         if guard.violations:
@@ -485,7 +534,19 @@ def _kill_everything(pid):
         if not others:
             return True
         time.sleep(0.005)
+    _unclean.append("processes left: %s" % ",".join(_comm(p) for p in others[:5]))
     return False
+
+
+def _comm(pid):
+    try:
+        with open("/proc/%s/stat" % pid) as f:
+            return "%s%s" % (pid, f.read().split(")")[0].split("(")[-1:])
+    except OSError:
+        return pid
+
+
+_unclean = []
 
 
 def _wipe(path):
@@ -521,13 +582,17 @@ def _wipe(path):
 def _reset_container():
     """After untrusted code ran: scratch, shared memory and IPC are empty again, or we say so."""
     ok = _wipe(SCRATCH)
-    if os.path.isdir("/dev/shm"):
-        ok = _wipe("/dev/shm") and ok
+    if not ok:
+        _unclean.append("scratch not empty: %s" % os.listdir(SCRATCH)[:5])
+    if os.path.isdir("/dev/shm") and not _wipe("/dev/shm"):
+        ok = False
+        _unclean.append("/dev/shm not empty")
     for kind in ("shm", "sem", "msg"):
         try:
             with open("/proc/sysvipc/" + kind) as f:
                 if len(f.read().strip().splitlines()) > 1:
                     ok = False
+                    _unclean.append("System V %s left" % kind)
         except OSError:
             pass
     _prepare_scratch()
@@ -587,6 +652,9 @@ def _judge_one(job, timeout, fresh):
     oom = oom_before is not None and oom_after is not None and oom_after > oom_before
     meta = {"durationMs": round(duration * 1000, 3), "timedOut": timed_out, "oom": oom,
             "clean": clean and (_reset_container() if IS_INIT else _wipe_workdir(workdir))}
+    if _unclean:
+        meta["unclean"] = "; ".join(_unclean)
+        del _unclean[:]
     if payload is None and not timed_out:
         sig = os.WTERMSIG(exit_status) if exit_status is not None and os.WIFSIGNALED(exit_status) else None
         code = os.WEXITSTATUS(exit_status) if exit_status is not None and os.WIFEXITED(exit_status) else None

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../config/world.js';
+import { parseSetting, settingFrom, SETTING_NAMES, type ExecCoverage, type UserKind } from '../episode/settings.js';
+import { createRunLogger } from '../report/run-log.js';
+import { worldProgress } from '../report/world-progress.js';
+import { worldTable } from '../report/world-table.js';
+import { createSandbox, LOCAL_SANDBOX_WARNING } from '../sandbox/index.js';
+import { UserError } from '../util/errors.js';
+import { defaultRunDir, runWorld } from '../world/run-world.js';
+import { csv, runCli } from './common.js';
+import { positiveInt, positiveNumber } from './sandbox-options.js';
+
+const program = new Command('run-world')
+  .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
+  .option('--config <file>', 'YAML config whose keys override resources/config.yaml')
+  .option('--model <spec>', 'coder model: openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, offline[:skill] (synthetic)')
+  .option('--user-model <spec>', 'simulated user model (default auto: offline with an offline coder, else openai:gpt-4o)')
+  .addOption(new Option('--setting <name>', 'one of the nine feedback settings').choices([...SETTING_NAMES]))
+  .option('--exec-feedback', 'give execution feedback (with --partial-tests or --full-tests)')
+  .option('--partial-tests', 'execution feedback from the first 3 tests only')
+  .option('--full-tests', 'execution feedback from all hidden tests')
+  .addOption(new Option('--user <kind>', 'simulated user feedback').choices(['none', 'novice', 'expert']))
+  .option('--max-turns <n>', 'refinement turns after turn 0', nonNegInt('--max-turns'))
+  .option('--dataset <file>', 'BigCodeBench-format tasks (JSON lines)')
+  .option('--ids <ids>', 'only these task ids (comma-separated)', csv)
+  .option('--limit <n>', 'only the first n tasks', positiveInt('--limit'))
+  .addOption(new Option('--subset <name>', 'task subset').choices(['full', 'hard']))
+  .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'))
+  .option('--out <dir>', 'run directory (default: logs/<model>_<setting>_<dataset>_<hash>; rerunning resumes)')
+  .addOption(new Option('--history <mode>', 'none: problem + previous code + feedback (the paper); full: whole chat').choices(['none', 'full']))
+  .addOption(new Option('--compat <mode>', "reproduce the original's quirks").choices(['none', 'convcodeworld']))
+  .option('--no-cache', 'bypass the response and execution caches')
+  .addOption(new Option('--sandbox <kind>', `docker, or local (${LOCAL_SANDBOX_WARNING})`).choices(['docker', 'local']))
+  .option('--parallel <n>', 'warm sandbox slots', positiveInt('--parallel'))
+  .option('--timeout <s>', 'time limit per test suite in seconds', positiveNumber('--timeout'))
+  .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10))
+  .option('--quiet', 'no progress bar');
+
+function nonNegInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UserError('BAD_OPTION', `${name} must be a whole number >= 0, got "${v}"`);
+    return n;
+  };
+}
+
+type Opts = Record<string, unknown> & { config?: string; execFeedback?: boolean; partialTests?: boolean; fullTests?: boolean; user?: UserKind; setting?: string; cache: boolean; quiet?: boolean };
+
+void runCli('run-world', async () => {
+  program.exitOverride().parse();
+  const o = program.opts<Opts>();
+  if (o.partialTests && o.fullTests) throw new UserError('BAD_OPTION', 'give only one of --partial-tests and --full-tests');
+  let setting = o.setting ? parseSetting(o.setting).name : undefined;
+  if (o.execFeedback || o.partialTests || o.fullTests || o.user) {
+    if (setting) throw new UserError('BAD_OPTION', '--setting cannot be combined with --exec-feedback/--partial-tests/--full-tests/--user');
+    const exec: ExecCoverage = o.execFeedback || o.partialTests || o.fullTests ? (o.partialTests ? 'partial' : 'full') : 'none';
+    setting = settingFrom(exec, o.user ?? 'none').name;
+  }
+  const cli: Record<string, unknown> = {
+    model: o.model, userModel: o.userModel, setting, maxTurns: o.maxTurns, dataset: o.dataset, ids: o.ids, limit: o.limit,
+    subset: o.subset, concurrency: o.concurrency, out: o.out, history: o.history, compat: o.compat, timeoutS: o.timeout, seed: o.seed,
+    ...(o.cache === false ? { cache: false } : {}),
+    sandbox: { kind: o.sandbox, parallel: o.parallel },
+  };
+  const layers = [{ file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) }];
+  if (o.config) layers.push({ file: o.config, values: readYamlConfig(o.config) });
+  layers.push({ file: 'command line', values: cli });
+  const cfg = resolveWorldConfig(layers);
+  const runDir = cfg.out ?? defaultRunDir(cfg);
+  cfg.out = runDir;
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(runDir, { recursive: true });
+  const logger = createRunLogger(runDir, o.quiet);
+  const sandbox = createSandbox({ kind: cfg.sandbox.kind, parallel: cfg.sandbox.parallel, docker: { memoryMb: cfg.sandbox.memoryMb } });
+  try {
+    const r = await runWorld(cfg, { sandbox, logger, onEvent: o.quiet ? undefined : worldProgress() });
+    process.stdout.write(worldTable(r.summary));
+    process.stdout.write(`run directory: ${r.runDir}  (${r.stats.episodesRun} episodes run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache)\n`);
+  } finally {
+    await sandbox.close();
+    await logger.close();
+  }
+});

@@ -1,0 +1,91 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ModelParamsSchema } from '../models/spec.js';
+import { projectRoot } from '../sandbox/paths.js';
+import { SETTING_NAMES } from '../episode/settings.js';
+import { UserError } from '../util/errors.js';
+
+/** One schema for resources/*.yaml and the run-world command line (CLI flags use the same keys). */
+export const WorldConfigSchema = z
+  .object({
+    model: z.string().min(1),
+    userModel: z.string().min(1).describe('"auto": offline when the coder is offline, else openai:gpt-4o'),
+    setting: z.enum(SETTING_NAMES),
+    maxTurns: z.number().int().min(0).max(50),
+    dataset: z.string().min(1),
+    ids: z.array(z.string()).optional(),
+    limit: z.number().int().positive().optional(),
+    subset: z.enum(['full', 'hard']),
+    concurrency: z.number().int().positive().max(256),
+    out: z.string().optional(),
+    logsDir: z.string(),
+    history: z.enum(['none', 'full']),
+    compat: z.enum(['none', 'convcodeworld']),
+    syntaxFixes: z.number().int().min(0).max(10),
+    timeoutS: z.number().positive(),
+    seed: z.number().int(),
+    leakThreshold: z.number().min(0).max(1),
+    cache: z.boolean(),
+    cacheDir: z.string(),
+    sandbox: z.object({ kind: z.enum(['docker', 'local']), parallel: z.number().int().positive(), memoryMb: z.number().int().positive().optional() }).strict(),
+    modelParams: ModelParamsSchema,
+    userModelParams: ModelParamsSchema,
+  })
+  .strict();
+
+export type WorldConfig = z.output<typeof WorldConfigSchema>;
+export const DEFAULT_CONFIG_FILE = join(projectRoot, 'resources', 'config.yaml');
+
+/** Reads a YAML config; a bad file names the file, the key and the reason. */
+export function readYamlConfig(file: string): Record<string, unknown> {
+  if (!existsSync(file)) throw new UserError('NO_CONFIG', `${file}: no such config file`);
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UserError('BAD_CONFIG', `${file}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError('BAD_CONFIG', `${file}: expected a mapping of keys`);
+  return doc as Record<string, unknown>;
+}
+
+/** Defaults file, then --config file, then command-line values; validated together. */
+export function resolveWorldConfig(layers: { file: string; values: Record<string, unknown> }[]): WorldConfig {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) deepMerge(merged, layer.values);
+  const parsed = WorldConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.join('.') || '(top level)';
+    const from = [...layers].reverse().find((l) => hasPath(l.values, issue.path))?.file ?? layers[layers.length - 1]?.file ?? 'config';
+    throw new UserError('BAD_CONFIG', `${from}: key "${key}": ${issue.message}`);
+  }
+  const c = parsed.data;
+  c.dataset = resolve(projectRoot, c.dataset);
+  c.cacheDir = resolve(projectRoot, c.cacheDir);
+  c.logsDir = resolve(projectRoot, c.logsDir);
+  if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o';
+  return c;
+}
+
+function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(from)) {
+    if (v === undefined) continue;
+    const cur = into[k];
+    if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) {
+      deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>);
+    } else into[k] = v;
+  }
+}
+
+function hasPath(obj: Record<string, unknown>, path: (string | number)[]): boolean {
+  let cur: unknown = obj;
+  for (const p of path) {
+    if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return false;
+    cur = (cur as Record<string, unknown>)[p as string];
+  }
+  return true;
+}

@@ -1,0 +1,25 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../sandbox/paths.js';
+import { UserError } from '../util/errors.js';
+
+export const PROMPT_DIR = join(projectRoot, 'resources', 'prompts');
+const cache = new Map<string, string>();
+
+/** Loads resources/prompts/<name>.md once; `{{key}}` placeholders are filled by render(). */
+export function template(name: string, dir = PROMPT_DIR): string {
+  const file = join(dir, `${name}.md`);
+  let t = cache.get(file);
+  if (t === undefined) {
+    if (!existsSync(file)) throw new UserError('NO_PROMPT', `prompt template ${file} is missing`);
+    t = readFileSync(file, 'utf8');
+    cache.set(file, t);
+  }
+  return t;
+}
+
+/** Fills `{{key}}`; `{{#key}}...{{/key}}` sections are kept only when key is non-empty. */
+export function render(t: string, vars: Record<string, string | undefined>): string {
+  const sections = t.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_m, key: string, inner: string) => (vars[key] ? inner : ''));
+  return sections.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => vars[key] ?? '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}

@@ -1,0 +1,16 @@
+import { pct } from '../metrics/live.js';
+import type { WorldSummary } from '../world/summary.js';
+
+/** The MRR / recall table printed at the end of a run (x100, one decimal, as the paper). */
+export function worldTable(s: WorldSummary): string {
+  const synth = s.synthetic ? '  [synthetic: offline model/simulator, not a real LLM]' : '';
+  const lines = [
+    `model ${s.model}  user ${s.user_model ?? '-'}  tasks ${s.n_tasks}  errors ${s.n_errors}${synth}`,
+    '',
+    `${'setting'.padEnd(16)} ${'MRR'.padStart(6)} ${'Recall'.padStart(7)}   pass@1 by turn (0..${s.max_turns})`,
+    `${s.setting.padEnd(16)} ${pct(s.mrr).padStart(6)} ${pct(s.recall).padStart(7)}   ${s.pass_at_1_by_turn.map(pct).join(' ')}`,
+    '',
+    `calls  coder ${s.usage.coder.calls} (${s.usage.coder.input_tokens} in / ${s.usage.coder.output_tokens} out tokens)  user ${s.usage.user.calls} (${s.usage.user.input_tokens} in / ${s.usage.user.output_tokens} out)`,
+  ];
+  return lines.join('\n') + '\n';
+}

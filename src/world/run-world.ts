@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { WorldConfig } from '../config/world.js';
+import { ExecCache } from '../episode/exec-cache.js';
+import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
+import { runEpisode } from '../episode/runner.js';
+import { parseSetting } from '../episode/settings.js';
+import { createModel } from '../models/factory.js';
+import type { ChatModel } from '../models/types.js';
+import { loadPrices, UsageTracker } from '../models/usage.js';
+import { OfflineCoder } from '../offline/coder.js';
+import { OfflineUser } from '../offline/user.js';
+import type { Sandbox } from '../sandbox/types.js';
+import { loadTasks, selectTasks } from '../tasks/bigcodebench.js';
+import { mapLimit } from '../util/concurrency.js';
+import { UserError } from '../util/errors.js';
+import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { summarize, type WorldSummary } from './summary.js';
+
+export type WorldEvent =
+  | { type: 'start'; runDir: string; total: number; resumed: number }
+  | { type: 'turn'; taskId: string; turn: TurnRecord }
+  | { type: 'episode'; record: EpisodeRecord; done: number; total: number }
+  | { type: 'end'; summary: WorldSummary };
+
+export interface RunWorldDeps {
+  sandbox: Sandbox;
+  logger?: Logger;
+  onEvent?: (e: WorldEvent) => void;
+  /** Tests inject models; otherwise they come from the config's specs. */
+  coder?: ChatModel;
+  user?: ChatModel;
+}
+
+export interface RunWorldResult {
+  runDir: string;
+  summary: WorldSummary;
+  /** What this process did (not part of the summary, which depends on the records only). */
+  stats: { episodesRun: number; resumed: number; modelCalls: Record<string, number>; judged: number; execCacheHits: number; wallMs: number };
+}
+
+/** Keys that define a run's results; a run directory holding other values for them is not resumed. */
+const IDENTITY_KEYS = ['model', 'userModel', 'setting', 'maxTurns', 'dataset', 'history', 'compat', 'syntaxFixes', 'timeoutS', 'seed', 'modelParams', 'userModelParams'] as const;
+
+export function defaultRunDir(c: WorldConfig): string {
+  const id = createHash('sha256').update(JSON.stringify(IDENTITY_KEYS.map((k) => c[k]))).digest('hex').slice(0, 8);
+  const slug = (s: string): string => s.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '');
+  return join(c.logsDir, `${slug(c.model)}_${c.setting}_${slug(basename(c.dataset, '.jsonl'))}_${id}`);
+}
+
+/** Runs (or resumes) ConvCodeWorld episodes for every selected task and writes the run directory. */
+export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunWorldResult> {
+  const t0 = Date.now();
+  const log = deps.logger ?? silentLogger;
+  const setting = parseSetting(c.setting);
+  const all = loadTasks(c.dataset);
+  const tasks = selectTasks(all, c.dataset, { ids: c.ids, subset: c.subset, limit: c.limit });
+  const byId = new Map(all.map((t) => [t.task_id, t]));
+  const runDir = c.out ?? defaultRunDir(c);
+  mkdirSync(runDir, { recursive: true });
+  checkSameRun(runDir, c);
+  writeFileSync(join(runDir, 'config.yaml'), toYaml({ ...c, out: runDir }));
+
+  const tracker = new UsageTracker(loadPrices());
+  const deps0 = { cacheDir: join(c.cacheDir, 'responses'), cache: c.cache, tracker };
+  const coder = deps.coder ?? createModel(c.model, c.modelParams, {
+    ...deps0, offline: (skill) => new OfflineCoder({ skill, seed: c.seed, lookup: (id) => byId.get(id) }),
+  });
+  const user = setting.user === 'none' ? undefined : deps.user ?? createModel(c.userModel, c.userModelParams, { ...deps0, offline: () => new OfflineUser() });
+  const exec = new ExecCache(deps.sandbox, c.cache ? join(c.cacheDir, 'exec') : undefined);
+
+  const file = join(runDir, 'episodes.jsonl');
+  repairJsonlTail(file);
+  const done = new Map<string, EpisodeRecord>();
+  for (const r of readJsonlTolerant<EpisodeRecord>(file)) done.set(r.task_id, r);
+  const wanted = new Set(tasks.map((t) => t.task_id));
+  // Finished episodes are kept; errored ones are tried again.
+  const todo = tasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
+  const resumed = tasks.length - todo.length;
+  log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}`);
+  deps.onEvent?.({ type: 'start', runDir, total: tasks.length, resumed });
+
+  let finished = resumed;
+  await mapLimit(todo, c.concurrency, async (task) => {
+    const rec = await runEpisode(task, {
+      setting, maxTurns: c.maxTurns, history: c.history, compat: c.compat === 'convcodeworld', syntaxFixes: c.syntaxFixes, timeoutS: c.timeoutS, leakThreshold: c.leakThreshold,
+    }, { coder, user, exec, onTurn: (taskId, turn) => deps.onEvent?.({ type: 'turn', taskId, turn }) });
+    if (rec.error) log.warn(`${task.task_id}: episode error: ${rec.error}`);
+    await appendJsonl(file, rec);
+    done.set(rec.task_id, rec);
+    deps.onEvent?.({ type: 'episode', record: rec, done: ++finished, total: tasks.length });
+  });
+
+  const records = tasks.map((t) => done.get(t.task_id)!).filter((r) => r && wanted.has(r.task_id));
+  const summary = summarize(records, {
+    setting: setting.name, model: coder.id, userModel: user?.id ?? null, maxTurns: c.maxTurns, synthetic: coder.synthetic || !!user?.synthetic,
+  }, loadPrices());
+  const out = { ...summary, dataset: basename(c.dataset), history: c.history, compat: c.compat };
+  const tmp = join(runDir, 'summary.json.tmp');
+  writeFileSync(tmp, JSON.stringify(out, null, 2) + '\n');
+  renameSync(tmp, join(runDir, 'summary.json'));
+  const stats = {
+    episodesRun: todo.length, resumed,
+    modelCalls: Object.fromEntries(Object.entries(tracker.toJSON()).map(([role, u]) => [role, (u as { calls: number; cached_calls?: number }).calls - ((u as { cached_calls?: number }).cached_calls ?? 0)])),
+    judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0,
+  };
+  writeFileSync(join(runDir, 'run-stats.json'), JSON.stringify(stats, null, 2) + '\n');
+  log.info(`done: MRR ${(summary.mrr * 100).toFixed(1)} recall ${(summary.recall * 100).toFixed(1)}; model calls ${JSON.stringify(stats.modelCalls)}, judged ${stats.judged}, exec cache hits ${stats.execCacheHits}`);
+  deps.onEvent?.({ type: 'end', summary });
+  return { runDir, summary: out, stats };
+}
+
+function checkSameRun(runDir: string, c: WorldConfig): void {
+  const file = join(runDir, 'config.yaml');
+  if (!existsSync(file) || !existsSync(join(runDir, 'episodes.jsonl'))) return;
+  let prev: Record<string, unknown>;
+  try {
+    prev = JSON.parse(JSON.stringify(parseYaml(readFileSync(file, 'utf8')))) as Record<string, unknown>;
+  } catch {
+    return;
+  }
+  for (const k of IDENTITY_KEYS) {
+    if (JSON.stringify(prev[k]) !== JSON.stringify(c[k])) {
+      throw new UserError('RUN_MISMATCH', `${runDir} holds a run with a different "${k}" (${JSON.stringify(prev[k])}); use another --out to start a new run`);
+    }
+  }
+}
+
+
