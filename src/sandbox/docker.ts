@@ -180,8 +180,10 @@ export async function removeLeftovers(docker: Docker): Promise<number> {
   return removed;
 }
 
-export async function listSandboxContainers(socketPath = '/var/run/docker.sock'): Promise<string[]> {
+/** Sandbox containers on this engine; with ownerPid, only those a given process created. */
+export async function listSandboxContainers(ownerPid?: number, socketPath = '/var/run/docker.sock'): Promise<string[]> {
   const docker = new Docker({ socketPath });
-  const list = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
+  const label = ownerPid === undefined ? [LABEL] : [LABEL, `${PID_LABEL}=${ownerPid}`];
+  const list = await docker.listContainers({ all: true, filters: { label } });
   return list.map((c) => c.Id);
 }

@@ -47,6 +47,7 @@ export class SlotPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.allSettled([...this.spawning]);
     const slots = [...this.all];
     this.all.clear();
     this.idle = [];
@@ -75,8 +76,16 @@ export class SlotPool {
     if (!this.closed) await this.spawn();
   }
 
+  private readonly spawning = new Set<Promise<void>>();
+
+  private spawn(): Promise<void> {
+    const p = this.spawnOnce().finally(() => this.spawning.delete(p));
+    this.spawning.add(p);
+    return p;
+  }
+
   /** Starts one slot, trying three times; after that the pool is broken and waiters get the error. */
-  private async spawn(): Promise<void> {
+  private async spawnOnce(): Promise<void> {
     let last: Error | undefined;
     for (let attempt = 0; attempt < 3 && !this.closed; attempt++) {
       try {

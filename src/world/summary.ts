@@ -2,6 +2,13 @@ import { mrr, passAt1ByTurn, recall } from '../metrics/live.js';
 import { costOf, type PriceTable } from '../models/usage.js';
 import type { EpisodeRecord, RoleUsage } from '../episode/record.js';
 
+export interface SummaryUsage {
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd?: number;
+}
+
 export interface WorldSummary {
   mrr: number;
   recall: number;
@@ -14,7 +21,7 @@ export interface WorldSummary {
   synthetic: boolean;
   max_turns: number;
   solved_at_histogram: Record<string, number>;
-  usage: Record<'coder' | 'user', RoleUsage & { cost_usd?: number }>;
+  usage: Record<'coder' | 'user', SummaryUsage>;
   leak: { scored_turns: number; flagged_turns: number; max_score: number };
   mode: 'live';
   [k: string]: unknown;
@@ -45,9 +52,11 @@ export function summarize(records: EpisodeRecord[], meta: { setting: string; mod
       }
     }
   }
-  const priced = (role: 'coder' | 'user', id: string | null): RoleUsage & { cost_usd?: number } => {
-    const c = id ? costOf(prices, id, usage[role].input_tokens, usage[role].output_tokens) : undefined;
-    return c === undefined ? usage[role] : { ...usage[role], cost_usd: c };
+  // Cache hits and latency depend on the process, not on the results: they stay in the records.
+  const priced = (role: 'coder' | 'user', id: string | null): SummaryUsage => {
+    const { calls, input_tokens, output_tokens } = usage[role];
+    const c = id ? costOf(prices, id, input_tokens, output_tokens) : undefined;
+    return c === undefined ? { calls, input_tokens, output_tokens } : { calls, input_tokens, output_tokens, cost_usd: c };
   };
   return {
     mode: 'live',

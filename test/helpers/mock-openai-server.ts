@@ -33,6 +33,8 @@ export class MockOpenAIServer {
   /** Delay before an 'ok' answer, to make concurrent requests overlap. */
   okDelayMs = 0;
   slowMs = 2_000;
+  /** Answer text for an 'ok' request; default echoes the last message. */
+  answer: (body: MockRequest['body']) => string = echoOf;
   /** Retry-After header value sent with 429 (seconds), or undefined for none. */
   retryAfter: string | undefined = '0';
   private script: MockMode[] = [];
@@ -77,6 +79,7 @@ export class MockOpenAIServer {
     this.okDelayMs = 0;
     this.slowMs = 2_000;
     this.retryAfter = '0';
+    this.answer = echoOf;
   }
 
   async close(): Promise<void> {
@@ -128,12 +131,12 @@ export class MockOpenAIServer {
     switch (mode) {
       case 'ok':
       case 'no-usage':
-        if (this.okDelayMs > 0) this.later(this.okDelayMs, () => send(res, 200, completion(body, mode === 'ok')));
-        else send(res, 200, completion(body, mode === 'ok'));
+        if (this.okDelayMs > 0) this.later(this.okDelayMs, () => send(res, 200, completion(body, mode === 'ok', this.answer)));
+        else send(res, 200, completion(body, mode === 'ok', this.answer));
         return;
       case 'slow':
         this.later(this.slowMs, () => {
-          if (!res.destroyed) send(res, 200, completion(body, true));
+          if (!res.destroyed) send(res, 200, completion(body, true, this.answer));
         });
         return;
       case '429': {
@@ -171,8 +174,8 @@ export function echoOf(body: MockRequest['body']): string {
   return `echo: ${last?.content ?? ''}`;
 }
 
-function completion(body: MockRequest['body'], withUsage: boolean): unknown {
-  const text = echoOf(body);
+function completion(body: MockRequest['body'], withUsage: boolean, answer: (b: MockRequest['body']) => string = echoOf): unknown {
+  const text = answer(body);
   const prompt = (body.messages ?? []).reduce((n, m) => n + m.content.length, 0);
   return {
     id: 'chatcmpl-mock',

@@ -38,7 +38,7 @@ describe.skipIf(!ready.ok)(`containment in Docker${ready.ok ? '' : ` (skipped: $
     await sb?.close();
     listener?.close();
     delete process.env.OPENAI_API_KEY;
-    expect(await listSandboxContainers()).toEqual([]);
+    expect(await listSandboxContainers(process.pid)).toEqual([]);
   });
 
   /** Runs a probe, checks it finished within limit + margin, then that a normal task still judges. */

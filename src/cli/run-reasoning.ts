@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { createModel } from '../models/factory.js';
+import { parseModelSpec } from '../models/spec.js';
+import { UsageTracker } from '../models/usage.js';
+import { OfflineReasoningModel } from '../reasoning/offline.js';
+import { runReasoning, scoreFile, type RunReasoningResult } from '../reasoning/run.js';
+import { checkTaskName } from '../reasoning/data.js';
+import { REASONING_TASKS, type ScorerVersion } from '../reasoning/types.js';
+import { ProgressLine } from '../report/progress.js';
+import { UserError } from '../util/errors.js';
+import { csv, runCli } from './common.js';
+import { addSandboxOptions, positiveInt, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
+
+const TASKS = REASONING_TASKS.join(', ');
+
+function temperature(v: string): number {
+  const t = Number(v);
+  if (!Number.isFinite(t) || t < 0 || t > 2) throw new UserError('BAD_OPTION', `--temperature must be a number in [0, 2], got "${v}"`);
+  return t;
+}
+
+function taskName(v: string): string {
+  return checkTaskName(v);
+}
+
+const scorerOption = (): Option =>
+  new Option('--scorer <version>', 'v1: filtered answers count as wrong; v2: they are dropped (current upstream)').choices(['v1', 'v2']).default('v2');
+
+interface RunOpts extends SandboxCliOptions {
+  task: string;
+  model: string;
+  n: number;
+  temperature: number;
+  cot?: boolean;
+  rag?: boolean;
+  ids?: string[];
+  limit?: number;
+  concurrency: number;
+  maxTokens?: number;
+  scorer: ScorerVersion;
+  dataDir?: string;
+  cache: boolean;
+  out: string;
+}
+
+interface ScoreOpts extends SandboxCliOptions {
+  task: string;
+  generations: string;
+  scorer: ScorerVersion;
+  raw?: boolean;
+  cot?: boolean;
+  dataDir?: string;
+  out: string;
+}
+
+function report(r: RunReasoningResult): void {
+  const k = Object.entries(r.summary.pass_at_k).map(([name, v]) => `${name} ${v.toFixed(2)}`).join('  ');
+  const c = r.summary.counts;
+  process.stdout.write(
+    `${r.summary.task}${r.summary.synthetic ? ' (synthetic model)' : ''}: ${c.samples} samples, ${c.generations} generations, ` +
+      `${c.filtered} filtered, ${c.judgments} judgments  ${k}\n${r.files.scored}\n`,
+  );
+}
+
+const program = new Command('run-reasoning')
+  .description(`Single-turn code reasoning benchmarks (${TASKS}): generate with a model, post-process and score in a sandbox`)
+  .enablePositionalOptions()
+  .exitOverride();
+
+addSandboxOptions(
+  program
+    .option('--task <name>', `task: ${TASKS}`, taskName)
+    .option('--model <spec>', 'model: openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline[:<strength>]')
+    .option('--n <n>', 'samples per item', positiveInt('--n'), 10)
+    .option('--temperature <t>', 'sampling temperature', temperature, 0.2)
+    .option('--cot', 'chain-of-thought prompts')
+    .option('--rag', 'add retrieved API documentation to the prompt (codeglance-pannum, codeglance-monkbeat)')
+    .option('--ids <ids>', 'only these item ids (comma-separated)', csv)
+    .option('--limit <n>', 'only the first N items', positiveInt('--limit'))
+    .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), 8)
+    .option('--max-tokens <n>', 'token limit per answer (default 100, 1000 with --cot; Case2Code 1024 / 2048)', positiveInt('--max-tokens'))
+    .addOption(scorerOption())
+    .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
+    .option('--no-cache', 'do not use the response cache')
+    .option('--out <dir>', 'output directory (rerunning with the same options and --out resumes)'),
+).action(async () => {
+  const o = program.opts<RunOpts>();
+  if (!o.task) throw new UserError('MISSING_OPTION', `--task is required (one of ${TASKS})`);
+  if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
+  if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
+  const spec = parseModelSpec(o.model);
+  const tracker = new UsageTracker();
+  const model =
+    spec.provider === 'offline'
+      ? new OfflineReasoningModel(spec.skill)
+      : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache, tracker });
+  const sandbox = sandboxFromCli(o);
+  let bar: ProgressLine | undefined;
+  let phase = '';
+  try {
+    const r = await runReasoning(
+      {
+        task: o.task, dataDir: o.dataDir, n: o.n, temperature: o.temperature, cot: o.cot, rag: o.rag, ids: o.ids, limit: o.limit,
+        concurrency: o.concurrency, maxTokens: o.maxTokens, scorer: o.scorer, out: o.out,
+      },
+      {
+        model, sandbox,
+        onProgress: (p, d, t) => {
+          if (p !== phase) { bar?.finish(); bar = new ProgressLine(`run-reasoning ${p}`, t); phase = p; }
+          bar!.update(d);
+        },
+      },
+    );
+    bar?.finish();
+    report(r);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+addSandboxOptions(
+  program
+    .command('score')
+    .description('score a generations file (id -> list of answers) or a published scored file (its raw_generations)')
+    .requiredOption('--task <name>', `task: ${TASKS}`, taskName)
+    .requiredOption('--generations <file>', 'generations JSON: {"sample_0": ["...", ...], ...} or a *.scored.json file')
+    .addOption(scorerOption())
+    .option('--raw', 'entries are raw model text: apply the task post-processing first')
+    .option('--cot', 'with --raw: the chain-of-thought post-processing rule')
+    .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
+    .requiredOption('--out <dir>', 'output directory for scored.json and summary.json'),
+).action(async (_args: unknown, cmd: Command) => {
+  const o = cmd.opts<ScoreOpts>();
+  const sandbox = sandboxFromCli(o);
+  let bar: ProgressLine | undefined;
+  try {
+    const r = await scoreFile(
+      { task: o.task, generations: o.generations, scorer: o.scorer, raw: o.raw, cot: o.cot, dataDir: o.dataDir, out: o.out },
+      { sandbox, onProgress: (d, t) => { bar ??= new ProgressLine('run-reasoning score', t); bar.update(d); } },
+    );
+    bar?.finish();
+    report(r);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+void runCli('run-reasoning', async () => {
+  try {
+    await program.parseAsync();
+  } catch (err) {
+    // Commander has already printed its own one-line message (bad option, missing value, help).
+    if (err instanceof CommanderError) {
+      if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+});

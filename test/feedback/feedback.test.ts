@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { PASSED_ALL_TESTS } from '../../src/feedback/constants.js';
+import { executionFeedback, partialTestNames, truncateFeedback } from '../../src/feedback/execution.js';
+import { extractCode, importHeader } from '../../src/feedback/extract.js';
+import { leakScore, postprocessUserFeedback } from '../../src/feedback/user.js';
+import type { ExecResult } from '../../src/sandbox/types.js';
+
+const result = (details: Record<string, string>, over: Partial<ExecResult> = {}): ExecResult => ({
+  status: Object.keys(details).length ? 'fail' : 'pass', details,
+  tests: ['test_a', 'test_b', 'test_c', 'test_d'], compatOrder: ['setUp', 'test_a', 'test_b', 'test_c', 'test_d'],
+  timedOut: false, oom: false, durationMs: 1, ...over,
+});
+
+describe('execution feedback', () => {
+  it('lists every failing test as NAME + traceback with full tests', () => {
+    const fb = executionFeedback(result({ test_b: 'Traceback b', test_d: 'Traceback d' }), 'full');
+    expect(fb.text).toBe('TEST_B\nTraceback b\nTEST_D\nTraceback d');
+    expect(fb.failing).toEqual(['test_b', 'test_d']);
+  });
+  it('partial tests only show failures among the first three tests', () => {
+    const r = result({ test_d: 'Traceback d' });
+    expect(executionFeedback(r, 'partial').text).toBe(PASSED_ALL_TESTS);
+    expect(executionFeedback(result({ test_c: 'x', test_d: 'y' }), 'partial').failing).toEqual(['test_c']);
+  });
+  it('compat: setUp takes a slot, and a module crash reads as passed', () => {
+    expect(partialTestNames(result({}), true)).toEqual(['setUp', 'test_a', 'test_b']);
+    expect(executionFeedback(result({ test_c: 'x' }), 'partial', true).passed).toBe(true);
+    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', true).text).toBe(PASSED_ALL_TESTS);
+    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', false).text).toBe('ALL\nboom');
+  });
+  it('truncates at 8000 characters: head lines, "...", tail lines', () => {
+    const lines = Array.from({ length: 20 }, (_, i) => `line ${i} ` + 'x'.repeat(500));
+    const out = truncateFeedback(lines.join('\n'));
+    const [head, tail] = out.split('\n...\n') as [string, string];
+    expect(head.length).toBeLessThanOrEqual(2000);
+    expect(head.startsWith('line 0')).toBe(true);
+    expect(tail.length).toBeLessThanOrEqual(4000);
+    expect(tail.endsWith('x'.repeat(500))).toBe(true);
+    expect(tail).toContain('line 19');
+    const one = truncateFeedback('y'.repeat(9000));
+    expect(one.split('\n')).toHaveLength(3);
+    expect(truncateFeedback('short')).toBe('short');
+  });
+});
+
+describe('code extraction', () => {
+  it('prefers the first python block, then any block, then raw text', () => {
+    expect(extractCode('a\n```python\nx = 1\n```\n```python\ny\n```').code).toBe('x = 1\n');
+    expect(extractCode('```\nz = 2\n```').code).toBe('z = 2\n');
+    expect(extractCode('no code here')).toEqual({ code: 'no code here', fenced: false });
+  });
+  it('takes the import header up to def task_func', () => {
+    expect(importHeader('import os\nX = 1\ndef task_func(a):\n')).toBe('import os\nX = 1\n');
+  });
+});
+
+describe('simulated user feedback', () => {
+  it('keeps text before --- and a double blank line; the expert loses code fences', () => {
+    expect(postprocessUserFeedback('Fix the loop.\n---\nignored', false)).toBe('Fix the loop.');
+    expect(postprocessUserFeedback('One.\n\n\nTwo.', false)).toBe('One.');
+    expect(postprocessUserFeedback('Use a dict.\n```python\nd = {}\n```', true)).toBe('Use a dict.');
+    expect(postprocessUserFeedback('Use a dict.\n```python\nd = {}\n```', false)).toContain('```');
+  });
+  it('scores quoted reference code high and prose low', () => {
+    const ref = '    counts = Counter(words)\n    return dict(counts)\n';
+    expect(leakScore('Return dict(counts) after counts = Counter(words).', ref)).toBeGreaterThan(0.4);
+    expect(leakScore('Count the words and return a dictionary.', ref)).toBe(0);
+  });
+});
