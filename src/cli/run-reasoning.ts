@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createModel } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
@@ -63,98 +65,117 @@ function report(r: RunReasoningResult): void {
   );
 }
 
-const program = new Command('run-reasoning')
-  .description(`Single-turn code reasoning benchmarks (${TASKS}): generate with a model, post-process and score in a sandbox`)
-  .enablePositionalOptions()
-  .exitOverride();
+/** The command tree, built fresh for every parse (commander keeps option values on it). */
+function buildProgram(): Command {
+  const program = new Command('run-reasoning')
+    .description(`Single-turn code reasoning benchmarks (${TASKS}): generate with a model, post-process and score in a sandbox`)
+    .enablePositionalOptions()
+    .exitOverride();
 
-addSandboxOptions(
-  program
-    .option('--task <name>', `task: ${TASKS}`, taskName)
-    .option('--model <spec>', 'model: openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline[:<strength>]')
-    .option('--n <n>', 'samples per item', positiveInt('--n'), 10)
-    .option('--temperature <t>', 'sampling temperature', temperature, 0.2)
-    .option('--cot', 'chain-of-thought prompts')
-    .option('--rag', 'add retrieved API documentation to the prompt (codeglance-pannum, codeglance-monkbeat)')
-    .option('--ids <ids>', 'only these item ids (comma-separated)', csv)
-    .option('--limit <n>', 'only the first N items', positiveInt('--limit'))
-    .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), 8)
-    .option('--max-tokens <n>', 'token limit per answer (default 100, 1000 with --cot; Case2Code 1024 / 2048)', positiveInt('--max-tokens'))
-    .addOption(scorerOption())
-    .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
-    .option('--no-cache', 'do not use the response cache')
-    .option('--out <dir>', 'output directory (rerunning with the same options and --out resumes)'),
-).action(async () => {
-  const o = program.opts<RunOpts>();
-  if (!o.task) throw new UserError('MISSING_OPTION', `--task is required (one of ${TASKS})`);
-  if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
-  if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
-  const spec = parseModelSpec(o.model);
-  const tracker = new UsageTracker();
-  const model =
-    spec.provider === 'offline'
-      ? new OfflineReasoningModel(spec.skill)
-      : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache, tracker });
-  const sandbox = sandboxFromCli(o);
-  let bar: ProgressLine | undefined;
-  let phase = '';
-  try {
-    const r = await runReasoning(
-      {
-        task: o.task, dataDir: o.dataDir, n: o.n, temperature: o.temperature, cot: o.cot, rag: o.rag, ids: o.ids, limit: o.limit,
-        concurrency: o.concurrency, maxTokens: o.maxTokens, scorer: o.scorer, out: o.out,
-      },
-      {
-        model, sandbox,
-        onProgress: (p, d, t) => {
-          if (p !== phase) { bar?.finish(); bar = new ProgressLine(`run-reasoning ${p}`, t); phase = p; }
-          bar!.update(d);
+  addSandboxOptions(
+    program
+      .option('--task <name>', `task: ${TASKS}`, taskName)
+      .option('--model <spec>', 'model: openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline[:<strength>]')
+      .option('--n <n>', 'samples per item', positiveInt('--n'), 10)
+      .option('--temperature <t>', 'sampling temperature', temperature, 0.2)
+      .option('--cot', 'chain-of-thought prompts')
+      .option('--rag', 'add retrieved API documentation to the prompt (codeglance-pannum, codeglance-monkbeat)')
+      .option('--ids <ids>', 'only these item ids (comma-separated)', csv)
+      .option('--limit <n>', 'only the first N items', positiveInt('--limit'))
+      .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), 8)
+      .option('--max-tokens <n>', 'token limit per answer (default 100, 1000 with --cot; Case2Code 1024 / 2048)', positiveInt('--max-tokens'))
+      .addOption(scorerOption())
+      .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
+      .option('--no-cache', 'do not use the response cache')
+      .option('--out <dir>', 'output directory (rerunning with the same options and --out resumes)'),
+  ).action(async () => {
+    const o = program.opts<RunOpts>();
+    if (!o.task) throw new UserError('MISSING_OPTION', `--task is required (one of ${TASKS})`);
+    if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
+    if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
+    const spec = parseModelSpec(o.model);
+    const tracker = new UsageTracker();
+    const model =
+      spec.provider === 'offline'
+        ? new OfflineReasoningModel(spec.skill)
+        : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache, tracker });
+    const sandbox = sandboxFromCli(o);
+    let bar: ProgressLine | undefined;
+    let phase = '';
+    try {
+      const r = await runReasoning(
+        {
+          task: o.task, dataDir: o.dataDir, n: o.n, temperature: o.temperature, cot: o.cot, rag: o.rag, ids: o.ids, limit: o.limit,
+          concurrency: o.concurrency, maxTokens: o.maxTokens, scorer: o.scorer, out: o.out,
         },
-      },
-    );
-    bar?.finish();
-    report(r);
-  } finally {
-    await sandbox.close();
-  }
-});
-
-addSandboxOptions(
-  program
-    .command('score')
-    .description('score a generations file (id -> list of answers) or a published scored file (its raw_generations)')
-    .requiredOption('--task <name>', `task: ${TASKS}`, taskName)
-    .requiredOption('--generations <file>', 'generations JSON: {"sample_0": ["...", ...], ...} or a *.scored.json file')
-    .addOption(scorerOption())
-    .option('--raw', 'entries are raw model text: apply the task post-processing first')
-    .option('--cot', 'with --raw: the chain-of-thought post-processing rule')
-    .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
-    .requiredOption('--out <dir>', 'output directory for scored.json and summary.json'),
-).action(async (_args: unknown, cmd: Command) => {
-  const o = cmd.opts<ScoreOpts>();
-  const sandbox = sandboxFromCli(o);
-  let bar: ProgressLine | undefined;
-  try {
-    const r = await scoreFile(
-      { task: o.task, generations: o.generations, scorer: o.scorer, raw: o.raw, cot: o.cot, dataDir: o.dataDir, out: o.out },
-      { sandbox, onProgress: (d, t) => { bar ??= new ProgressLine('run-reasoning score', t); bar.update(d); } },
-    );
-    bar?.finish();
-    report(r);
-  } finally {
-    await sandbox.close();
-  }
-});
-
-void runCli('run-reasoning', async () => {
-  try {
-    await program.parseAsync();
-  } catch (err) {
-    // Commander has already printed its own one-line message (bad option, missing value, help).
-    if (err instanceof CommanderError) {
-      if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
-      return;
+        {
+          model, sandbox,
+          onProgress: (p, d, t) => {
+            if (p !== phase) { bar?.finish(); bar = new ProgressLine(`run-reasoning ${p}`, t); phase = p; }
+            bar!.update(d);
+          },
+        },
+      );
+      bar?.finish();
+      report(r);
+    } finally {
+      await sandbox.close();
     }
-    throw err;
+  });
+
+  addSandboxOptions(
+    program
+      .command('score')
+      .description('score a generations file (id -> list of answers) or a published scored file (its raw_generations)')
+      .requiredOption('--task <name>', `task: ${TASKS}`, taskName)
+      .requiredOption('--generations <file>', 'generations JSON: {"sample_0": ["...", ...], ...} or a *.scored.json file')
+      .addOption(scorerOption())
+      .option('--raw', 'entries are raw model text: apply the task post-processing first')
+      .option('--cot', 'with --raw: the chain-of-thought post-processing rule')
+      .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
+      .requiredOption('--out <dir>', 'output directory for scored.json and summary.json'),
+  ).action(async (_args: unknown, cmd: Command) => {
+    const o = cmd.opts<ScoreOpts>();
+    const sandbox = sandboxFromCli(o);
+    let bar: ProgressLine | undefined;
+    try {
+      const r = await scoreFile(
+        { task: o.task, generations: o.generations, scorer: o.scorer, raw: o.raw, cot: o.cot, dataDir: o.dataDir, out: o.out },
+        { sandbox, onProgress: (d, t) => { bar ??= new ProgressLine('run-reasoning score', t); bar.update(d); } },
+      );
+      bar?.finish();
+      report(r);
+    } finally {
+      await sandbox.close();
+    }
+  });
+  return program;
+}
+
+/** Runs the command line (argv without node and script); exported so tests can drive it in-process. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  await runCli('run-reasoning', async () => {
+    try {
+      await buildProgram().parseAsync(argv, { from: 'user' });
+    } catch (err) {
+      // Commander has already printed its own one-line message (bad option, missing value, help).
+      if (err instanceof CommanderError) {
+        if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
+        return;
+      }
+      throw err;
+    }
+  });
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
   }
-});
+}
+
+if (isEntryPoint()) void main();

@@ -27,6 +27,8 @@ export interface RunEvalOptions {
   calibrated?: boolean;
   /** Jobs in flight; the sandbox's own pool bounds real parallelism. */
   parallel: number;
+  /** Benchmark baseline: a fresh interpreter per task instead of the warm forking judge. */
+  fresh?: boolean;
 }
 
 export interface EvalEntry {
@@ -103,7 +105,7 @@ export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<
   let finished = resumed;
   deps.onProgress?.(finished, jobs.length);
   await mapLimit(todo, opts.parallel, async (j) => {
-    const r = await deps.sandbox.runUnittest({ solution: j.program, test: j.task.test, timeoutS: opts.timeoutS });
+    const r = await deps.sandbox.runUnittest({ solution: j.program, test: j.task.test, timeoutS: opts.timeoutS, fresh: opts.fresh });
     const rec: ProgressRecord = {
       key: keyOf(j), index: j.index, task_id: j.task.task_id, solution: j.solution, status: r.status,
       details: r.details, durationMs: r.durationMs, timedOut: r.timedOut, oom: r.oom,

@@ -117,7 +117,6 @@ export class DockerSandbox extends JudgeSandbox {
         'OPENBLAS_NUM_THREADS=1', 'MKL_NUM_THREADS=1', 'MPLBACKEND=Agg', 'MPLCONFIGDIR=/tmp/.mpl', 'JUDGE_SCRATCH=/tmp',
       ],
       AttachStdin: true, AttachStdout: true, AttachStderr: true, OpenStdin: true, StdinOnce: false, Tty: false,
-      NetworkDisabled: true,
       Labels: { [LABEL]: '1', [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() },
       HostConfig: {
         NetworkMode: 'none',
@@ -126,7 +125,7 @@ export class DockerSandbox extends JudgeSandbox {
         PidsLimit: o.pidsLimit ?? 512,
         NanoCpus: Math.round((o.cpus ?? 1) * 1e9),
         ReadonlyRootfs: true,
-        Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${o.tmpfsMb ?? 1024}m,mode=1777` },
+        Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${o.tmpfsMb ?? 1024}m,mode=1777` },
         ShmSize: 64 * 1024 * 1024,
         Binds: [`${judgeDir()}:/judge:ro`],
         CapDrop: ['ALL'],
