@@ -1,4 +1,71 @@
 #!/usr/bin/env node
-// Not built yet: see the open issue for compare-runs.
-process.stderr.write('compare-runs: not yet implemented\n');
-process.exitCode = 2;
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { compareRunDirs, toMarkdown } from '../compare/compare.js';
+import { toHtml } from '../compare/html.js';
+import { runCli } from './common.js';
+import { positiveInt } from './sandbox-options.js';
+
+interface Opts {
+  html?: string;
+  markdown?: string;
+  resamples: number;
+  seed: number;
+  maxTasks?: number;
+  quiet?: boolean;
+}
+
+function buildProgram(): Command {
+  return new Command('compare-runs')
+    .description('Compare run-world (live) and run-bench (static) runs: MRR, recall and pass@1 per turn per model x setting, bootstrap CIs, paired tests, live/static rank correlation')
+    .argument('<run-dirs...>', 'run directories (a directory without summary.json stands for its sub-directories that have one)')
+    .option('--html <file>', 'write a self-contained HTML report (charts, table, per-task turn viewer)')
+    .option('--markdown <file>', 'write the tables as Markdown')
+    .option('--resamples <n>', 'bootstrap resamples over tasks', positiveInt('--resamples'), 2000)
+    .option('--seed <n>', 'seed of the bootstrap and permutation tests', (v) => Number.parseInt(v, 10), 1)
+    .option('--max-tasks <n>', 'most tasks per run in the HTML per-task view (default 300; tables and charts use all)', positiveInt('--max-tasks'))
+    .option('--quiet', 'do not print the tables')
+    .exitOverride()
+    .action((dirs: string[], o: Opts) => {
+      const c = compareRunDirs(dirs, { resamples: o.resamples, seed: o.seed });
+      const md = toMarkdown(c);
+      if (!o.quiet) process.stdout.write(md);
+      const write = (file: string, text: string): void => {
+        const f = resolve(file);
+        mkdirSync(dirname(f), { recursive: true });
+        writeFileSync(f, text);
+        process.stderr.write(`compare-runs: wrote ${f}\n`);
+      };
+      if (o.markdown) write(o.markdown, md);
+      if (o.html) write(o.html, toHtml(c, o.maxTasks ? { maxTasks: o.maxTasks } : {}));
+    });
+}
+
+/** Runs the command line (argv without node and script); exported so tests can drive it in-process. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  await runCli('compare-runs', async () => {
+    try {
+      await buildProgram().parseAsync(argv, { from: 'user' });
+    } catch (err) {
+      if (err instanceof CommanderError) {
+        if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
+        return;
+      }
+      throw err;
+    }
+  });
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void main();

@@ -1,4 +1,151 @@
 #!/usr/bin/env node
-// Not built yet: see the open issue for run-bench.
-process.stderr.write('run-bench: not yet implemented\n');
-process.exitCode = 2;
+import { mkdirSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { runBench } from '../replay/bench.js';
+import { freezeReference } from '../replay/freeze.js';
+import { benchTable } from '../replay/report.js';
+import { STATIC_SETTINGS } from '../replay/types.js';
+import { ProgressLine } from '../report/progress.js';
+import { createRunLogger } from '../report/run-log.js';
+import { UserError } from '../util/errors.js';
+import { csv, runCli } from './common.js';
+import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
+
+interface BenchCliOptions extends SandboxCliOptions {
+  reference?: string;
+  model?: string;
+  setting?: string[];
+  ids?: string[];
+  limit?: number;
+  dataset?: string;
+  maxTurns?: number;
+  concurrency: number;
+  compensateInit: boolean;
+  syntaxFixes: number;
+  timeout?: number;
+  seed: number;
+  maxTokens?: number;
+  cache: boolean;
+  referenceModel?: string;
+  quiet?: boolean;
+  out?: string;
+}
+
+function nonNegInt(name: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UserError('BAD_OPTION', `${name} must be a whole number >= 0, got "${v}"`);
+    return n;
+  };
+}
+
+function buildProgram(): Command {
+  const program = new Command('run-bench')
+    .description(
+      'ConvCodeBench: replay frozen reference logs for a target model. Turn 0 is the target\'s own code; turn i refines the ' +
+      'reference\'s code of turn i-1 with recomputed compilation/execution feedback and the logged user feedback (no simulator calls).',
+    )
+    .enablePositionalOptions()
+    .exitOverride();
+
+  addSandboxOptions(
+    program
+      .option('--reference <path>', 'run-world run directory, frozen reference file (run-bench freeze), or ConvCodeBench logs (.parquet, .json)')
+      .option('--model <spec>', 'target model: openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, offline[:skill] (synthetic)')
+      .option('--setting <names>', `settings to replay, comma-separated (default: those in the reference among ${STATIC_SETTINGS.join(', ')})`, csv)
+      .option('--ids <ids>', 'only these task ids (comma-separated)', csv)
+      .option('--limit <n>', 'only the first n tasks of the reference', positiveInt('--limit'))
+      .option('--dataset <file>', 'BigCodeBench-format tasks (default: the reference\'s dataset; its hash must match)')
+      .option('--max-turns <n>', 'refinement turns after turn 0 (default and maximum: the reference\'s)', nonNegInt('--max-turns'))
+      .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), 4)
+      .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR and recall (loop starts at turn 1)')
+      .option('--syntax-fixes <n>', 'in-turn syntax-error fixes when no novice user is in the loop', nonNegInt('--syntax-fixes'), 3)
+      .option('--timeout <s>', 'time limit per test suite in seconds (default: the reference\'s)', positiveNumber('--timeout'))
+      .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10), 0)
+      .option('--max-tokens <n>', 'token limit per answer (default 2048)', positiveInt('--max-tokens'))
+      .option('--reference-model <name>', 'name of the reference model, for imported logs that do not record it')
+      .option('--no-cache', 'bypass the response and execution caches')
+      .option('--quiet', 'no progress bar')
+      .option('--out <dir>', 'output directory (one setting: the run directory; several: one sub-directory per setting); rerunning resumes'),
+  ).action(async () => {
+    const o = program.opts<BenchCliOptions>();
+    if (!o.reference) throw new UserError('MISSING_OPTION', '--reference is required');
+    if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
+    if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
+    mkdirSync(resolve(o.out), { recursive: true });
+    const logger = createRunLogger(resolve(o.out), o.quiet);
+    const sandbox = sandboxFromCli(o);
+    let bar: ProgressLine | undefined;
+    try {
+      const r = await runBench(
+        {
+          reference: o.reference, model: o.model, settings: o.setting, ids: o.ids, limit: o.limit, dataset: o.dataset, maxTurns: o.maxTurns, out: o.out,
+          concurrency: o.concurrency, compensateInit: o.compensateInit, syntaxFixes: o.syntaxFixes, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
+          modelParams: o.maxTokens ? { maxTokens: o.maxTokens } : {}, referenceModel: o.referenceModel,
+        },
+        {
+          sandbox, logger,
+          onEvent: o.quiet ? undefined : (e) => {
+            if (e.type === 'start') { bar = new ProgressLine(`run-bench ${e.setting}`, e.total); bar.update(e.resumed); }
+            else if (e.type === 'episode') bar?.update(e.done);
+            else bar?.finish();
+          },
+        },
+      );
+      process.stdout.write(benchTable(r));
+      for (const run of r.runs) {
+        process.stdout.write(`run directory: ${run.runDir}  (${run.stats.episodesRun} episodes run, ${run.stats.resumed} resumed; ${run.stats.judged} judgments, ${run.stats.execCacheHits} from cache)\n`);
+      }
+    } finally {
+      await sandbox.close();
+      await logger.close();
+    }
+  });
+
+  program
+    .command('freeze')
+    .description('write a compact, hash-protected reference file from a run directory or ConvCodeBench logs')
+    .requiredOption('--run <paths...>', 'run-world run directory (several: one per setting, merged), ConvCodeBench logs (.parquet, .json), or a reference file')
+    .requiredOption('--out <file>', 'reference file to write (.json, or .json.gz to compress)')
+    .option('--dataset <file>', 'for imported logs: check every task is in this dataset and record its name and hash')
+    .option('--reference-model <name>', 'name of the reference model, for imported logs that do not record it')
+    .action(async (_args: unknown, cmd: Command) => {
+      const o = cmd.opts<{ run: string[]; out: string; dataset?: string; referenceModel?: string }>();
+      const r = await freezeReference(o);
+      const ref = r.doc.payload;
+      process.stdout.write(
+        `${r.file}: reference ${ref.reference_model}, settings ${r.settings.join(', ')}, ${r.tasks} tasks, ${ref.max_turns} turns, ` +
+        `dataset ${ref.dataset.name} (${ref.dataset.sha256 ? `sha256 ${ref.dataset.sha256.slice(0, 12)}` : 'hash unknown'}), content sha256 ${r.doc.content_sha256.slice(0, 12)}\n`,
+      );
+    });
+  return program;
+}
+
+/** Runs the command line (argv without node and script); exported so tests can drive it in-process. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  await runCli('run-bench', async () => {
+    try {
+      await buildProgram().parseAsync(argv, { from: 'user' });
+    } catch (err) {
+      if (err instanceof CommanderError) {
+        if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
+        return;
+      }
+      throw err;
+    }
+  });
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void main();

@@ -1,0 +1,183 @@
+import { expandRunDirs, loadRun, type RunData } from './load.js';
+import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
+
+export interface CompareOptions {
+  /** Bootstrap resamples over tasks (default 2000). */
+  resamples?: number;
+  /** Seed of the bootstrap and of Monte Carlo permutations (default 1). */
+  seed?: number;
+  /** Most paired tests listed (default 100). */
+  maxPairs?: number;
+}
+
+export interface RunMetrics {
+  run: RunData;
+  n: number;
+  mrr: Interval;
+  recall: Interval;
+}
+
+/** One model x setting: its live and static runs side by side. */
+export interface CompareRow {
+  model: string;
+  setting: string;
+  live?: RunMetrics;
+  static?: RunMetrics;
+}
+
+export interface PairedComparison {
+  a: string;
+  b: string;
+  n: number;
+  mrrDiff: Interval;
+  mrrP: number;
+  recallDiff: Interval;
+  recallP: number;
+  exact: boolean;
+}
+
+export interface Correlation {
+  rho: number | null;
+  n: number;
+  pairs: { model: string; setting: string; live: number; static: number }[];
+}
+
+export interface Comparison {
+  runs: RunData[];
+  rows: CompareRow[];
+  settings: string[];
+  maxTurns: number;
+  spearman: { mrr: Correlation; recall: Correlation };
+  paired: PairedComparison[];
+  pairsOmitted: number;
+  options: Required<CompareOptions>;
+}
+
+/** Runs' label for tables: model, setting and mode. */
+export function runName(r: RunData): string {
+  return `${r.model} ${r.setting} ${r.mode}${r.mode === 'static' && r.referenceModel ? ` (ref ${r.referenceModel})` : ''}`;
+}
+
+export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparison {
+  return compareRuns(expandRunDirs(args).map(loadRun), o);
+}
+
+/** Builds the comparison: metrics with CIs per run, rows per model x setting, correlations, paired tests. */
+export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison {
+  const opts: Required<CompareOptions> = { resamples: o.resamples ?? 2000, seed: o.seed ?? 1, maxPairs: o.maxPairs ?? 100 };
+  const boot = { resamples: opts.resamples, seed: opts.seed };
+  const metrics = (run: RunData): RunMetrics => ({
+    run,
+    n: run.tasks.length,
+    mrr: bootstrapCI(run.tasks.map((t) => t.rr), boot),
+    recall: bootstrapCI(run.tasks.map((t) => (t.recalled ? 1 : 0)), boot),
+  });
+  const rows = new Map<string, CompareRow>();
+  for (const run of runs) {
+    let model = run.model;
+    let key = `${model}\u0000${run.setting}`;
+    // A second run of the same mode for the same model x setting gets its own row.
+    if (rows.get(key)?.[run.mode]) {
+      model = `${run.model} [${run.label}]`;
+      key = `${model}\u0000${run.setting}`;
+    }
+    const row = rows.get(key) ?? { model, setting: run.setting };
+    row[run.mode] = metrics(run);
+    rows.set(key, row);
+  }
+  const sorted = [...rows.values()].sort((a, b) => (a.setting === b.setting ? (a.model < b.model ? -1 : 1) : a.setting < b.setting ? -1 : 1));
+
+  const corr = (pick: (m: RunMetrics) => number): Correlation => {
+    const pairs = sorted.filter((r) => r.live && r.static).map((r) => ({ model: r.model, setting: r.setting, live: pick(r.live!), static: pick(r.static!) }));
+    return { rho: pairs.length >= 2 ? spearman(pairs.map((p) => p.live), pairs.map((p) => p.static)) : null, n: pairs.length, pairs };
+  };
+
+  // Paired tests over exactly the same tasks: two runs given, or runs that differ in one of model,
+  // setting and mode (two models on a setting, two settings for a model, live vs static).
+  const paired: PairedComparison[] = [];
+  let omitted = 0;
+  for (let i = 0; i < runs.length; i++) {
+    for (let j = i + 1; j < runs.length; j++) {
+      const a = runs[i]!;
+      const b = runs[j]!;
+      if (!sameTasks(a, b)) continue;
+      const differ = Number(a.model !== b.model) + Number(a.setting !== b.setting) + Number(a.mode !== b.mode);
+      if (runs.length > 2 && differ > 1) continue;
+      if (paired.length >= opts.maxPairs) { omitted++; continue; }
+      const bt = new Map(b.tasks.map((t) => [t.task_id, t]));
+      const ids = a.tasks.map((t) => t.task_id);
+      const ra = a.tasks.map((t) => t.rr);
+      const rb = ids.map((id) => bt.get(id)!.rr);
+      const ca = a.tasks.map((t) => (t.recalled ? 1 : 0));
+      const cb = ids.map((id) => (bt.get(id)!.recalled ? 1 : 0));
+      const pm = pairedPermutationTest(ra, rb, { seed: opts.seed });
+      const pr = pairedPermutationTest(ca, cb, { seed: opts.seed });
+      paired.push({
+        a: runName(a), b: runName(b), n: ids.length,
+        mrrDiff: pairedBootstrapCI(ra, rb, boot), mrrP: pm.p,
+        recallDiff: pairedBootstrapCI(ca, cb, boot), recallP: pr.p,
+        exact: pm.exact && pr.exact,
+      });
+    }
+  }
+  return {
+    runs,
+    rows: sorted,
+    settings: [...new Set(runs.map((r) => r.setting))].sort(),
+    maxTurns: Math.max(0, ...runs.map((r) => r.maxTurns)),
+    spearman: { mrr: corr((m) => m.mrr.estimate), recall: corr((m) => m.recall.estimate) },
+    paired,
+    pairsOmitted: omitted,
+    options: opts,
+  };
+}
+
+function sameTasks(a: RunData, b: RunData): boolean {
+  if (a.tasks.length !== b.tasks.length || a.tasks.length === 0) return false;
+  const ids = new Set(a.tasks.map((t) => t.task_id));
+  return b.tasks.every((t) => ids.has(t.task_id));
+}
+
+const f1 = (x: number): string => (Number.isFinite(x) ? (x * 100).toFixed(1) : 'n/a');
+const ci = (m?: RunMetrics, which: 'mrr' | 'recall' = 'mrr'): string => (m ? `${f1(m[which].estimate)} [${f1(m[which].lo)}, ${f1(m[which].hi)}]` : '-');
+const pval = (p: number): string => (p < 0.001 ? '<0.001' : p.toFixed(3));
+const signed = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}` : 'n/a');
+const rho = (c: Correlation): string => (c.rho === null ? `n/a (${c.n} model x setting pair${c.n === 1 ? '' : 's'} with both live and static; undefined with fewer than 2 pairs or no variation on a side)` : `${c.rho.toFixed(3)} over ${c.n} pairs`);
+const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** The comparison as Markdown tables (also what compare-runs prints). */
+export function toMarkdown(c: Comparison): string {
+  const L: string[] = [];
+  L.push('## MRR and recall (x100, bootstrap 95% CI over tasks)', '');
+  L.push('| model | setting | live MRR | static MRR | live recall | static recall | tasks (live / static) | reference |');
+  L.push('|---|---|---|---|---|---|---|---|');
+  for (const r of c.rows) {
+    L.push(`| ${cell(r.model)} | ${r.setting} | ${ci(r.live)} | ${ci(r.static)} | ${ci(r.live, 'recall')} | ${ci(r.static, 'recall')} | ${r.live?.n ?? '-'} / ${r.static?.n ?? '-'} | ${cell(r.static?.run.referenceModel ?? '-')} |`);
+  }
+  L.push('', `## pass@1 by turn (x100)`, '');
+  const turns = Array.from({ length: c.maxTurns + 1 }, (_, t) => t);
+  L.push(`| model | setting | mode | ${turns.join(' | ')} |`);
+  L.push(`|---|---|---|${turns.map(() => '---').join('|')}|`);
+  for (const r of c.rows) {
+    for (const m of [r.live, r.static]) {
+      if (!m) continue;
+      L.push(`| ${cell(r.model)} | ${r.setting} | ${m.run.mode} | ${turns.map((t) => (t < m.run.passAt1ByTurn.length ? f1(m.run.passAt1ByTurn[t]!) : '')).join(' | ')} |`);
+    }
+  }
+  L.push('', '## Live vs static rank agreement (Spearman, ties averaged)', '');
+  L.push(`- MRR: ${rho(c.spearman.mrr)}`);
+  L.push(`- recall: ${rho(c.spearman.recall)}`);
+  if (c.paired.length) {
+    L.push('', '## Paired differences (runs over the same tasks; A - B, x100)', '');
+    L.push('Paired bootstrap 95% CI; p-value of a two-sided sign-flip permutation test on per-task reciprocal ranks (MRR) and solved flags (recall).', '');
+    L.push('| A | B | tasks | ΔMRR [95% CI] | p | Δrecall [95% CI] | p |');
+    L.push('|---|---|---|---|---|---|---|');
+    for (const p of c.paired) {
+      L.push(`| ${cell(p.a)} | ${cell(p.b)} | ${p.n} | ${signed(p.mrrDiff.estimate)} [${signed(p.mrrDiff.lo)}, ${signed(p.mrrDiff.hi)}] | ${pval(p.mrrP)} | ${signed(p.recallDiff.estimate)} [${signed(p.recallDiff.lo)}, ${signed(p.recallDiff.hi)}] | ${pval(p.recallP)} |`);
+    }
+    if (c.pairsOmitted) L.push('', `(${c.pairsOmitted} more pairs over the same tasks not listed)`);
+  }
+  if (c.runs.some((r) => r.synthetic)) L.push('', '_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._');
+  L.push('', `Runs: ${c.runs.map((r) => `${r.label} (${r.mode}${r.synthetic ? ', synthetic' : ''})`).join(', ')}. Bootstrap: ${c.options.resamples} resamples, seed ${c.options.seed}.`);
+  return L.join('\n') + '\n';
+}

@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { EpisodeRecord } from '../episode/record.js';
+import { UserError } from '../util/errors.js';
+import { readJsonlTolerant } from '../util/jsonl.js';
+import { fileSha256 } from './canonical.js';
+import type { Reference, ReferenceTask, ReferenceTurn } from './types.js';
+
+interface RunConfig {
+  mode?: string;
+  model?: string;
+  userModel?: string;
+  setting?: string;
+  maxTurns?: number;
+  dataset?: string;
+  compat?: 'none' | 'convcodeworld';
+  timeoutS?: number;
+}
+
+/** Whether a directory is a run-world run directory (config.yaml + episodes.jsonl). */
+export function isRunDir(dir: string): boolean {
+  return existsSync(join(dir, 'config.yaml')) && existsSync(join(dir, 'episodes.jsonl'));
+}
+
+/**
+ * A run-world directory as a reference: each episode's code versions with their full-test labels,
+ * and on each version the feedback the reference received about it at the next turn.
+ */
+export function referenceFromRunDir(dir: string): { reference: Reference; datasetPath?: string } {
+  if (!isRunDir(dir)) throw new UserError('BAD_REFERENCE', `${dir}: not a run directory (needs config.yaml and episodes.jsonl)`);
+  let cfg: RunConfig;
+  try {
+    cfg = (parseYaml(readFileSync(join(dir, 'config.yaml'), 'utf8')) ?? {}) as RunConfig;
+  } catch (err) {
+    throw new UserError('BAD_REFERENCE', `${join(dir, 'config.yaml')}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (!cfg.setting || !cfg.model || cfg.maxTurns === undefined) {
+    throw new UserError('BAD_REFERENCE', `${join(dir, 'config.yaml')}: not a run-world config (needs model, setting and maxTurns)`);
+  }
+  if (cfg.mode === 'static') throw new UserError('BAD_REFERENCE', `${dir}: a run-bench (static) run cannot serve as a reference; use a run-world run`);
+  const records = readJsonlTolerant<EpisodeRecord>(join(dir, 'episodes.jsonl'));
+  const byId = new Map<string, EpisodeRecord>();
+  for (const r of records) byId.set(r.task_id, r); // a rerun's record replaces an errored one
+  const tasks: ReferenceTask[] = [...byId.values()].map((r) => ({
+    task_id: r.task_id,
+    turns: r.turns.map((t, k): ReferenceTurn => {
+      const next = r.turns[k + 1];
+      const fb = next && !next.copied ? next.feedback : undefined;
+      return {
+        turn: t.turn,
+        code: t.code,
+        passed: t.status === 'pass',
+        ...(fb?.compilation !== undefined ? { compilation_feedback: fb.compilation } : {}),
+        ...(fb?.execution !== undefined ? { execution_feedback: fb.execution } : {}),
+        user_feedback: fb?.user ?? null,
+      };
+    }),
+    ...(r.error ? { error: r.error } : {}),
+  }));
+  const datasetPath = cfg.dataset && existsSync(cfg.dataset) ? cfg.dataset : undefined;
+  const synthetic = records.some((r) => r.synthetic);
+  return {
+    reference: {
+      reference_model: cfg.model,
+      user_model: records.find((r) => r.user_model)?.user_model ?? cfg.userModel ?? null,
+      source: { kind: 'run-world', name: basename(dir) },
+      dataset: { name: basename(cfg.dataset ?? 'unknown'), sha256: datasetPath ? fileSha256(datasetPath) : null },
+      max_turns: cfg.maxTurns,
+      compat: cfg.compat ?? 'none',
+      timeout_s: cfg.timeoutS ?? 240,
+      synthetic,
+      settings: { [cfg.setting]: { tasks } },
+    },
+    ...(datasetPath ? { datasetPath } : {}),
+  };
+}

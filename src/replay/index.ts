@@ -1,0 +1,10 @@
+export * from './types.js';
+export { canonicalJson, fileSha256, sha256 } from './canonical.js';
+export { parseReferenceFile, readReferenceText, referenceHash, writeReferenceFile } from './reference-file.js';
+export { isRunDir, referenceFromRunDir } from './from-run.js';
+export { PUBLISHED_DATASET, parseLabel, readJsonRows, readParquetRows, referenceFromConvCodeBench, type ImportOptions } from './convcodebench.js';
+export { loadReference } from './load.js';
+export { recallByTurn, staticPassAt1ByTurn, staticScore, type StaticScore } from './scoring.js';
+export { summarizeStatic, targetVector, type StaticSummary } from './summary.js';
+export { benchEpisode, checkDatasetVersion, resolveDataset, runBench, selectStaticSettings, type BenchDeps, type BenchEvent, type BenchOptions, type BenchResult, type BenchRun } from './bench.js';
+export { freezeReference, mergeReferences, type FreezeOptions, type FreezeResult } from './freeze.js';

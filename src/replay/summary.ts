@@ -1,0 +1,120 @@
+import type { RoleUsage } from '../episode/record.js';
+import { costOf, type PriceTable } from '../models/usage.js';
+import type { SummaryUsage } from '../world/summary.js';
+import { staticPassAt1ByTurn, staticScore } from './scoring.js';
+import type { StaticEpisodeRecord } from './types.js';
+
+export interface StaticSummary {
+  mode: 'static';
+  mrr: number;
+  recall: number;
+  pass_at_1_by_turn: number[];
+  n_tasks: number;
+  n_errors: number;
+  setting: string;
+  model: string;
+  /** No simulator runs in a static replay. */
+  user_model: null;
+  synthetic: boolean;
+  max_turns: number;
+  /** Turn at which each task's score was decided ("unsolved" when never). */
+  solved_at_histogram: Record<string, number>;
+  scored_by: { reference: number; target: number };
+  usage: Record<'coder' | 'user', SummaryUsage>;
+  leak: { scored_turns: number; flagged_turns: number; max_score: number };
+  reference_model: string;
+  reference_user_model: string | null;
+  reference_sha256: string;
+  compensate_init: boolean;
+  /**
+   * Turns whose recomputed compilation/execution feedback differs from the logged text, and reference
+   * versions whose full-test result judged now differs from their logged label (another environment).
+   */
+  feedback_drift: { compared_turns: number; differing_turns: number; label_differing_turns: number };
+  [k: string]: unknown;
+}
+
+export interface StaticMeta {
+  setting: string;
+  model: string;
+  maxTurns: number;
+  synthetic: boolean;
+  referenceModel: string;
+  referenceUserModel: string | null;
+  referenceSha256: string;
+  compensateInit: boolean;
+}
+
+/** Target pass vector of a static record (missing turns count as not passed). */
+export function targetVector(r: StaticEpisodeRecord, maxTurns: number): boolean[] {
+  const v: boolean[] = [];
+  for (let t = 0; t <= maxTurns; t++) v.push(r.turns.find((x) => x.turn === t)?.status === 'pass');
+  return v;
+}
+
+/** Summary of a static run from its records alone (a resumed run gives the same one). */
+export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta, prices: PriceTable): StaticSummary {
+  const zero = (): RoleUsage => ({ calls: 0, input_tokens: 0, output_tokens: 0, cached_calls: 0, latency_ms: 0 });
+  const coder = zero();
+  const hist: Record<string, number> = {};
+  const by = { reference: 0, target: 0 };
+  const leak = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
+  const drift = { compared_turns: 0, differing_turns: 0, label_differing_turns: 0 };
+  let rr = 0;
+  let rec = 0;
+  const vectors: { ref: boolean[]; target: boolean[] }[] = [];
+  for (const r of records) {
+    const target = targetVector(r, meta.maxTurns);
+    vectors.push({ ref: r.reference_pass, target });
+    const s = staticScore(r.reference_pass, target, meta.maxTurns, meta.compensateInit);
+    rr += s.rr;
+    if (s.recalled) rec++;
+    const key = s.at === null ? 'unsolved' : String(s.at);
+    hist[key] = (hist[key] ?? 0) + 1;
+    if (s.by) by[s.by]++;
+    for (const t of r.turns) {
+      const u = t.usage?.coder;
+      if (u) {
+        coder.calls += u.calls; coder.input_tokens += u.input_tokens; coder.output_tokens += u.output_tokens;
+        coder.cached_calls += u.cached_calls; coder.latency_ms += u.latency_ms;
+      }
+      if (t.feedback?.leakScore !== undefined) {
+        leak.scored_turns++;
+        if (t.feedback.leakFlagged) leak.flagged_turns++;
+        leak.max_score = Math.max(leak.max_score, t.feedback.leakScore);
+      }
+      if (t.input && !t.copied && (t.input.status === 'pass') !== t.input.logged_passed) drift.label_differing_turns++;
+      if (t.feedback?.drift) {
+        drift.compared_turns++;
+        if (t.feedback.drift.length) drift.differing_turns++;
+      }
+    }
+  }
+  const n = records.length;
+  const cost = costOf(prices, meta.model, coder.input_tokens, coder.output_tokens);
+  return {
+    mode: 'static',
+    mrr: n ? rr / n : 0,
+    recall: n ? rec / n : 0,
+    pass_at_1_by_turn: staticPassAt1ByTurn(vectors, meta.maxTurns),
+    n_tasks: n,
+    n_errors: records.filter((r) => r.error).length,
+    setting: meta.setting,
+    model: meta.model,
+    user_model: null,
+    synthetic: meta.synthetic,
+    max_turns: meta.maxTurns,
+    solved_at_histogram: hist,
+    scored_by: by,
+    usage: {
+      coder: { calls: coder.calls, input_tokens: coder.input_tokens, output_tokens: coder.output_tokens, ...(cost !== undefined ? { cost_usd: cost } : {}) },
+      user: { calls: 0, input_tokens: 0, output_tokens: 0 },
+    },
+    leak,
+    reference_model: meta.referenceModel,
+    reference_user_model: meta.referenceUserModel,
+    reference_sha256: meta.referenceSha256,
+    compensate_init: meta.compensateInit,
+    feedback_drift: drift,
+  };
+}
