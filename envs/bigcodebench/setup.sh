@@ -19,4 +19,12 @@ apt-get clean
 rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/* /usr/share/info/*
 # Hard dependencies that no judged code uses take 2.7 GB: TeX Live (matplotlib's usetex) and the
 # Azure SDK (smart_open's azure:// support, imported lazily). Their install scripts already ran.
+# Files other packages link into TeX Live (wordcloud's DroidSansMono.ttf) are copied out first.
+find /usr/lib /usr/share -xdev \( -path /usr/share/texlive -o -path /usr/share/texmf \) -prune -o -type l -print 2>/dev/null | while read -r link; do
+  target=$(readlink -f "$link" || true)
+  case "$target" in
+    /usr/share/texlive/*|/usr/share/texmf/*)
+      if [ -f "$target" ]; then rm "$link"; cp "$target" "$link"; fi ;;
+  esac
+done
 rm -rf /usr/share/texlive /usr/share/texmf /var/lib/texmf /usr/lib/python3/dist-packages/azure /usr/lib/python3/dist-packages/azure_*

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { compareRunDirs, toMarkdown } from '../compare/compare.js';
 import { toHtml } from '../compare/html.js';
-import { runCli } from './common.js';
+import { cliMain, isEntryPoint } from './common.js';
 import { positiveInt } from './sandbox-options.js';
 
 interface Opts {
@@ -44,28 +43,6 @@ function buildProgram(): Command {
 }
 
 /** Runs the command line (argv without node and script); exported so tests can drive it in-process. */
-export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  await runCli('compare-runs', async () => {
-    try {
-      await buildProgram().parseAsync(argv, { from: 'user' });
-    } catch (err) {
-      if (err instanceof CommanderError) {
-        if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
-        return;
-      }
-      throw err;
-    }
-  });
-}
+export const main = cliMain('compare-runs', buildProgram);
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) void main();
+if (isEntryPoint(import.meta.url)) void main();

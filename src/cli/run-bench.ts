@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import { mkdirSync, realpathSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { runBench } from '../replay/bench.js';
 import { freezeReference } from '../replay/freeze.js';
 import { benchTable } from '../replay/report.js';
@@ -10,7 +9,7 @@ import { STATIC_SETTINGS } from '../replay/types.js';
 import { ProgressLine } from '../report/progress.js';
 import { createRunLogger } from '../report/run-log.js';
 import { UserError } from '../util/errors.js';
-import { csv, runCli } from './common.js';
+import { cliMain, csv, isEntryPoint } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 
 interface BenchCliOptions extends SandboxCliOptions {
@@ -124,28 +123,6 @@ function buildProgram(): Command {
 }
 
 /** Runs the command line (argv without node and script); exported so tests can drive it in-process. */
-export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  await runCli('run-bench', async () => {
-    try {
-      await buildProgram().parseAsync(argv, { from: 'user' });
-    } catch (err) {
-      if (err instanceof CommanderError) {
-        if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
-        return;
-      }
-      throw err;
-    }
-  });
-}
+export const main = cliMain('run-bench', buildProgram);
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) void main();
+if (isEntryPoint(import.meta.url)) void main();

@@ -4,7 +4,6 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { createModel } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
-import { UsageTracker } from '../models/usage.js';
 import { OfflineReasoningModel } from '../reasoning/offline.js';
 import { runReasoning, scoreFile, type RunReasoningResult } from '../reasoning/run.js';
 import { checkTaskName } from '../reasoning/data.js';
@@ -76,8 +75,8 @@ function buildProgram(): Command {
     program
       .option('--task <name>', `task: ${TASKS}`, taskName)
       .option('--model <spec>', 'model: openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline[:<strength>]')
-      .option('--n <n>', 'samples per item', positiveInt('--n'), 10)
-      .option('--temperature <t>', 'sampling temperature', temperature, 0.2)
+      .option('--n <n>', 'samples per item (Case2Code: 1)', positiveInt('--n'), 10)
+      .option('--temperature <t>', 'sampling temperature (Case2Code: 0)', temperature, 0.2)
       .option('--cot', 'chain-of-thought prompts')
       .option('--rag', 'add retrieved API documentation to the prompt (codeglance-pannum, codeglance-monkbeat)')
       .option('--ids <ids>', 'only these item ids (comma-separated)', csv)
@@ -94,11 +93,15 @@ function buildProgram(): Command {
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
     const spec = parseModelSpec(o.model);
-    const tracker = new UsageTracker();
+    // Case2Code is scored greedily (one sample at temperature 0) unless asked otherwise.
+    if (o.task === 'case2code') {
+      if (program.getOptionValueSource('n') === 'default') o.n = 1;
+      if (program.getOptionValueSource('temperature') === 'default') o.temperature = 0;
+    }
     const model =
       spec.provider === 'offline'
         ? new OfflineReasoningModel(spec.skill)
-        : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache, tracker });
+        : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache });
     const sandbox = sandboxFromCli(o);
     let bar: ProgressLine | undefined;
     let phase = '';
