@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs run-world in all nine settings and prints a markdown table of MRR and recall per setting.
-// Usage: node scripts/world-settings.mjs [--model offline:0.5] [--subset hard] [--dataset F] [--limit N] [--out-root logs/settings]
+// Usage: node scripts/world-settings.mjs [--model offline:0.5] [--subset hard] [--dataset F] [--limit N] [--out-root logs/settings] [--image TAG]
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../dist/config/world.js';
 import { SETTING_NAMES } from '../dist/episode/settings.js';
@@ -13,7 +13,7 @@ const subset = arg('--subset', 'hard');
 const limit = arg('--limit');
 const dataset = arg('--dataset', new URL('../../shared/data/bigcodebench/bigcodebench-v0.1.0_hf.jsonl', import.meta.url).pathname);
 const root = arg('--out-root', 'logs/settings');
-const sb = new DockerSandbox({ parallel: Number(arg('--parallel', '2')) });
+const sb = new DockerSandbox({ parallel: Number(arg('--parallel', '2')), image: arg('--image') });
 const rows = [];
 const t0 = Date.now();
 try {

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { createModel } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
 import { OfflineReasoningModel } from '../reasoning/offline.js';
@@ -10,7 +8,7 @@ import { checkTaskName } from '../reasoning/data.js';
 import { REASONING_TASKS, type ScorerVersion } from '../reasoning/types.js';
 import { ProgressLine } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
-import { csv, runCli } from './common.js';
+import { cliMain, csv, isEntryPoint } from './common.js';
 import { addSandboxOptions, positiveInt, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 
 const TASKS = REASONING_TASKS.join(', ');
@@ -60,7 +58,7 @@ function report(r: RunReasoningResult): void {
   const c = r.summary.counts;
   process.stdout.write(
     `${r.summary.task}${r.summary.synthetic ? ' (synthetic model)' : ''}: ${c.samples} samples, ${c.generations} generations, ` +
-      `${c.filtered} filtered, ${c.judgments} judgments  ${k}\n${r.files.scored}\n`,
+      `${c.filtered} filtered, ${c.judgments} distinct checks (${c.literal_decided} decided as literal comparisons)  ${k}\n${r.files.scored}\n`,
   );
 }
 
@@ -156,29 +154,6 @@ function buildProgram(): Command {
 }
 
 /** Runs the command line (argv without node and script); exported so tests can drive it in-process. */
-export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  await runCli('run-reasoning', async () => {
-    try {
-      await buildProgram().parseAsync(argv, { from: 'user' });
-    } catch (err) {
-      // Commander has already printed its own one-line message (bad option, missing value, help).
-      if (err instanceof CommanderError) {
-        if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
-        return;
-      }
-      throw err;
-    }
-  });
-}
+export const main = cliMain('run-reasoning', buildProgram);
 
-function isEntryPoint(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) void main();
+if (isEntryPoint(import.meta.url)) void main();

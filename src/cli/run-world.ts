@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../config/world.js';
 import { parseSetting, settingFrom, SETTING_NAMES, type ExecCoverage, type UserKind } from '../episode/settings.js';
@@ -45,6 +46,9 @@ function nonNegInt(name: string): (v: string) => number {
   };
 }
 
+/** Paths on the command line are relative to the working directory (in config files, to the project root). */
+const cwdPath = (p: unknown): string | undefined => (typeof p === 'string' ? resolve(p) : undefined);
+
 type Opts = Record<string, unknown> & { config?: string; execFeedback?: boolean; partialTests?: boolean; fullTests?: boolean; user?: UserKind; setting?: string; cache: boolean; quiet?: boolean };
 
 void runCli('run-world', async () => {
@@ -58,8 +62,8 @@ void runCli('run-world', async () => {
     setting = settingFrom(exec, o.user ?? 'none').name;
   }
   const cli: Record<string, unknown> = {
-    model: o.model, userModel: o.userModel, setting, maxTurns: o.maxTurns, dataset: o.dataset, ids: o.ids, limit: o.limit,
-    subset: o.subset, concurrency: o.concurrency, out: o.out, history: o.history, compat: o.compat, timeoutS: o.timeout, seed: o.seed,
+    model: o.model, userModel: o.userModel, setting, maxTurns: o.maxTurns, dataset: cwdPath(o.dataset), ids: o.ids, limit: o.limit,
+    subset: o.subset, concurrency: o.concurrency, out: cwdPath(o.out), history: o.history, compat: o.compat, timeoutS: o.timeout, seed: o.seed,
     ...(o.cache === false ? { cache: false } : {}),
     sandbox: { kind: o.sandbox, parallel: o.parallel },
   };

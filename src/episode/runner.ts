@@ -2,7 +2,7 @@ import { executionFeedback, partialTestNames } from '../feedback/execution.js';
 import { NO_SYNTAX_ERRORS } from '../feedback/constants.js';
 import { extractCode, importHeader } from '../feedback/extract.js';
 import { leakScore, postprocessUserFeedback } from '../feedback/user.js';
-import type { ChatMessage, ChatModel, Generation } from '../models/types.js';
+import { ModelError, type ChatMessage, type ChatModel, type Generation } from '../models/types.js';
 import type { TurnContext } from '../offline/context.js';
 import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult } from '../sandbox/types.js';
@@ -131,6 +131,8 @@ export async function runEpisode(task: BigCodeBenchTask, o: EpisodeOptions, deps
       });
     }
   } catch (err) {
+    // A model that keeps failing ends this episode only; broken infrastructure stops the run.
+    if (!(err instanceof ModelError)) throw err;
     rec.error = errorMessage(err);
   }
   const first = rec.turns.findIndex((t) => t.status === 'pass');

@@ -102,6 +102,7 @@ export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<
   const resumed = jobs.length - todo.length;
   if (resumed) log.info(`resuming: ${resumed} of ${jobs.length} samples already judged in ${progressFile}`);
 
+  if (todo.length) await deps.sandbox.start();
   let finished = resumed;
   deps.onProgress?.(finished, jobs.length);
   await mapLimit(todo, opts.parallel, async (j) => {

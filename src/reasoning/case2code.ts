@@ -36,8 +36,11 @@ def _c2c_restrict():
     subprocess.Popen = None
     for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
         _c2c_sys.modules[name] = None
-    import sqlite3
-    sqlite3.connect = None
+    try:
+        import sqlite3
+        sqlite3.connect = None
+    except ImportError:
+        pass
 
 
 def _c2c_parse(text):

@@ -193,7 +193,11 @@ export function parseJsonWithNaN(text: string, file = '<json>'): unknown {
 
 const RagFile = z.array(z.object({ ID: z.union([z.string(), z.number()]), matches: z.array(z.any()).nullable().optional() }).passthrough());
 
-/** Reads a CodeGlance RAG file (a JSON array with NaN values) into ID -> matches. */
+/**
+ * Reads a CodeGlance RAG file (a JSON array with NaN values) into ID -> matches. An ID listed twice
+ * keeps its first entry (both shipped files list ID 27 twice, where 36 is meant, and the second
+ * entry fits neither row), so row 36 gets no documentation.
+ */
 export function loadRagDocs(file: string): Map<string, RagMatch[]> {
   if (!existsSync(file)) throw new UserError('NO_DATA', `${file}: no such file (API documentation for --rag)`);
   const parsed = RagFile.safeParse(parseJsonWithNaN(readFileSync(file, 'utf8'), file));
@@ -202,7 +206,7 @@ export function loadRagDocs(file: string): Map<string, RagMatch[]> {
     throw new UserError('BAD_DATA', `${file}: ${issue.path.join('.')} ${issue.message}`);
   }
   const map = new Map<string, RagMatch[]>();
-  for (const entry of parsed.data) map.set(String(entry.ID), (entry.matches ?? []) as RagMatch[]);
+  for (const entry of parsed.data) if (!map.has(String(entry.ID))) map.set(String(entry.ID), (entry.matches ?? []) as RagMatch[]);
   return map;
 }
 

@@ -55,6 +55,21 @@ export interface UsageSummary {
   estimated_calls: number;
 }
 
+export interface SummaryCounts {
+  items_in_task: number;
+  samples: number;
+  generations: number;
+  filtered: number;
+  /** Distinct check programs. */
+  judgments: number;
+  /** Of those, decided by the literal fast path. */
+  literal_decided: number;
+  passed: number;
+  timed_out: number;
+  solved_samples: number;
+  resumed_calls?: number;
+}
+
 export interface ReasoningSummary {
   task: string;
   model: string | null;
@@ -66,7 +81,7 @@ export interface ReasoningSummary {
   scorer: ScorerVersion;
   max_tokens?: number;
   pass_at_k: Record<string, number>;
-  counts: ScoreResult['counts'] & { items_in_task: number; resumed_calls?: number };
+  counts: SummaryCounts;
   usage: UsageSummary | null;
   by_feature?: ReturnType<typeof featureBreakdown>;
   case2code_status?: Record<string, number>;
@@ -82,13 +97,18 @@ export interface RunReasoningResult {
   files: { generations?: string; scored: string; summary: string };
 }
 
-/** Selects items by --ids (validated) and --limit, in task order. */
+/**
+ * Selects items by --ids (validated; CodeGlance rows may also be named by their data-file ID, e.g.
+ * `0_1`) and --limit, in task order.
+ */
 export function selectItems(task: ReasoningTask, ids?: string[], limit?: number): ReasoningItem[] {
   let items = task.items;
   if (ids && ids.length) {
-    const bad = ids.filter((id) => !task.byId.has(id));
+    const bySource = new Map(task.items.flatMap((it) => (it.family === 'codeglance' ? [[it.sourceId, it.id] as const] : [])));
+    const resolved = ids.map((id) => (task.byId.has(id) ? id : bySource.get(id) ?? id));
+    const bad = resolved.filter((id) => !task.byId.has(id));
     if (bad.length) throw new UserError('UNKNOWN_IDS', `ids not in task ${task.name}: ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''}`);
-    const want = new Set(ids);
+    const want = new Set(resolved);
     items = items.filter((it) => want.has(it.id));
   }
   if (limit !== undefined) {
@@ -271,7 +291,18 @@ function writeOutputs(task: ReasoningTask, score: ScoreResult, meta: OutputMeta)
     scorer: score.scorer,
     ...(meta.maxTokens !== undefined ? { max_tokens: meta.maxTokens } : {}),
     pass_at_k: score.passAtK,
-    counts: { ...score.counts, items_in_task: task.items.length, ...(meta.resumed ? { resumed_calls: meta.resumed } : {}) },
+    counts: {
+      items_in_task: task.items.length,
+      samples: score.counts.samples,
+      generations: score.counts.generations,
+      filtered: score.counts.filtered,
+      judgments: score.counts.judgments,
+      literal_decided: score.counts.literalDecided,
+      passed: score.counts.passed,
+      timed_out: score.counts.timedOut,
+      solved_samples: score.counts.solvedSamples,
+      ...(meta.resumed ? { resumed_calls: meta.resumed } : {}),
+    },
     usage: meta.usage,
     ...(byFeature ? { by_feature: byFeature } : {}),
     ...(c2c ? { case2code_status: c2c } : {}),
@@ -341,6 +372,7 @@ export interface ScoreFileOptions {
   /** With raw: the CoT rule. */
   cot?: boolean;
   dedupe?: boolean;
+  literalFastPath?: boolean;
 }
 
 /** `run-reasoning score`: scores a generations or scored file and writes scored.json and summary.json. */
@@ -353,7 +385,9 @@ export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: Reasoni
     throw new UserError('UNKNOWN_IDS', `${opts.generations}: ids not in task ${task.name}: ${wrongIds.slice(0, 5).join(', ')}${wrongIds.length > 5 ? `, ... (${wrongIds.length} in all)` : ''}`);
   }
   if (opts.raw) gens = processGenerations(task, gens, !!opts.cot);
-  const score = await scoreGenerations(task, gens, { scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, onProgress: deps.onProgress });
+  const score = await scoreGenerations(task, gens, {
+    scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath, onProgress: deps.onProgress,
+  });
   const lengths = Object.values(gens).map((l) => l.length);
   const n = lengths.length && lengths.every((l) => l === lengths[0]) ? lengths[0]! : null;
   deps.logger?.info(`run-reasoning score: ${basename(opts.generations)} ${Object.entries(score.passAtK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}`);

@@ -1,6 +1,7 @@
 import type { CheckItem, CheckResult, Sandbox } from '../sandbox/types.js';
 import { InfraError, UserError } from '../util/errors.js';
 import { CASE2CODE_TIMEOUT_S, case2codeCheck, judgeCase2Code, type Case2CodeOutcome } from './case2code.js';
+import { decideLiteralChecks } from './literal.js';
 import { passAtKTable } from './passk.js';
 import { extractCode } from './postprocess.js';
 import type { GenerationsMap, ReasoningItem, ReasoningTask, ScorerVersion } from './types.js';
@@ -15,12 +16,20 @@ export interface ScoreOptions {
   scorer?: ScorerVersion;
   sandbox: CheckRunner;
   /**
-   * Judge identical check programs once (default true). A check is a pure function of its text
-   * here (fresh child, fixed limit), so this changes no result, only the time taken.
+   * Judge identical check programs once (default true). Each judgment runs the same text in a
+   * fresh child under the same limit, so repeating it only repeats the work; the copies also get
+   * one outcome where the outcome depends on the interpreter's hash seed, as in the upstream scorer
+   * (one seed per run).
    */
   dedupe?: boolean;
   /** Upstream way: one fresh python3 per judgment instead of a forked warm child. */
   fresh?: boolean;
+  /**
+   * Decide checks that only compare two literals (most CRUXEval-O and CodeGlance answers) in one
+   * classifier child instead of one child each; same outcomes (see literal.ts). Default true,
+   * except with `fresh`.
+   */
+  literalFastPath?: boolean;
   /** Items per runChecks call (default: chosen from the number of judgments). */
   batchSize?: number;
   /** Extra pass@k values to report beside 1, 5 and the task's own. */
@@ -37,8 +46,10 @@ export interface ScoreCounts {
   samples: number;
   generations: number;
   filtered: number;
-  /** Check programs run in the sandbox (after de-duplication). */
+  /** Distinct check programs (after de-duplication). */
   judgments: number;
+  /** Of those, decided by the literal fast path rather than in a child of their own. */
+  literalDecided: number;
   passed: number;
   timedOut: number;
   /** Samples with at least one True. */
@@ -148,6 +159,8 @@ export interface JudgedGenerations {
   entries: { item: ReasoningItem; gens: string[]; verdicts: Verdict[] }[];
   /** Check programs run (after de-duplication). */
   judgments: number;
+  /** Of those, decided as literal comparisons without a child of their own. */
+  literalDecided: number;
   durationMs: number;
 }
 
@@ -182,11 +195,23 @@ export async function judgeGenerations(
     return { item, gens, slots };
   });
 
-  const results = await runCheckBatches(opts.sandbox, checks, { fresh: opts.fresh, batchSize: opts.batchSize, onProgress: opts.onProgress });
+  const fast = (opts.literalFastPath ?? !opts.fresh) && task.family !== 'case2code' && task.mode !== 'input';
+  const decided = fast ? await decideLiteralChecks(opts.sandbox, checks) : checks.map(() => null);
+  const rest = checks.map((_, i) => i).filter((i) => decided[i] === null);
+  const literalDecided = checks.length - rest.length;
+  const ran = await runCheckBatches(opts.sandbox, rest.map((i) => checks[i]!), {
+    fresh: opts.fresh, batchSize: opts.batchSize, onProgress: (d, t) => opts.onProgress?.(literalDecided + d, literalDecided + t),
+  });
+  const results: CheckResult[] = new Array(checks.length);
+  decided.forEach((d, i) => {
+    if (d !== null) results[i] = { ok: d.ok, timedOut: false, durationMs: 0, ...(d.ok ? {} : { error: d.error }) };
+  });
+  rest.forEach((checkIndex, k) => { results[checkIndex] = ran[k]!; });
 
   return {
     task,
     judgments: checks.length,
+    literalDecided,
     entries: plan.map(({ item, gens, slots }) => ({
       item,
       gens,
@@ -221,7 +246,7 @@ export function scoreJudged(judged: JudgedGenerations, scorer: ScorerVersion = '
   const verdicts: Record<string, Verdict[]> = {};
   const answers: GenerationsMap = {};
   const counts: ScoreCounts = {
-    samples: judged.entries.length, generations: 0, filtered: 0, judgments: judged.judgments, passed: 0, timedOut: 0, solvedSamples: 0,
+    samples: judged.entries.length, generations: 0, filtered: 0, judgments: judged.judgments, literalDecided: judged.literalDecided, passed: 0, timedOut: 0, solvedSamples: 0,
   };
   for (const { item, gens, verdicts: vs } of judged.entries) {
     const list = applyScorer(vs, scorer);

@@ -11,7 +11,7 @@ import { extractCode, importHeader } from '../feedback/extract.js';
 import { LEAK_THRESHOLD, leakScore } from '../feedback/user.js';
 import { createModel } from '../models/factory.js';
 import { parseModelParams, type ModelParamsInput } from '../models/spec.js';
-import type { ChatMessage, ChatModel, Generation } from '../models/types.js';
+import { ModelError, type ChatMessage, type ChatModel, type Generation } from '../models/types.js';
 import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
 import type { TurnContext } from '../offline/context.js';
@@ -367,6 +367,8 @@ export async function benchEpisode(
       });
     }
   } catch (err) {
+    // A model that keeps failing ends this episode only; broken infrastructure stops the run.
+    if (!(err instanceof ModelError)) throw err;
     rec.error = errorMessage(err);
   }
   const firstPass = rec.turns.findIndex((t) => t.status === 'pass');

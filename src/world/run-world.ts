@@ -64,6 +64,7 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   checkSameRun(runDir, c);
   writeFileSync(join(runDir, 'config.yaml'), toYaml({ ...c, out: runDir }));
 
+  await deps.sandbox.start(); // a missing engine or image fails here, before any episode
   const tracker = new UsageTracker(loadPrices());
   const deps0 = { cacheDir: join(c.cacheDir, 'responses'), cache: c.cache, tracker };
   const coder = deps.coder ?? createModel(c.model, c.modelParams, {
