@@ -110,7 +110,7 @@ export interface KeyDefaults {
 }
 
 /** sha256 of everything that determines a reply: model, sampling params, messages, sample index. */
-export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic'>, messages: ChatMessage[], opts: GenerateOptions, defaults: KeyDefaults = {}): string {
+export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour'>, messages: ChatMessage[], opts: GenerateOptions, defaults: KeyDefaults = {}): string {
   const payload: Record<string, unknown> = {
     v: KEY_VERSION,
     model: model.id,
@@ -121,7 +121,7 @@ export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic'>, messages: C
     sampleIndex: opts.sampleIndex ?? 0,
   };
   // Synthetic models answer from role and context rather than the messages, so those must key too.
-  if (model.synthetic) Object.assign(payload, { role: opts.role, context: opts.context ?? null });
+  if (model.synthetic) Object.assign(payload, { role: opts.role, context: opts.context ?? null, behaviour: model.behaviour ?? null });
   return createHash('sha256').update(stableJson(payload)).digest('hex');
 }
 

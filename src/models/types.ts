@@ -42,6 +42,8 @@ export interface ChatModel {
   readonly id: string;
   /** Offline stand-in whose output depends on GenerateOptions.context. */
   readonly synthetic: boolean;
+  /** Version of a synthetic model's behaviour: cached answers of an older version are not reused. */
+  readonly behaviour?: string;
   generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation>;
 }
 

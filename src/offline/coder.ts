@@ -21,6 +21,8 @@ export interface OfflineCoderOptions {
 export class OfflineCoder implements ChatModel {
   readonly synthetic = true;
   readonly id: string;
+  /** Bump when the synthetic behaviour changes, so cached answers of the old one are not reused. */
+  readonly behaviour = '2';
 
   constructor(private readonly o: OfflineCoderOptions) {
     this.id = `offline:${o.skill}`;
@@ -72,9 +74,11 @@ export class OfflineCoder implements ChatModel {
       let p: number;
       if (d.kind === 'syntax') p = compileFailed ? 0.95 : 0.05;
       else {
-        p = testsFailed ? (ctx.execution!.coverage === 'full' ? 0.35 : 0.25) + 0.3 * s : 0.02 + 0.05 * s;
-        if (testsFailed && ctx.userFeedback) p += 0.1; // a user restating the failure in words helps a little
-        if (hinted.includes(d.line)) p = Math.max(p, 0.7 + 0.25 * s);
+        // Without feedback that shows a failure, a repair is luck; raw test output helps a little,
+        // a user explaining the failure in words more, an expert naming the line most.
+        p = testsFailed ? (ctx.execution!.coverage === 'full' ? 0.08 + 0.12 * s : 0.06 + 0.1 * s) : 0.003;
+        if (testsFailed && ctx.userFeedback) p += 0.12;
+        if (hinted.includes(d.line)) p = Math.max(p, 0.5 + 0.3 * s);
       }
       if (draw(key, 'fix', ctx.turn, d.line) < p) {
         out[d.line] = ref[d.line]!;

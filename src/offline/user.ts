@@ -11,6 +11,8 @@ import { bodyOf } from './mutate.js';
 export class OfflineUser implements ChatModel {
   readonly synthetic = true;
   readonly id = 'offline-user';
+  /** Bump when the synthetic behaviour changes, so cached answers of the old one are not reused. */
+  readonly behaviour = '2';
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
     const ctx = opts.context as unknown as TurnContext | undefined;

@@ -104,7 +104,8 @@ export class DockerSandbox extends JudgeSandbox {
   private async createSlot(): Promise<Slot> {
     const o = this.opts;
     const memory = (o.memoryMb ?? 4096) * 1024 * 1024;
-    const cmd = ['python3', '-I', '-B', '/judge/judge.py', 'serve'];
+    // -P -s instead of -I so that PYTHONHASHSEED (set below, environment built here) is honoured.
+    const cmd = ['python3', '-P', '-s', '-B', '/judge/judge.py', 'serve'];
     if (o.preload !== undefined) cmd.push('--preload', o.preload);
     const container = await this.docker.createContainer({
       name: `codeconv-${process.pid}-${++this.seq}-${Date.now().toString(36)}`,
@@ -115,6 +116,8 @@ export class DockerSandbox extends JudgeSandbox {
       Env: [
         'PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'TZ=UTC', 'LANG=C.UTF-8', 'OMP_NUM_THREADS=1',
         'OPENBLAS_NUM_THREADS=1', 'MKL_NUM_THREADS=1', 'MPLBACKEND=Agg', 'MPLCONFIGDIR=/tmp/.mpl', 'JUDGE_SCRATCH=/tmp',
+        // One string-hash seed for every judgment: set iteration order no longer varies run to run.
+        'PYTHONHASHSEED=0',
       ],
       AttachStdin: true, AttachStdout: true, AttachStderr: true, OpenStdin: true, StdinOnce: false, Tty: false,
       Labels: { [LABEL]: '1', [PID_LABEL]: String(process.pid), [HOST_LABEL]: hostname() },

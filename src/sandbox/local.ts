@@ -53,8 +53,8 @@ export class LocalSandbox extends JudgeSandbox {
   private async createSlot(): Promise<Slot> {
     const scratchHost = mkdtempSync(join(tmpdir(), 'codeconv-judge-'));
     const judge = join(judgeDir(), 'judge.py');
-    const serverArgs = ['-I', '-B', judge, 'serve', '--preload', this.opts.preload ?? 'json,unittest,unittest.mock,re,collections,itertools,math'];
-    const env = { PATH: '/usr/local/bin:/usr/bin:/bin', TZ: 'UTC', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', MPLBACKEND: 'Agg' };
+    const serverArgs = ['-P', '-s', '-B', judge, 'serve', '--preload', this.opts.preload ?? 'json,unittest,unittest.mock,re,collections,itertools,math'];
+    const env = { PATH: '/usr/local/bin:/usr/bin:/bin', TZ: 'UTC', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', MPLBACKEND: 'Agg', PYTHONHASHSEED: '0' };
     let cmd: string;
     let args: string[];
     if (this.isolated) {

@@ -622,10 +622,12 @@ def _judge_one(job, timeout, fresh):
     rfd, wfd = os.pipe()
     if fresh:
         import subprocess
+        # The upstream way: a fresh interpreter, with its own random string-hash seed.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
         proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", os.path.abspath(__file__), "once", str(wfd), nonce.decode(), workdir],
+            [sys.executable, "-P", "-s", "-B", os.path.abspath(__file__), "once", str(wfd), nonce.decode(), workdir],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(wfd,),
-            start_new_session=True)
+            start_new_session=True, env=env)
         pid = proc.pid
         os.close(wfd)
         try:
