@@ -52,8 +52,9 @@ export class LocalSandbox extends JudgeSandbox {
 
   private async createSlot(): Promise<Slot> {
     const scratchHost = mkdtempSync(join(tmpdir(), 'codeconv-judge-'));
-    // Inside bubblewrap the judge is bound at /judge: the private /tmp would hide a checkout under /tmp.
-    const judge = this.isolated ? '/judge/judge.py' : join(judgeDir(), 'judge.py');
+    // Inside bubblewrap the judge is bound into the private /tmp (which would hide a checkout under
+    // /tmp); the root is read-only, so no other mount point can be made. The judge's wipe skips it.
+    const judge = this.isolated ? '/tmp/.judge/judge.py' : join(judgeDir(), 'judge.py');
     const serverArgs = ['-P', '-s', '-B', judge, 'serve', '--preload', this.opts.preload ?? 'json,unittest,unittest.mock,re,collections,itertools,math'];
     const env = { PATH: '/usr/local/bin:/usr/bin:/bin', TZ: 'UTC', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', MPLBACKEND: 'Agg', PYTHONHASHSEED: '0' };
     let cmd: string;
@@ -61,7 +62,7 @@ export class LocalSandbox extends JudgeSandbox {
     if (this.isolated) {
       cmd = 'bwrap';
       args = [
-        '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--ro-bind', judgeDir(), '/judge', '--unshare-all',
+        '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--ro-bind', judgeDir(), '/tmp/.judge', '--unshare-all',
         '--die-with-parent', '--new-session', '--as-pid-1', '--clearenv',
         ...Object.entries({ ...env, HOME: '/tmp', JUDGE_SCRATCH: '/tmp', MPLCONFIGDIR: '/tmp/.mpl' }).flatMap(([k, v]) => ['--setenv', k, v]),
         '--chdir', '/tmp', this.python, ...serverArgs,

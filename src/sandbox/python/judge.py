@@ -562,7 +562,12 @@ def _wipe(path):
 
     if not os.path.isdir(path):
         return True
-    for name in os.listdir(path):
+
+    def entries():
+        # A mount point inside the scratch (the local sandbox binds the judge there) stays.
+        return [n for n in os.listdir(path) if not os.path.ismount(os.path.join(path, n))]
+
+    for name in entries():
         full = os.path.join(path, name)
         try:
             os.chmod(full, stat.S_IRWXU) if os.path.isdir(full) and not os.path.islink(full) else None
@@ -575,7 +580,7 @@ def _wipe(path):
                 os.unlink(full)
             except OSError:
                 pass
-    return not os.listdir(path)
+    return not entries()
 
 
 def _reset_container():
