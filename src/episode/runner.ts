@@ -1,16 +1,15 @@
-import { executionFeedback, partialTestNames } from '../feedback/execution.js';
-import { NO_SYNTAX_ERRORS } from '../feedback/constants.js';
+import { executionFeedback } from '../feedback/execution.js';
 import { extractCode, importHeader } from '../feedback/extract.js';
 import { leakScore, postprocessUserFeedback } from '../feedback/user.js';
 import { ModelError, type ChatMessage, type ChatModel, type Generation } from '../models/types.js';
 import type { TurnContext } from '../offline/context.js';
-import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult } from '../sandbox/types.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { errorMessage } from '../util/errors.js';
 import type { ExecCache } from './exec-cache.js';
 import { render, template } from './prompts.js';
-import type { EpisodeRecord, RoleUsage, TurnRecord } from './record.js';
+import { judgeCode, turnResult, usageOf, type Judged } from './judge.js';
+import type { EpisodeRecord, TurnRecord } from './record.js';
 import type { Setting } from './settings.js';
 
 export interface EpisodeOptions {
@@ -30,12 +29,6 @@ export interface EpisodeDeps {
   onTurn?: (taskId: string, turn: TurnRecord) => void;
 }
 
-interface Judged {
-  code: string;
-  exec: ExecResult;
-  compile: { ok: boolean; text: string };
-}
-
 /** Runs one ConvCodeWorld episode: generation, then up to maxTurns feedback turns until it passes. */
 export async function runEpisode(task: BigCodeBenchTask, o: EpisodeOptions, deps: EpisodeDeps): Promise<EpisodeRecord> {
   const rec: EpisodeRecord = {
@@ -47,13 +40,7 @@ export async function runEpisode(task: BigCodeBenchTask, o: EpisodeOptions, deps
   const chat: ChatMessage[] = [{ role: 'system', content: template('coder-system') }];
   const emit = (t: TurnRecord): void => { rec.turns.push(t); deps.onTurn?.(task.task_id, t); };
 
-  const judge = async (code: string): Promise<Judged> => {
-    const [exec, syn] = await Promise.all([
-      deps.exec.unittest(calibratedSolution(task.code_prompt, code), task.test, o.timeoutS),
-      deps.exec.syntax(code),
-    ]);
-    return { code, exec, compile: syn.ok ? { ok: true, text: NO_SYNTAX_ERRORS } : { ok: false, text: (syn.error ?? 'SyntaxError').trim() } };
-  };
+  const judge = (code: string): Promise<Judged> => judgeCode(deps.exec, task, o.timeoutS, code);
 
   try {
     // Turn 0: plain generation from the instruct prompt.
@@ -138,24 +125,4 @@ export async function runEpisode(task: BigCodeBenchTask, o: EpisodeOptions, deps
   const first = rec.turns.findIndex((t) => t.status === 'pass');
   rec.solved_at = first >= 0 ? first : null;
   return rec;
-}
-
-function turnResult(turn: number, j: Judged): TurnRecord {
-  const tests: Record<string, 'pass' | 'fail'> = {};
-  for (const name of j.exec.tests) tests[name] = j.exec.details[name] ? 'fail' : 'pass';
-  if (j.exec.details.ALL) tests.ALL = 'fail';
-  return {
-    turn, code: j.code, status: j.exec.status, compilation: j.compile, tests,
-    partialTests: partialTestNames(j.exec, false), details: j.exec.details, durationMs: Math.round(j.exec.durationMs),
-  };
-}
-
-function usageOf(gens: Generation[]): RoleUsage {
-  return {
-    calls: gens.length,
-    input_tokens: gens.reduce((s, g) => s + g.usage.inputTokens, 0),
-    output_tokens: gens.reduce((s, g) => s + g.usage.outputTokens, 0),
-    cached_calls: gens.filter((g) => g.cached).length,
-    latency_ms: Math.round(gens.reduce((s, g) => s + g.latencyMs, 0)),
-  };
 }

@@ -2,11 +2,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ExecCache } from '../episode/exec-cache.js';
+import { judgeCode, testsOf, turnResult, usageOf, type Judged } from '../episode/judge.js';
 import { render, template } from '../episode/prompts.js';
-import type { RoleUsage } from '../episode/record.js';
 import { parseSetting, type Setting } from '../episode/settings.js';
-import { NO_SYNTAX_ERRORS } from '../feedback/constants.js';
-import { executionFeedback, partialTestNames } from '../feedback/execution.js';
+import { executionFeedback } from '../feedback/execution.js';
 import { extractCode, importHeader } from '../feedback/extract.js';
 import { LEAK_THRESHOLD, leakScore } from '../feedback/user.js';
 import { createModel } from '../models/factory.js';
@@ -16,8 +15,7 @@ import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
 import type { TurnContext } from '../offline/context.js';
 import { projectRoot } from '../sandbox/paths.js';
-import { calibratedSolution } from '../sandbox/program.js';
-import type { ExecResult, Sandbox } from '../sandbox/types.js';
+import type { Sandbox } from '../sandbox/types.js';
 import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { errorMessage, UserError } from '../util/errors.js';
@@ -262,11 +260,6 @@ interface EpisodeOpts {
   referenceModel: string;
 }
 
-interface Judged {
-  code: string;
-  exec: ExecResult;
-  compile: { ok: boolean; text: string };
-}
 
 /** The reference's version k; a version after the last logged one repeats it when that one passed. */
 function refVersion(rt: ReferenceTask, k: number): ReferenceTurn | undefined {
@@ -292,13 +285,7 @@ export async function benchEpisode(
   };
   const header = importHeader(task.code_prompt, task.entry_point);
   const system: ChatMessage = { role: 'system', content: template('coder-system') };
-  const judge = async (code: string): Promise<Judged> => {
-    const [exec, syn] = await Promise.all([
-      deps.exec.unittest(calibratedSolution(task.code_prompt, code), task.test, o.timeoutS),
-      deps.exec.syntax(code),
-    ]);
-    return { code, exec, compile: syn.ok ? { ok: true, text: NO_SYNTAX_ERRORS } : { ok: false, text: (syn.error ?? 'SyntaxError').trim() } };
-  };
+  const judge = (code: string): Promise<Judged> => judgeCode(deps.exec, task, o.timeoutS, code);
 
   try {
     const first: ChatMessage = { role: 'user', content: render(template('coder-initial'), { problem: task.instruct_prompt }) };
@@ -374,29 +361,4 @@ export async function benchEpisode(
   const firstPass = rec.turns.findIndex((t) => t.status === 'pass');
   rec.solved_at = firstPass >= 0 ? firstPass : null;
   return rec;
-}
-
-function testsOf(exec: ExecResult): Record<string, 'pass' | 'fail'> {
-  const tests: Record<string, 'pass' | 'fail'> = {};
-  for (const name of exec.tests) tests[name] = exec.details[name] ? 'fail' : 'pass';
-  if (exec.details.ALL) tests.ALL = 'fail';
-  return tests;
-}
-
-/** The same per-turn fields as run-world's records. */
-function turnResult(turn: number, j: Judged): StaticTurnRecord {
-  return {
-    turn, code: j.code, status: j.exec.status, compilation: j.compile, tests: testsOf(j.exec),
-    partialTests: partialTestNames(j.exec, false), details: j.exec.details, durationMs: Math.round(j.exec.durationMs),
-  };
-}
-
-function usageOf(gens: Generation[]): RoleUsage {
-  return {
-    calls: gens.length,
-    input_tokens: gens.reduce((s, g) => s + g.usage.inputTokens, 0),
-    output_tokens: gens.reduce((s, g) => s + g.usage.outputTokens, 0),
-    cached_calls: gens.filter((g) => g.cached).length,
-    latency_ms: Math.round(gens.reduce((s, g) => s + g.latencyMs, 0)),
-  };
 }
