@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { stringify as toYaml } from 'yaml';
 import { ExecCache } from '../episode/exec-cache.js';
 import { judgeCode, testsOf, turnResult, usageOf, type Judged } from '../episode/judge.js';
 import { render, template } from '../episode/prompts.js';
@@ -16,6 +16,7 @@ import { OfflineCoder } from '../offline/coder.js';
 import type { TurnContext } from '../offline/context.js';
 import { projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
+import { previousRunConfig } from '../world/run-world.js';
 import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { errorMessage, UserError } from '../util/errors.js';
@@ -235,14 +236,8 @@ function selectRefTasks(tasks: ReferenceTask[], o: BenchOptions, setting: string
 }
 
 function checkSameRun(runDir: string, identity: Record<string, unknown>): void {
-  const file = join(runDir, 'config.yaml');
-  if (!existsSync(file) || !existsSync(join(runDir, 'episodes.jsonl'))) return;
-  let prev: Record<string, unknown>;
-  try {
-    prev = JSON.parse(JSON.stringify(parseYaml(readFileSync(file, 'utf8')))) as Record<string, unknown>;
-  } catch {
-    return;
-  }
+  const prev = previousRunConfig(runDir);
+  if (!prev) return;
   if (prev.mode !== 'static') throw new UserError('RUN_MISMATCH', `${runDir} holds a run-world run; use another --out`);
   for (const k of IDENTITY_KEYS) {
     if (JSON.stringify(prev[k]) !== JSON.stringify(identity[k])) {

@@ -114,15 +114,20 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   return { runDir, summary: out, stats };
 }
 
-function checkSameRun(runDir: string, c: WorldConfig): void {
+/** The config a run directory was started with, when it already holds episodes (else undefined). */
+export function previousRunConfig(runDir: string): Record<string, unknown> | undefined {
   const file = join(runDir, 'config.yaml');
-  if (!existsSync(file) || !existsSync(join(runDir, 'episodes.jsonl'))) return;
-  let prev: Record<string, unknown>;
+  if (!existsSync(file) || !existsSync(join(runDir, 'episodes.jsonl'))) return undefined;
   try {
-    prev = JSON.parse(JSON.stringify(parseYaml(readFileSync(file, 'utf8')))) as Record<string, unknown>;
+    return JSON.parse(JSON.stringify(parseYaml(readFileSync(file, 'utf8')))) as Record<string, unknown>;
   } catch {
-    return;
+    return undefined;
   }
+}
+
+function checkSameRun(runDir: string, c: WorldConfig): void {
+  const prev = previousRunConfig(runDir);
+  if (!prev) return;
   for (const k of IDENTITY_KEYS) {
     if (JSON.stringify(prev[k]) !== JSON.stringify(c[k])) {
       throw new UserError('RUN_MISMATCH', `${runDir} holds a run with a different "${k}" (${JSON.stringify(prev[k])}); use another --out to start a new run`);
