@@ -25,6 +25,7 @@ const { loadTask } = await import(dist('reasoning/data.js'));
 const { scoreFile, readGenerationsFile } = await import(dist('reasoning/run.js'));
 const { judgeGenerations, scoreJudged } = await import(dist('reasoning/scoring.js'));
 const { createSandbox } = await import(dist('sandbox/index.js'));
+const { judgePreload } = await import(dist('reasoning/preload.js'));
 
 const { values: o } = parseArgs({
   options: {
@@ -54,7 +55,10 @@ const dedupe = !o['no-dedupe'];
 const task = loadTask(taskName, { dataDir: o['data-dir'] });
 const gens = readGenerationsFile(o.file).generations;
 const total = Object.values(gens).reduce((s, l) => s + l.length, 0);
-const sandbox = createSandbox({ kind, parallel, ...(o.image ? { docker: { image: o.image } } : {}) });
+// The judges pre-import what run-reasoning would for this task (the fresh baseline imports nothing).
+const preload = judgePreload(taskName);
+const pre = preload === undefined ? {} : { preload };
+const sandbox = createSandbox({ kind, parallel, docker: { ...pre, ...(o.image ? { image: o.image } : {}) }, local: pre });
 const out = mkdtempSync(join(tmpdir(), 'bench-reasoning-'));
 const secs = (ms) => (ms / 1000).toFixed(1);
 

@@ -5,6 +5,7 @@ import { parseModelSpec } from '../models/spec.js';
 import { OfflineReasoningModel } from '../reasoning/offline.js';
 import { runReasoning, scoreFile, type RunReasoningResult } from '../reasoning/run.js';
 import { checkTaskName } from '../reasoning/data.js';
+import { judgePreload } from '../reasoning/preload.js';
 import { REASONING_TASKS, type ScorerVersion } from '../reasoning/types.js';
 import { ProgressLine } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
@@ -100,7 +101,7 @@ function buildProgram(): Command {
       spec.provider === 'offline'
         ? new OfflineReasoningModel(spec.skill)
         : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache });
-    const sandbox = sandboxFromCli(o);
+    const sandbox = sandboxFromCli(o, judgePreload(o.task));
     let bar: ProgressLine | undefined;
     let phase = '';
     try {
@@ -137,7 +138,7 @@ function buildProgram(): Command {
       .requiredOption('--out <dir>', 'output directory for scored.json and summary.json'),
   ).action(async (_args: unknown, cmd: Command) => {
     const o = cmd.opts<ScoreOpts>();
-    const sandbox = sandboxFromCli(o);
+    const sandbox = sandboxFromCli(o, judgePreload(o.task));
     let bar: ProgressLine | undefined;
     try {
       const r = await scoreFile(

@@ -18,8 +18,10 @@ export function addSandboxOptions(cmd: Command): Command {
     .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench)');
 }
 
-export function sandboxFromCli(o: SandboxCliOptions): Sandbox {
-  return createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { memoryMb: o.memoryMb, image: o.image } });
+/** `preload`: modules the warm judges import once (default: each backend's own list). */
+export function sandboxFromCli(o: SandboxCliOptions, preload?: string): Sandbox {
+  const pre = preload === undefined ? {} : { preload };
+  return createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { memoryMb: o.memoryMb, image: o.image, ...pre }, local: pre });
 }
 
 export function positiveInt(name: string): (v: string) => number {

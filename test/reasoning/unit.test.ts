@@ -249,3 +249,16 @@ it('prompt files are our own text (no upstream instructions copied)', () => {
     expect(text).not.toMatch(/no unsimplified expressions|Do NOT output any extra information|STOPWORDS|Write a function that generates the output from the input/);
   }
 });
+
+describe('judge preload per task', () => {
+  it('gives stdlib-only tasks a small warm judge and keeps the full list for CodeGlance', async () => {
+    const { judgePreload } = await import('../../src/reasoning/preload.js');
+    for (const t of ['cruxeval-o', 'cruxeval-i', 'case2code']) {
+      const list = judgePreload(t)!.split(',');
+      expect(list).toContain('json');
+      expect(list).not.toContain('numpy');
+    }
+    // undefined = the sandbox's default list, which pre-imports numpy and pandas for DS-1000.
+    expect(judgePreload('codeglance-ds1000')).toBeUndefined();
+  });
+});

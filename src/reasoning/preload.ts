@@ -1,0 +1,10 @@
+/**
+ * Modules the warm judge pre-imports for a reasoning task. CRUXEval and Case2Code programs use the
+ * standard library, so a small server forks (and its children exit) several times faster than one
+ * holding numpy, pandas and scikit-learn; the CodeGlance sets call those libraries and keep the full list.
+ */
+const STDLIB_PRELOAD = 'json,re,collections,itertools,functools,math,string,heapq,bisect,operator,copy,random,datetime,unittest';
+
+export function judgePreload(task: string): string | undefined {
+  return task.startsWith('cruxeval') || task === 'case2code' ? STDLIB_PRELOAD : undefined;
+}
