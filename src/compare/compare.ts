@@ -1,4 +1,4 @@
-import { expandRunDirs, loadRun, type RunData } from './load.js';
+import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
 export interface CompareOptions {
@@ -177,7 +177,45 @@ export function toMarkdown(c: Comparison): string {
     }
     if (c.pairsOmitted) L.push('', `(${c.pairsOmitted} more pairs over the same tasks not listed)`);
   }
+  L.push(...costSection(c));
   if (c.runs.some((r) => r.synthetic)) L.push('', '_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._');
   L.push('', `Runs: ${c.runs.map((r) => `${r.label} (${r.mode}${r.synthetic ? ', synthetic' : ''})`).join(', ')}. Bootstrap: ${c.options.resamples} resamples, seed ${c.options.seed}.`);
   return L.join('\n') + '\n';
+}
+
+const tokens = (u: RoleCost): string => `${u.calls} / ${u.input_tokens + u.output_tokens}`;
+
+/**
+ * Calls and tokens per role, live vs static, for the model x setting rows that have both: what
+ * replaying the recorded user feedback saves (the simulator's calls) and what it does not (the coder's).
+ */
+function costSection(c: Comparison): string[] {
+  const both = c.rows.filter((r) => r.live?.run.usage && r.static?.run.usage);
+  if (!both.length) return [];
+  const L = ['', '## Calls and tokens per role, live vs static (calls / input+output tokens)', ''];
+  L.push('| model | setting | live coder | live user | static coder | static user |', '|---|---|---|---|---|---|');
+  const sum = { lc: zeroCost(), lu: zeroCost(), sc: zeroCost(), su: zeroCost() };
+  for (const r of both) {
+    const lu = r.live!.run.usage!;
+    const su = r.static!.run.usage!;
+    addCost(sum.lc, lu.coder); addCost(sum.lu, lu.user); addCost(sum.sc, su.coder); addCost(sum.su, su.user);
+    L.push(`| ${cell(r.model)} | ${r.setting} | ${tokens(lu.coder)} | ${tokens(lu.user)} | ${tokens(su.coder)} | ${tokens(su.user)} |`);
+  }
+  L.push(`| all | | ${tokens(sum.lc)} | ${tokens(sum.lu)} | ${tokens(sum.sc)} | ${tokens(sum.su)} |`);
+  const liveAll = sum.lc.input_tokens + sum.lc.output_tokens + sum.lu.input_tokens + sum.lu.output_tokens;
+  const staticAll = sum.sc.input_tokens + sum.sc.output_tokens + sum.su.input_tokens + sum.su.output_tokens;
+  if (liveAll > 0) {
+    L.push('', `Static runs used ${sum.su.calls} simulator calls against ${sum.lu.calls} live, and ${((staticAll / liveAll) * 100).toFixed(1)}% of the live runs' tokens over both roles.`);
+  }
+  return L;
+}
+
+function zeroCost(): RoleCost {
+  return { calls: 0, input_tokens: 0, output_tokens: 0 };
+}
+
+function addCost(acc: RoleCost, u: RoleCost): void {
+  acc.calls += u.calls;
+  acc.input_tokens += u.input_tokens;
+  acc.output_tokens += u.output_tokens;
 }

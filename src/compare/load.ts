@@ -48,9 +48,18 @@ export interface RunData {
   recall: number;
   passAt1ByTurn: number[];
   recallByTurn: number[];
+  /** Calls and tokens per role from summary.json (cached answers included), when it records them. */
+  usage?: Record<'coder' | 'user', RoleCost>;
+}
+
+export interface RoleCost {
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
 }
 
 interface SummaryJson {
+  usage?: Partial<Record<'coder' | 'user', Partial<RoleCost>>>;
   mode?: 'live' | 'static';
   model: string;
   setting: string;
@@ -133,7 +142,13 @@ export function loadRun(dir: string): RunData {
     recall: n ? tasks.filter((t) => t.recalled).length / n : 0,
     passAt1ByTurn: mode === 'static' ? staticPassAt1ByTurn(staticVectors, T) : passAt1ByTurn(liveVectors, T),
     recallByTurn: recallByTurn(tasks.map((t) => t.stop), T),
+    ...(s.usage ? { usage: { coder: roleCost(s.usage.coder), user: roleCost(s.usage.user) } } : {}),
   };
+}
+
+function roleCost(u?: Partial<RoleCost>): RoleCost {
+  const n = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return { calls: n(u?.calls), input_tokens: n(u?.input_tokens), output_tokens: n(u?.output_tokens) };
 }
 
 function viewTurns(r: EpisodeRecord | StaticEpisodeRecord, mode: 'live' | 'static'): ViewTurn[] {

@@ -60,6 +60,19 @@ describe('compare-runs on hand-made runs', () => {
     expect(md).toMatch(/MRR: 0\.500 over 3 pairs/);
   });
 
+  it('sets live and static calls and tokens per role side by side, from the summaries', () => {
+    const md = toMarkdown(compareRunDirs([dir], { resamples: 200 }));
+    const read = (run: string) => JSON.parse(readFileSync(join(dir, run, 'summary.json'), 'utf8')).usage;
+    const cellOf = (u: { calls: number; input_tokens: number; output_tokens: number }) => `${u.calls} / ${u.input_tokens + u.output_tokens}`;
+    const live = read('live-A');
+    const stat = read('static-A');
+    expect(live.user.calls).toBeGreaterThan(0);
+    expect(stat.user.calls).toBe(0);
+    expect(md).toContain(`| offline:A | CF_EF_FULL_SEF | ${cellOf(live.coder)} | ${cellOf(live.user)} | ${cellOf(stat.coder)} | 0 / 0 |`);
+    const liveUser = ['live-A', 'live-B', 'live-C'].reduce((n, r) => n + read(r).user.calls, 0);
+    expect(md).toContain(`Static runs used 0 simulator calls against ${liveUser} live`);
+  });
+
   it('the CLI prints the tables and writes Markdown and HTML', async () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
