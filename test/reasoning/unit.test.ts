@@ -262,3 +262,31 @@ describe('judge preload per task', () => {
     expect(judgePreload('codeglance-ds1000')).toBeUndefined();
   });
 });
+
+describe('check batches', () => {
+  it('cover every check once, in order, and shrink toward the end', async () => {
+    const { batchBounds } = await import('../../src/reasoning/scoring.js');
+    for (const total of [0, 1, 7, 100, 2548]) {
+      const b = batchBounds(total);
+      expect(b.map(([s, e]) => e - s).reduce((a, n) => a + n, 0)).toBe(total);
+      b.forEach(([s], i) => expect(s).toBe(i === 0 ? 0 : b[i - 1]![1]));
+    }
+    const sizes = batchBounds(2548).map(([s, e]) => e - s);
+    expect(sizes[0]).toBe(64);
+    expect(sizes.at(-1)!).toBeLessThanOrEqual(4);
+    expect(sizes.every((n, i) => i === 0 || n <= sizes[i - 1]!)).toBe(true);
+    expect(batchBounds(10, 4).map(([s, e]) => e - s)).toEqual([4, 4, 2]);
+  });
+});
+
+describe('check order', () => {
+  it('is a fixed permutation that scatters neighbours', async () => {
+    const { spreadOrder } = await import('../../src/reasoning/scoring.js');
+    const o = spreadOrder(1000);
+    expect([...o].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(spreadOrder(1000)).toEqual(o);
+    // Ten neighbouring checks land in at least eight of the 16 chunks of 64 positions.
+    const chunks = new Set(Array.from({ length: 10 }, (_, k) => Math.floor(o.indexOf(500 + k) / 64)));
+    expect(chunks.size).toBeGreaterThanOrEqual(8);
+  });
+});

@@ -547,7 +547,8 @@ def _comm(pid):
 _unclean = []
 
 
-def _wipe(path):
+def _wipe(path, keep=None):
+    """Empties path except mount points and the entry named keep; True when nothing else is left."""
     import shutil
     import stat
 
@@ -564,7 +565,7 @@ def _wipe(path):
 
     def entries():
         # A mount point inside the scratch (the local sandbox binds the judge there) stays.
-        return [n for n in os.listdir(path) if not os.path.ismount(os.path.join(path, n))]
+        return [n for n in os.listdir(path) if n != keep and not os.path.ismount(os.path.join(path, n))]
 
     for name in entries():
         full = os.path.join(path, name)
@@ -584,7 +585,7 @@ def _wipe(path):
 
 def _reset_container():
     """After untrusted code ran: scratch, shared memory and IPC are empty again, or we say so."""
-    ok = _wipe(SCRATCH)
+    ok = _wipe(SCRATCH, keep=_intact_mpl())
     if not ok:
         _unclean.append("scratch not empty: %s" % os.listdir(SCRATCH)[:5])
     if os.path.isdir("/dev/shm") and not _wipe("/dev/shm"):
@@ -608,19 +609,48 @@ def _prepare_scratch():
         import shutil
         try:
             shutil.copytree(MPL_SEED, mpl)
+            _mpl_state[0] = _tree_state(mpl)
         except OSError:
-            pass
+            _mpl_state[0] = None
+
+
+_mpl_state = [None]
+
+
+def _tree_state(path):
+    """Type, size, inode and times of path and everything below it. The judged code can set mtimes
+    back but not ctimes, so any write, rename, chmod or utime shows up here."""
+    out = []
+    for root, dirs, files in os.walk(path):
+        st = os.lstat(root)
+        out.append((root, st.st_mode, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
+        for name in sorted(files) + sorted(d for d in dirs if os.path.islink(os.path.join(root, d))):
+            st = os.lstat(os.path.join(root, name))
+            out.append((os.path.join(root, name), st.st_mode, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
+    return out
+
+
+def _intact_mpl():
+    """The matplotlib config copy's name in the scratch when untouched since it was copied (so the
+    wipe keeps it instead of copying it again), else None."""
+    mpl = os.environ.get("MPLCONFIGDIR")
+    if not mpl or _mpl_state[0] is None or os.path.dirname(mpl.rstrip("/")) != SCRATCH.rstrip("/"):
+        return None
+    try:
+        return os.path.basename(mpl.rstrip("/")) if _tree_state(mpl) == _mpl_state[0] else None
+    except OSError:
+        return None
 
 
 _counter = [0]
 
 
-def _judge_one(job, timeout, fresh):
+def _judge_one(job, timeout, fresh, watch_oom=True):
     """Runs one job in an isolated child and returns (payload, meta)."""
     _counter[0] += 1
     workdir = os.path.join(SCRATCH, "work-%d" % _counter[0])
     nonce = os.urandom(16).hex().encode()
-    oom_before = _oom_kills()
+    oom_before = _oom_kills() if watch_oom else None
     start = time.monotonic()
     rfd, wfd = os.pipe()
     if fresh:
@@ -653,7 +683,7 @@ def _judge_one(job, timeout, fresh):
             proc.wait(timeout=1)
         except Exception:
             pass
-    oom_after = _oom_kills()
+    oom_after = _oom_kills() if watch_oom else None
     oom = oom_before is not None and oom_after is not None and oom_after > oom_before
     meta = {"durationMs": round(duration * 1000, 3), "timedOut": timed_out, "oom": oom,
             "clean": clean and (_reset_container() if IS_INIT else _wipe_workdir(workdir))}
@@ -697,7 +727,8 @@ def _handle(req):
         results = []
         clean = True
         for item in req.get("items", []):
-            payload, meta = _judge_one(dict(item, kind="check"), float(item.get("timeout", 3)), fresh)
+            # A check's answer has no out-of-memory flag, so the cgroup counters are not read for it.
+            payload, meta = _judge_one(dict(item, kind="check"), float(item.get("timeout", 3)), fresh, watch_oom=False)
             clean = clean and meta["clean"]
             if meta["timedOut"]:
                 r = {"ok": False, "timedOut": True, "error": "timeout"}
@@ -742,11 +773,13 @@ def serve(preload):
                 loaded.append(name)
             except BaseException:  # noqa: B036
                 failed.append(name)
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-    except Exception:
-        pass
+    # Only when preloaded: importing matplotlib here would make every fork and exit pay for it
+    # (MPLBACKEND=Agg in the environment covers code that imports it later).
+    if "matplotlib" in sys.modules:
+        try:
+            sys.modules["matplotlib"].use("Agg")
+        except Exception:
+            pass
     import gc
     gc.collect()
     # Preloaded objects move out of the collector's reach, so children do not copy their pages.
