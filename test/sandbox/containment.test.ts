@@ -184,6 +184,46 @@ def task_func():
     expect(['pass', 'fail']).toContain(r.status);
   });
 
+  it('keeps no change to the matplotlib config for the next judgment, even with its times set back', async () => {
+    const untouched = `
+import os
+def task_func():
+    d = os.environ['MPLCONFIGDIR']
+    bad = [n for n in os.listdir(d) if n == 'matplotlibrc' or (os.path.isfile(os.path.join(d, n)) and open(os.path.join(d, n), 'rb').read(1) == b'#')]
+    return 'contained' if not bad else 'tampered: %s' % bad
+`;
+    // Edited in place, size and mtime restored: only the ctime (which the code cannot set) differs.
+    const edited = await probe(`
+import os
+def task_func():
+    d = os.environ['MPLCONFIGDIR']
+    names = sorted(n for n in os.listdir(d) if os.path.isfile(os.path.join(d, n)))
+    for n in names:
+        p = os.path.join(d, n)
+        st = os.stat(p)
+        with open(p, 'r+b') as f:
+            f.write(b'#')
+        os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return 'contained' if names else 'no file to tamper with'
+`);
+    expect(edited.status, JSON.stringify(edited.details)).toBe('pass');
+    const r1 = await probe(untouched);
+    expect(r1.status, JSON.stringify(r1.details)).toBe('pass');
+    const added = await probe(`
+import os
+def task_func():
+    d = os.environ['MPLCONFIGDIR']
+    st = os.stat(d)
+    with open(os.path.join(d, 'matplotlibrc'), 'w') as f:
+        f.write('backend: tampered\\n')
+    os.utime(d, ns=(st.st_atime_ns, st.st_mtime_ns))
+    return 'contained'
+`);
+    expect(added.status, JSON.stringify(added.details)).toBe('pass');
+    const r2 = await probe(untouched);
+    expect(r2.status, JSON.stringify(r2.details)).toBe('pass');
+  });
+
   it('leaves no process behind for the next judgment', async () => {
     await probe(`
 import subprocess
