@@ -77,13 +77,22 @@ try {
     `${c.literalDecided} decided as literal comparisons, ${c.judgments - c.literalDecided} run in a forked child each; ` +
     `pass@1 ${ours.score.passAtK.pass_at_1.toFixed(4)}, pass@5 ${ours.score.passAtK.pass_at_5.toFixed(4)})`);
 
+  // Looping answers run to the time limit whatever the runner: that wall time is a floor at this parallelism.
+  const timedOut = new Set();
+  for (const [id, vs] of Object.entries(ours.score.verdicts)) {
+    vs.forEach((v, k) => { if (v.kind === 'judged' && v.timedOut) timedOut.add(`${id}\u0000${ours.score.generations[id][k]}`); });
+  }
+  const limitS = task.family === 'case2code' ? 10 : 3;
+  console.log(`time-limit floor: ${timedOut.size} distinct check programs ran to the ${limitS} s limit, ${secs((timedOut.size * limitS * 1000) / parallel)} s of wall time at parallel ${parallel}`);
+
   if (!o['skip-fresh']) {
     // 2. Upstream way: every judgment in its own fresh python3, nothing shared.
     t = performance.now();
     const judged = await judgeGenerations(task, gens, { sandbox, fresh: true, dedupe: false });
     const fresh = scoreJudged(judged, o.scorer);
     const freshMs = performance.now() - t;
-    console.log(`upstream way (fresh python3 per judgment): ${secs(freshMs)} s  (${judged.judgments} processes; pass@1 ${fresh.passAtK.pass_at_1.toFixed(4)}, pass@5 ${fresh.passAtK.pass_at_5.toFixed(4)})`);
+    const freshTimeouts = judged.entries.reduce((n, e) => n + e.verdicts.filter((v) => v.kind === 'judged' && v.timedOut).length, 0);
+    console.log(`upstream way (fresh python3 per judgment): ${secs(freshMs)} s  (${judged.judgments} processes, ${freshTimeouts} ran to the limit; pass@1 ${fresh.passAtK.pass_at_1.toFixed(4)}, pass@5 ${fresh.passAtK.pass_at_5.toFixed(4)})`);
     const differing = Object.keys(fresh.scored).filter((id) => JSON.stringify(fresh.scored[id]) !== JSON.stringify(ours.score.scored[id]));
     console.log(`speed-up: ${(freshMs / oursMs).toFixed(1)}x`);
     console.log(`identical booleans: ${differing.length === 0 ? 'yes' : `no (${differing.length} samples differ: ${differing.slice(0, 10).join(', ')})`}`);
