@@ -87,8 +87,10 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
   }
   const sorted = [...rows.values()].sort((a, b) => (a.setting === b.setting ? (a.model < b.model ? -1 : 1) : a.setting < b.setting ? -1 : 1));
 
+  // Rounded so that equal scores summed in another order still tie in the ranks.
+  const tieSafe = (x: number): number => Math.round(x * 1e9) / 1e9;
   const corr = (pick: (m: RunMetrics) => number): Correlation => {
-    const pairs = sorted.filter((r) => r.live && r.static).map((r) => ({ model: r.model, setting: r.setting, live: pick(r.live!), static: pick(r.static!) }));
+    const pairs = sorted.filter((r) => r.live && r.static).map((r) => ({ model: r.model, setting: r.setting, live: tieSafe(pick(r.live!)), static: tieSafe(pick(r.static!)) }));
     return { rho: pairs.length >= 2 ? spearman(pairs.map((p) => p.live), pairs.map((p) => p.static)) : null, n: pairs.length, pairs };
   };
 

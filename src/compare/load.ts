@@ -126,6 +126,8 @@ export function loadRun(dir: string): RunData {
     }
     tasks.push({ task_id: r.task_id, rr, recalled: stop !== null, stop, ...(r.error ? { error: r.error } : {}), turns: viewTurns(r, mode) });
   }
+  // Task order fixed by id, not by finishing order, so that bootstrap intervals repeat across reruns.
+  tasks.sort((a, b) => a.task_id.localeCompare(b.task_id, 'en', { numeric: true }));
   const n = tasks.length;
   return {
     dir,
