@@ -1,4 +1,5 @@
 import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
+import { addCounts, zeroCounts } from '../world/summary.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
 export interface CompareOptions {
@@ -196,11 +197,11 @@ function costSection(c: Comparison): string[] {
   if (!both.length) return [];
   const L = ['', '## Calls and tokens per role, live vs static (calls / input+output tokens)', ''];
   L.push('| model | setting | live coder | live user | static coder | static user |', '|---|---|---|---|---|---|');
-  const sum = { lc: zeroCost(), lu: zeroCost(), sc: zeroCost(), su: zeroCost() };
+  const sum = { lc: zeroCounts(), lu: zeroCounts(), sc: zeroCounts(), su: zeroCounts() };
   for (const r of both) {
     const lu = r.live!.run.usage!;
     const su = r.static!.run.usage!;
-    addCost(sum.lc, lu.coder); addCost(sum.lu, lu.user); addCost(sum.sc, su.coder); addCost(sum.su, su.user);
+    addCounts(sum.lc, lu.coder); addCounts(sum.lu, lu.user); addCounts(sum.sc, su.coder); addCounts(sum.su, su.user);
     L.push(`| ${cell(r.model)} | ${r.setting} | ${tokens(lu.coder)} | ${tokens(lu.user)} | ${tokens(su.coder)} | ${tokens(su.user)} |`);
   }
   L.push(`| all | | ${tokens(sum.lc)} | ${tokens(sum.lu)} | ${tokens(sum.sc)} | ${tokens(sum.su)} |`);
@@ -210,14 +211,4 @@ function costSection(c: Comparison): string[] {
     L.push('', `Static runs used ${sum.su.calls} simulator calls against ${sum.lu.calls} live, and ${((staticAll / liveAll) * 100).toFixed(1)}% of the live runs' tokens over both roles.`);
   }
   return L;
-}
-
-function zeroCost(): RoleCost {
-  return { calls: 0, input_tokens: 0, output_tokens: 0 };
-}
-
-function addCost(acc: RoleCost, u: RoleCost): void {
-  acc.calls += u.calls;
-  acc.input_tokens += u.input_tokens;
-  acc.output_tokens += u.output_tokens;
 }

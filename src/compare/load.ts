@@ -7,6 +7,7 @@ import { recallByTurn, staticPassAt1ByTurn, staticScore } from '../replay/scorin
 import { targetVector } from '../replay/summary.js';
 import type { StaticEpisodeRecord, StaticTurnRecord } from '../replay/types.js';
 import { UserError } from '../util/errors.js';
+import type { UsageCounts } from '../world/summary.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
 
 /** One turn as the report shows it: the code it refined, the feedback, the code it produced. */
@@ -52,11 +53,7 @@ export interface RunData {
   usage?: Record<'coder' | 'user', RoleCost>;
 }
 
-export interface RoleCost {
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-}
+export type RoleCost = UsageCounts;
 
 interface SummaryJson {
   usage?: Partial<Record<'coder' | 'user', Partial<RoleCost>>>;

@@ -1,6 +1,5 @@
-import type { RoleUsage } from '../episode/record.js';
-import { costOf, type PriceTable } from '../models/usage.js';
-import type { SummaryUsage } from '../world/summary.js';
+import type { PriceTable } from '../models/usage.js';
+import { addCounts, pricedCounts, tallyLeak, zeroCounts, type LeakTally, type SummaryUsage } from '../world/summary.js';
 import { staticPassAt1ByTurn, staticScore } from './scoring.js';
 import type { StaticEpisodeRecord } from './types.js';
 
@@ -21,7 +20,7 @@ export interface StaticSummary {
   solved_at_histogram: Record<string, number>;
   scored_by: { reference: number; target: number };
   usage: Record<'coder' | 'user', SummaryUsage>;
-  leak: { scored_turns: number; flagged_turns: number; max_score: number };
+  leak: LeakTally;
   reference_model: string;
   reference_user_model: string | null;
   reference_sha256: string;
@@ -54,11 +53,10 @@ export function targetVector(r: StaticEpisodeRecord, maxTurns: number): boolean[
 
 /** Summary of a static run from its records alone (a resumed run gives the same one). */
 export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta, prices: PriceTable): StaticSummary {
-  const zero = (): RoleUsage => ({ calls: 0, input_tokens: 0, output_tokens: 0, cached_calls: 0, latency_ms: 0 });
-  const coder = zero();
+  const coder = zeroCounts();
   const hist: Record<string, number> = {};
   const by = { reference: 0, target: 0 };
-  const leak = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
+  const leak: LeakTally = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
   const drift = { compared_turns: 0, differing_turns: 0, label_differing_turns: 0 };
   let rr = 0;
   let rec = 0;
@@ -73,16 +71,8 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     hist[key] = (hist[key] ?? 0) + 1;
     if (s.by) by[s.by]++;
     for (const t of r.turns) {
-      const u = t.usage?.coder;
-      if (u) {
-        coder.calls += u.calls; coder.input_tokens += u.input_tokens; coder.output_tokens += u.output_tokens;
-        coder.cached_calls += u.cached_calls; coder.latency_ms += u.latency_ms;
-      }
-      if (t.feedback?.leakScore !== undefined) {
-        leak.scored_turns++;
-        if (t.feedback.leakFlagged) leak.flagged_turns++;
-        leak.max_score = Math.max(leak.max_score, t.feedback.leakScore);
-      }
+      if (t.usage?.coder) addCounts(coder, t.usage.coder);
+      tallyLeak(leak, t.feedback);
       if (t.input && !t.copied && (t.input.status === 'pass') !== t.input.logged_passed) drift.label_differing_turns++;
       if (t.feedback?.drift) {
         drift.compared_turns++;
@@ -91,7 +81,6 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     }
   }
   const n = records.length;
-  const cost = costOf(prices, meta.model, coder.input_tokens, coder.output_tokens);
   return {
     mode: 'static',
     mrr: n ? rr / n : 0,
@@ -106,10 +95,7 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     max_turns: meta.maxTurns,
     solved_at_histogram: hist,
     scored_by: by,
-    usage: {
-      coder: { calls: coder.calls, input_tokens: coder.input_tokens, output_tokens: coder.output_tokens, ...(cost !== undefined ? { cost_usd: cost } : {}) },
-      user: { calls: 0, input_tokens: 0, output_tokens: 0 },
-    },
+    usage: { coder: pricedCounts(coder, prices, meta.model), user: zeroCounts() },
     leak,
     reference_model: meta.referenceModel,
     reference_user_model: meta.referenceUserModel,

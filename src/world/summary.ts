@@ -1,6 +1,6 @@
 import { mrr, passAt1ByTurn, recall } from '../metrics/live.js';
 import { costOf, type PriceTable } from '../models/usage.js';
-import type { EpisodeRecord, RoleUsage } from '../episode/record.js';
+import type { EpisodeRecord } from '../episode/record.js';
 
 export interface SummaryUsage {
   calls: number;
@@ -22,42 +22,55 @@ export interface WorldSummary {
   max_turns: number;
   solved_at_histogram: Record<string, number>;
   usage: Record<'coder' | 'user', SummaryUsage>;
-  leak: { scored_turns: number; flagged_turns: number; max_score: number };
+  leak: LeakTally;
   mode: 'live';
   [k: string]: unknown;
 }
 
-const zero = (): RoleUsage => ({ calls: 0, input_tokens: 0, output_tokens: 0, cached_calls: 0, latency_ms: 0 });
+/** Calls and tokens of one role: what a summary reports. */
+export type UsageCounts = Pick<SummaryUsage, 'calls' | 'input_tokens' | 'output_tokens'>;
+
+export const zeroCounts = (): UsageCounts => ({ calls: 0, input_tokens: 0, output_tokens: 0 });
+
+export function addCounts(acc: UsageCounts, u: UsageCounts): void {
+  acc.calls += u.calls;
+  acc.input_tokens += u.input_tokens;
+  acc.output_tokens += u.output_tokens;
+}
+
+/** Counts with their cost when the model is in the price table. Cache hits and latency depend on the
+ * process, not on the results: they stay in the records. */
+export function pricedCounts(u: UsageCounts, prices: PriceTable, id: string | null): SummaryUsage {
+  const c = id ? costOf(prices, id, u.input_tokens, u.output_tokens) : undefined;
+  return c === undefined ? { ...u } : { ...u, cost_usd: c };
+}
+
+export type LeakTally = { scored_turns: number; flagged_turns: number; max_score: number };
+
+export function tallyLeak(leak: LeakTally, feedback?: { leakScore?: number; leakFlagged?: boolean }): void {
+  if (feedback?.leakScore === undefined) return;
+  leak.scored_turns++;
+  if (feedback.leakFlagged) leak.flagged_turns++;
+  leak.max_score = Math.max(leak.max_score, feedback.leakScore);
+}
 
 /** Summary computed from the episode records alone, so an interrupted-and-resumed run gives the same one. */
 export function summarize(records: EpisodeRecord[], meta: { setting: string; model: string; userModel: string | null; maxTurns: number; synthetic: boolean }, prices: PriceTable): WorldSummary {
   const vectors = records.map((r) => r.turns.map((t) => t.status === 'pass'));
-  const usage = { coder: zero(), user: zero() };
+  const usage = { coder: zeroCounts(), user: zeroCounts() };
   const hist: Record<string, number> = {};
-  const leak = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
+  const leak: LeakTally = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
   for (const r of records) {
-    hist[r.solved_at === null ? 'unsolved' : String(r.solved_at)] = (hist[r.solved_at === null ? 'unsolved' : String(r.solved_at)] ?? 0) + 1;
+    const key = r.solved_at === null ? 'unsolved' : String(r.solved_at);
+    hist[key] = (hist[key] ?? 0) + 1;
     for (const t of r.turns) {
       for (const role of ['coder', 'user'] as const) {
         const u = t.usage?.[role];
-        if (!u) continue;
-        const acc = usage[role];
-        acc.calls += u.calls; acc.input_tokens += u.input_tokens; acc.output_tokens += u.output_tokens;
-        acc.cached_calls += u.cached_calls; acc.latency_ms += u.latency_ms;
+        if (u) addCounts(usage[role], u);
       }
-      if (t.feedback?.leakScore !== undefined) {
-        leak.scored_turns++;
-        if (t.feedback.leakFlagged) leak.flagged_turns++;
-        leak.max_score = Math.max(leak.max_score, t.feedback.leakScore);
-      }
+      tallyLeak(leak, t.feedback);
     }
   }
-  // Cache hits and latency depend on the process, not on the results: they stay in the records.
-  const priced = (role: 'coder' | 'user', id: string | null): SummaryUsage => {
-    const { calls, input_tokens, output_tokens } = usage[role];
-    const c = id ? costOf(prices, id, input_tokens, output_tokens) : undefined;
-    return c === undefined ? { calls, input_tokens, output_tokens } : { calls, input_tokens, output_tokens, cost_usd: c };
-  };
   return {
     mode: 'live',
     mrr: mrr(vectors),
@@ -71,7 +84,7 @@ export function summarize(records: EpisodeRecord[], meta: { setting: string; mod
     synthetic: meta.synthetic,
     max_turns: meta.maxTurns,
     solved_at_histogram: hist,
-    usage: { coder: priced('coder', meta.model), user: priced('user', meta.userModel) },
+    usage: { coder: pricedCounts(usage.coder, prices, meta.model), user: pricedCounts(usage.user, prices, meta.userModel) },
     leak,
   };
 }
