@@ -120,8 +120,8 @@ export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour'
     messages: messages.map((m) => [m.role, m.content]),
     sampleIndex: opts.sampleIndex ?? 0,
   };
-  // Synthetic models answer from role and context rather than the messages, so those must key too.
-  if (model.synthetic) Object.assign(payload, { role: opts.role, context: opts.context ?? null, behaviour: model.behaviour ?? null });
+  // A synthetic model's answers change with its behaviour version, so that keys too.
+  if (model.synthetic) Object.assign(payload, { role: opts.role, behaviour: model.behaviour ?? null });
   return createHash('sha256').update(stableJson(payload)).digest('hex');
 }
 
