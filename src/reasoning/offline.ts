@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { unitFromKey } from '../util/unit-hash.js';
 import type { ChatMessage, ChatModel, GenerateOptions, Generation } from '../models/types.js';
 import { InfraError } from '../util/errors.js';
 import { buildMessages } from './prompts.js';
@@ -46,8 +46,7 @@ export function reasoningLookup(d: ReasoningData): Map<string, ReasoningContext>
 
 /** Uniform number in [0, 1) from the seed and labels (SHA-256, so stable across platforms). */
 export function unitHash(...parts: (string | number)[]): number {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest();
-  return h.readUInt32BE(0) / 2 ** 32;
+  return unitFromKey(parts.join('\u0000'));
 }
 
 /**
