@@ -15,8 +15,9 @@ export function classifyProviderError(err: unknown, timedOut: boolean, timeoutMs
       const withStatus = Object.assign(Object.create(Object.getPrototypeOf(err) as object) as object, err, { status, headers: e.response?.headers });
       return classify(withStatus, false, timeoutMs);
     }
-    // Node's fetch: TypeError("fetch failed") whose cause has the socket error code.
-    if (err instanceof TypeError && /fetch failed/i.test(e.message ?? '')) {
+    // Node's fetch: TypeError("fetch failed") whose cause has the socket error code; Google's SDK
+    // rewraps it as "Error fetching from <url>: fetch failed" without the cause.
+    if (err instanceof Error && /fetch failed/i.test(e.message ?? '')) {
       const code = (e.cause as { code?: unknown } | undefined)?.code;
       return { code: 'CONNECTION', retryable: true, detail: `${firstLine(e.message ?? '')}${typeof code === 'string' ? ` (${code})` : ''}` };
     }

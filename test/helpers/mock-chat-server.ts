@@ -93,14 +93,15 @@ export abstract class MockChatServer {
   }
 
   /** The chat route of this vendor, e.g. "/v1/messages". */
-  protected abstract readonly route: string;
+  protected abstract readonly route: string | RegExp;
   /** Texts of the request's messages, in order (system prompt included). */
   protected abstract texts(body: Record<string, unknown>): string[];
   protected abstract respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void;
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '').split('?')[0]!;
-    if (req.method !== 'POST' || path !== this.route) {
+    const routed = typeof this.route === 'string' ? path === this.route : this.route.test(path);
+    if (req.method !== 'POST' || !routed) {
       send(res, 404, { error: `no route ${req.method} ${path}` });
       return;
     }

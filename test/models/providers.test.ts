@@ -8,16 +8,18 @@ import { PROVIDERS, UNIVERSAL_PROVIDERS, normalizeBaseURL, packageInstalled } fr
 import { ModelError } from '../../src/models/types.js';
 import { UniversalChatModel } from '../../src/models/universal.js';
 import { MockAnthropicServer } from '../helpers/mock-anthropic-server.js';
+import { MockGeminiServer } from '../helpers/mock-gemini-server.js';
 import { MockOllamaServer } from '../helpers/mock-ollama-server.js';
 
 let anthropic: MockAnthropicServer;
 let ollama: MockOllamaServer;
+let gemini: MockGeminiServer;
 let dir: string;
 beforeAll(async () => {
-  [anthropic, ollama] = await Promise.all([MockAnthropicServer.start(), MockOllamaServer.start()]);
+  [anthropic, ollama, gemini] = await Promise.all([MockAnthropicServer.start(), MockOllamaServer.start(), MockGeminiServer.start()]);
 });
 afterAll(async () => {
-  await Promise.all([anthropic.close(), ollama.close()]);
+  await Promise.all([anthropic.close(), ollama.close(), gemini.close()]);
 });
 beforeEach(() => {
   anthropic.reset();
@@ -128,5 +130,14 @@ describe('createModel for LangChain providers', () => {
     const output = 'echo: hello'.length;
     expect(usage.coder).toEqual({ calls: 2, cached_calls: 1, failed_calls: 0, input_tokens: 2 * input, output_tokens: 2 * output, estimated_calls: 0, cost_usd: (2 * input * 1 + 2 * output * 5) / 1e6 });
     expect(usage.user).toEqual({ calls: 1, cached_calls: 0, failed_calls: 0, input_tokens: 11 + 'hello'.length, output_tokens: output, estimated_calls: 0 });
+  });
+
+  test('a Gemini reasoner is priced from the google-genai entries', async () => {
+    const tracker = new UsageTracker(loadPrices());
+    const m = createModel(`google-genai:gemini-2.5-flash@${gemini.baseURL}`, {}, { cache: false, tracker });
+    await m.generate(Q, { role: 'reasoner' });
+    const input = 5 + 'hello'.length;
+    const output = 'echo: hello'.length;
+    expect(tracker.toJSON().reasoner).toEqual({ calls: 1, cached_calls: 0, failed_calls: 0, input_tokens: input, output_tokens: output, estimated_calls: 0, cost_usd: (input * 0.3 + output * 2.5) / 1e6 });
   });
 });

@@ -4,19 +4,22 @@ import { UniversalChatModel, type UniversalModelOptions } from '../../src/models
 import { Semaphore } from '../../src/models/limiter.js';
 import { MockAnthropicServer } from '../helpers/mock-anthropic-server.js';
 import type { MockChatServer } from '../helpers/mock-chat-server.js';
+import { MockGeminiServer } from '../helpers/mock-gemini-server.js';
 import { MockOllamaServer } from '../helpers/mock-ollama-server.js';
 
 let anthropic: MockAnthropicServer;
 let ollama: MockOllamaServer;
+let gemini: MockGeminiServer;
 beforeAll(async () => {
-  [anthropic, ollama] = await Promise.all([MockAnthropicServer.start(), MockOllamaServer.start()]);
+  [anthropic, ollama, gemini] = await Promise.all([MockAnthropicServer.start(), MockOllamaServer.start(), MockGeminiServer.start()]);
 });
 afterAll(async () => {
-  await Promise.all([anthropic.close(), ollama.close()]);
+  await Promise.all([anthropic.close(), ollama.close(), gemini.close()]);
 });
 beforeEach(() => {
   anthropic.reset();
   ollama.reset();
+  gemini.reset();
 });
 
 const Q = [
@@ -25,10 +28,10 @@ const Q = [
 ];
 const fast = { backoffBaseMs: 5, backoffMaxMs: 10, timeoutMs: 5_000 };
 
-type Kind = 'anthropic' | 'ollama';
+type Kind = 'anthropic' | 'ollama' | 'google-genai';
 function model(kind: Kind, over: Partial<UniversalModelOptions> = {}): UniversalChatModel {
-  const server: MockChatServer = kind === 'anthropic' ? anthropic : ollama;
-  const name = kind === 'anthropic' ? 'claude-haiku-4-5' : 'llama3.1:8b';
+  const server: MockChatServer = kind === 'anthropic' ? anthropic : kind === 'ollama' ? ollama : gemini;
+  const name = kind === 'anthropic' ? 'claude-haiku-4-5' : kind === 'ollama' ? 'llama3.1:8b' : 'gemini-2.5-flash';
   return new UniversalChatModel({
     provider: kind, model: name, id: `${kind}:${name}@${server.baseURL}`, baseURL: server.baseURL,
     maxRetries: 2, limiter: new Semaphore(8), ...fast, ...over,
@@ -155,5 +158,46 @@ describe('Ollama chat API through initChatModel', () => {
     const g = await model('ollama').generate(Q, { role: 'coder' });
     expect(g.usage.estimated).toBe(true);
     expect(g.usage.outputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe('Gemini generateContent API through initChatModel', () => {
+  test('sends contents and generationConfig, and reads usage from usageMetadata', async () => {
+    const g = await model('google-genai', { maxTokens: 55 }).generate(Q, { role: 'coder' });
+    expect(g.text).toBe('echo: hello');
+    const input = 'You are terse.'.length + 'hello'.length;
+    expect(g.usage).toEqual({ inputTokens: 5 + input, outputTokens: 'echo: hello'.length });
+    const req = gemini.requests[0]!;
+    expect(req.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(req.body).toMatchObject({ generationConfig: { maxOutputTokens: 55, temperature: 0 } });
+    expect(req.headers['x-goog-api-key']).toBeTruthy();
+  });
+
+  test('429 and 500 are retried, then the answer arrives', async () => {
+    gemini.plan('429', '500', 'ok');
+    expect((await model('google-genai').generate(Q, { role: 'user' })).text).toBe('echo: hello');
+    expect(gemini.count).toBe(3);
+  });
+
+  test.each([
+    ['500', 'SERVER', 3, 500],
+    ['429', 'RATE_LIMIT', 3, 429],
+    ['malformed', 'BAD_RESPONSE', 3, undefined],
+    ['cut', 'CONNECTION', 3, undefined],
+  ] as const)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
+    gemini.fallback = mode;
+    const err = await failure(model('google-genai').generate(Q, { role: 'coder' }));
+    expect(err.code).toBe(code);
+    expect(err.attempts).toBe(attempts);
+    expect(err.status).toBe(status);
+    expect(gemini.count).toBe(attempts);
+  });
+
+  test('a slow server times out per attempt', async () => {
+    gemini.fallback = 'slow';
+    gemini.slowMs = 3_000;
+    const err = await failure(model('google-genai', { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.attempts).toBe(2);
   });
 });
