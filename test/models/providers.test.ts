@@ -140,4 +140,13 @@ describe('createModel for LangChain providers', () => {
     const output = 'echo: hello'.length;
     expect(tracker.toJSON().reasoner).toEqual({ calls: 1, cached_calls: 0, failed_calls: 0, input_tokens: input, output_tokens: output, estimated_calls: 0, cost_usd: (input * 0.3 + output * 2.5) / 1e6 });
   });
+
+  test('models on one endpoint share its concurrency slots, as on the OpenAI path', async () => {
+    anthropic.okDelayMs = 100;
+    const a = createModel(`anthropic:claude-haiku-4-5@${anthropic.baseURL}`, { concurrency: 2 }, { cache: false });
+    const b = createModel(`anthropic:claude-sonnet-4-5@${anthropic.baseURL}`, { concurrency: 3 }, { cache: false });
+    await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).generate([{ role: 'user', content: `q${i}` }], { role: i % 2 ? 'coder' : 'user' })));
+    expect(anthropic.count).toBe(6);
+    expect(anthropic.maxInFlight).toBe(2);
+  });
 });
