@@ -18,7 +18,7 @@ export interface ModelDeps {
   offline?: OfflineProvider;
   /** Test knobs passed to the OpenAI model (backoff, limiter). */
   openai?: { backoffBaseMs?: number; backoffMaxMs?: number; maxRetryAfterMs?: number };
-  /** Test knobs for LangChain-universal providers (backoff; a stand-in initChatModel). */
+  /** Test knobs for LangChain-universal providers (backoff); the openai knobs apply to them too. */
   universal?: UniversalKnobs;
 }
 

@@ -1,14 +1,13 @@
 import { ModelError } from './types.js';
 import { PROVIDERS, envValue, isUniversalProvider, missingPackageMessage, normalizeBaseURL, packageInstalled, type UniversalProvider } from './providers.js';
 import { formatModelSpec, type ModelParams, type ModelSpec } from './spec.js';
-import { UniversalChatModel, type InitChatModel } from './universal.js';
+import { UniversalChatModel } from './universal.js';
 
 /** Test knobs shared with the OpenAI path (backoff). */
 export interface UniversalKnobs {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   maxRetryAfterMs?: number;
-  init?: InitChatModel;
 }
 
 export type UniversalSpec = Extract<ModelSpec, { provider: UniversalProvider }>;
@@ -29,7 +28,7 @@ export function createUniversalModel(
 ): UniversalChatModel {
   const info = PROVIDERS[spec.provider];
   const text = formatModelSpec(spec);
-  if (!knobs.init && !packageInstalled(info.pkg)) {
+  if (!packageInstalled(info.pkg)) {
     throw new ModelError('CONFIG', `model spec "${text}": ${missingPackageMessage(spec.provider, info.pkg)}`, { attempts: 0 });
   }
   const fromEnv = envValue(info.urlEnv);

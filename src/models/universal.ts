@@ -27,11 +27,7 @@ export interface UniversalModelOptions {
   backoffMaxMs?: number;
   maxRetryAfterMs?: number;
   limiter?: Semaphore;
-  /** Replaces langchain's initChatModel (tests). */
-  init?: InitChatModel;
 }
-
-export type InitChatModel = (model: string, fields: Record<string, unknown>) => Promise<Pick<BaseChatModel, 'invoke'>>;
 
 /** Any chat model LangChain's initChatModel can build, with our retries, limiter, timeout and usage. */
 export class UniversalChatModel implements ChatModel {
@@ -44,7 +40,6 @@ export class UniversalChatModel implements ChatModel {
   private readonly temperature: number;
   private readonly maxTokens: number;
   private readonly policy: AttemptPolicy;
-  private readonly init: InitChatModel | undefined;
   // One client per (temperature, maxTokens): providers take those at construction.
   private readonly clients = new Map<string, Promise<Pick<BaseChatModel, 'invoke'>>>();
 
@@ -56,7 +51,6 @@ export class UniversalChatModel implements ChatModel {
     this.apiKey = opts.apiKey;
     this.temperature = opts.temperature ?? 0;
     this.maxTokens = opts.maxTokens ?? 2048;
-    this.init = opts.init;
     const info = PROVIDERS[opts.provider];
     this.policy = {
       id: this.id,
@@ -111,8 +105,8 @@ export class UniversalChatModel implements ChatModel {
     if (info.fetchField === 'fetch') fields.fetch = attemptFetch;
     if (info.fetchField === 'clientOptions.fetch') fields.clientOptions = { fetch: attemptFetch };
     try {
-      const init = this.init ?? (await import('langchain/chat_models/universal')).initChatModel;
-      return await init(this.model, fields);
+      const { initChatModel } = await import('langchain/chat_models/universal');
+      return await initChatModel(this.model, fields);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (/Unable to import|Cannot find (package|module)/i.test(message)) {
