@@ -61,7 +61,7 @@ function buildProgram(): Command {
       .option('--dataset <file>', 'BigCodeBench-format tasks (default: the reference\'s dataset; its hash must match)')
       .option('--max-turns <n>', 'refinement turns after turn 0 (default and maximum: the reference\'s)', nonNegInt('--max-turns'))
       .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), 4)
-      .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR and recall (loop starts at turn 1)')
+      .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)')
       .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'), 3)
       .addOption(new Option('--turn0-prompt <style>', 'target\'s turn-0 prompt (default: bigcodebench when the reference ran under compat, else plain)').choices(['plain', 'bigcodebench']))
       .option('--exclude-init-solved', 'score only the tasks the target did not solve at its own turn 0')
