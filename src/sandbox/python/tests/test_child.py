@@ -60,6 +60,15 @@ class UnittestTest(unittest.TestCase):
         self.assertIn("AssertionError: 0 != 9", out["details"]["test_a"])
         self.assertNotIn("codeconv_judge", out["details"]["test_a"])
 
+    def test_errors_inside_task_func_show_no_judge_frame(self):
+        out = in_fork(_unittest, "def task_func(x):\n    raise ValueError('inside')\n")
+        self.assertEqual(sorted(out["details"]), ["test_a", "test_b"])
+        trace = out["details"]["test_a"]
+        self.assertIn('File "__test__.py", line 2, in task_func', trace)
+        self.assertIn("ValueError: inside", trace)
+        self.assertNotIn("codeconv_judge", trace)
+        self.assertNotIn("checked_task_func", trace)
+
     def test_module_level_error_is_all(self):
         out = in_fork(_unittest, "raise ValueError('at import')\n")
         self.assertEqual(out["status"], "fail")
