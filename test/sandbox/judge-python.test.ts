@@ -17,16 +17,18 @@ describe('judge package unit tests (Python)', () => {
     });
     expect(r.status, report(r)).toBe(0);
     expect(r.stderr).toMatch(/Ran \d+ tests/);
-  });
+  }, 200_000);
 
   const ready = dockerReady();
   it.skipIf(!ready.ok)(`pass on the sandbox image's python3${ready.ok ? '' : ` (skipped: ${ready.why})`}`, () => {
     const r = spawnSync('docker', [
       'run', '--rm', '--network', 'none', '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp:rw,exec,size=256m',
-      // Under sh, so that the tests do not run as PID 1 (the judge's container mode, which kills every process).
-      '-v', `${judgeDir()}:/judge:ro`, '-w', '/judge', '-e', 'HOME=/tmp', defaultImage(), 'sh', '-c', `python3 ${unittestArgs.join(' ')}; exit $?`,
-    ], { encoding: 'utf8', timeout: 300_000 });
+      // Under sh, so that the tests do not run as PID 1 (the judge's container mode, which kills every process);
+      // the image's matplotlib config copied to the scratch, as the judge does (no font-cache rebuild).
+      '-v', `${judgeDir()}:/judge:ro`, '-w', '/judge', '-e', 'HOME=/tmp', '-e', 'MPLBACKEND=Agg', '-e', 'MPLCONFIGDIR=/tmp/.mpl', defaultImage(),
+      'sh', '-c', `cp -r /opt/mplconfig /tmp/.mpl && python3 ${unittestArgs.join(' ')}; exit $?`,
+    ], { encoding: 'utf8', timeout: 400_000 });
     expect(r.status, report(r)).toBe(0);
     expect(r.stderr).toMatch(/Ran \d+ tests/);
-  });
+  }, 420_000);
 });

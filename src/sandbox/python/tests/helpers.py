@@ -5,6 +5,14 @@ import json
 import os
 import tempfile
 
+try:
+    # As the server does: imported once here, so that each forked judgment does not pay for it.
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+except ImportError:
+    pass
+
 JUDGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAUNCHER = os.path.join(JUDGE_DIR, "judge.py")
 
