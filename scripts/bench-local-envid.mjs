@@ -3,14 +3,12 @@
 //   ready:    the id is learned from the judge's ready message (one value per sandbox);
 //   baseline: the old way, a blocking spawnSync of python3 on every environmentId() call
 //             (the exec cache calls it twice per judgment: unittest and syntax keys).
-// Both judge the same distinct programs through ExecCache (no cache directory, so every one is
-// judged), same parallelism; rounds alternate to spread machine noise. Prints ms per judgment and
-// the ratio. Needs `npm run build` first.
+// Both judge the same distinct programs the way the exec cache does (environment id for the
+// unittest key and for the syntax key, then both judgments), same parallelism; rounds alternate to
+// spread machine noise. Prints ms per judgment and the ratio. Needs `npm run build` first.
 // Usage: node scripts/bench-local-envid.mjs [--judgments 40] [--rounds 3] [--parallel 2] [--inflight 4]
 import { spawnSync } from 'node:child_process';
-import { ExecCache } from '../dist/episode/exec-cache.js';
-import { LocalSandbox } from '../dist/sandbox/local.js';
-import { judgeHash } from '../dist/sandbox/paths.js';
+import { LocalSandbox } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const judgments = Number(arg('--judgments', '40'));
@@ -24,7 +22,8 @@ class ProbingLocalSandbox extends LocalSandbox {
   environmentId() {
     this.probes++;
     const v = spawnSync('python3', ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' });
-    return `local:python3:${v.stdout?.trim() ?? '?'}:judge-${judgeHash()}`;
+    const judge = super.environmentId().split(':').pop(); // judge-<hash>, the same in both ids
+    return `local:python3:${v.stdout?.trim() ?? '?'}:${judge}`;
   }
 }
 
@@ -33,13 +32,15 @@ let serial = 0;
 
 async function once(label, sb) {
   await sb.start(); // warm pool before the clock starts, for both
-  const exec = new ExecCache(sb);
   const todo = Array.from({ length: judgments }, () => `def task_func(x):\n    return x * x  # ${serial++}\n`);
   const t0 = performance.now();
   let statuses = 0;
   const worker = async () => {
     for (let code = todo.pop(); code !== undefined; code = todo.pop()) {
-      const [r, s] = await Promise.all([exec.unittest(code, test, 10), exec.syntax(code)]);
+      const [r, s] = await Promise.all([
+        (sb.environmentId(), sb.runUnittest({ solution: code, test, timeoutS: 10 })),
+        (sb.environmentId(), sb.checkSyntax(code)),
+      ]);
       if (r.status === 'pass' && s.ok) statuses++;
     }
   };
