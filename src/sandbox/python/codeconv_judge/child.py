@@ -141,11 +141,14 @@ def run_check(item):
 
 
 def run_syntax(req):
+    # Compiled as the original's tmp.py; the judge's own frame is left out so the text does not
+    # depend on where the judge lives.
     try:
-        compile(req.get("code", ""), "<string>", "exec")
+        compile(req.get("code", ""), "tmp.py", "exec")
         return {"ok": True}
-    except BaseException:  # noqa: B036
-        return {"ok": False, "error": cap(traceback.format_exc(), 8000)}
+    except BaseException as e:  # noqa: B036
+        text = "Traceback (most recent call last):\n" + "".join(traceback.format_exception_only(type(e), e))
+        return {"ok": False, "error": cap(text, 8000)}
 
 
 RUNNERS = {"unittest": run_unittest, "check": run_check, "syntax": run_syntax}

@@ -39,7 +39,9 @@ class CheckAndSyntaxTest(unittest.TestCase):
         self.assertEqual(child.run_syntax({"code": "x = 1\n"}), {"ok": True})
         bad = child.run_syntax({"code": "def f(:\n    pass\n"})
         self.assertFalse(bad["ok"])
-        self.assertIn("SyntaxError", bad["error"])
+        self.assertTrue(bad["error"].startswith('Traceback (most recent call last):\n  File "tmp.py", line 1\n'))
+        self.assertTrue(bad["error"].rstrip().endswith("SyntaxError: invalid syntax"))
+        self.assertNotIn("judge", bad["error"])
 
 
 def _unittest(solution, test=TEST):
