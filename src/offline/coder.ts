@@ -30,7 +30,7 @@ export class OfflineCoder implements ChatModel {
   readonly synthetic = true;
   readonly id: string;
   /** Bump when the synthetic behaviour changes, so cached answers of the old one are not reused. */
-  readonly behaviour = '3';
+  readonly behaviour = '4';
   private readonly finder: TaskFinder;
 
   constructor(private readonly o: OfflineCoderOptions) {
@@ -84,11 +84,15 @@ export class OfflineCoder implements ChatModel {
     const hinted = hintedLines(view.user ?? '').map((n) => n - bodyStart);
     const compileFailed = showsCompileError(view);
     const failing = compileFailed ? undefined : failingTests(view);
+    // A compile error names a line; the broken statement is there or a few lines below (an unclosed call).
+    const compileAt = compileFailed ? hintedLines(`${view.compilation ?? ''}\n${view.user ?? ''}`).map((n) => n - bodyStart) : [];
+    const nearCompileError = (line: number): boolean => compileAt.some((at) => line >= at && line <= at + 3);
     const out = [...prev.body];
     let edited = false;
     for (const d of defects) {
       let p: number;
       if (d.kind === 'syntax') p = compileFailed ? 0.95 : 0.05;
+      else if (nearCompileError(d.line)) p = 0.5 + 0.4 * s;
       else {
         // Without feedback that shows a failure, a repair is luck; each failing test shown helps a
         // little, a user explaining the failure in words more, an expert naming the line most.
