@@ -5,7 +5,7 @@ import { helperCheck } from './python.js';
 import { bump, SYNTH_FORMAT, type ExecLimits, type ExecNote, type InputsRow } from './records.js';
 import type { RowSink } from './stage-io.js';
 
-/** Rows sent to one warm sandbox slot per request (each row is two isolated children). */
+/** Rows sent to one warm sandbox slot per request (each row runs in two isolated children). */
 const ROWS_PER_BATCH = 4;
 
 const IN_START = '############ <|EXAMPLE INPUR START|> ############';
@@ -121,11 +121,10 @@ export async function executeRows(
   for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) batches.push(rows.slice(i, i + ROWS_PER_BATCH));
   await mapLimit(batches, opts.parallel, async (batch) => {
     const runnable = batch.filter((r) => r.check_result && r.example_str.trim() && firstDefName(codeOf(r)));
-    const items = runnable.flatMap((r) => {
-      const j = job(codeOf(r), firstDefName(codeOf(r))!, r.example_str, opts.limits);
-      return [j, j];
-    });
-    const results = await sandbox.runChecks(items);
+    const items = runnable.map((r) => job(codeOf(r), firstDefName(codeOf(r))!, r.example_str, opts.limits));
+    // The second run is a fresh interpreter with its own string-hash seed, so set-order
+    // dependence shows up as a difference too.
+    const [first, second] = await Promise.all([sandbox.runChecks(items), sandbox.runChecks(items, { fresh: true })]);
     for (const row of batch) {
       const code = codeOf(row);
       const funcName = firstDefName(code) ?? '';
@@ -133,7 +132,7 @@ export async function executeRows(
       const o: Outcome =
         k < 0
           ? { note: { reason: !funcName ? 'no_function' : 'no_examples', dropped_inputs: {}, rewritten: false }, exampleStr: row.example_str, inputs: [], records: [], parsed: null }
-          : await executeRow(row, [results[2 * k], results[2 * k + 1]], sandbox, opts.limits);
+          : await executeRow(row, [first[k], second[k]], sandbox, opts.limits);
       for (const [why, n] of Object.entries(o.note.dropped_inputs)) bump(droppedInputs, why, n);
       const ok = o.note.reason === null;
       if (ok) kept++;

@@ -56,8 +56,13 @@ def _bound_names(fn):
     return names
 
 
-def _rejection(fn, imports):
-    """Why a top-level def is not taken (None when it is), plus the import lines it needs."""
+def _rejection(fn, imports, module, module_names):
+    """Why a top-level def is not taken (None when it is), plus the import lines it needs.
+
+    A name the function reads from its module is imported from the file's own import line when
+    there is one, else from the module itself (`from pkg.mod import name`) when the file is an
+    importable module; the sandbox must be able to import it (true for the installed stdlib).
+    """
     a = fn.args
     if fn.decorator_list:
         return "decorated", None
@@ -70,21 +75,30 @@ def _rejection(fn, imports):
         return "generator", None
     if not any(isinstance(n, ast.Return) and n.value is not None for n in own):
         return "no_return_value", None
-    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for n in ast.walk(fn) if n is not fn):
-        return "nested_def", None
     if any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(fn)):
         return "global_statement", None
-    bound = _bound_names(fn)
-    needed = []
+    bound = _bound_names(fn) - {fn.name}
+    # Defaults and annotations are evaluated where the def stands, so parameters do not bind them.
+    outer = [d for d in a.defaults + a.kw_defaults if d is not None]
+    outer += [x.annotation for x in a.posonlyargs + a.args + a.kwonlyargs if x.annotation is not None]
+    if fn.returns is not None:
+        outer.append(fn.returns)
+    outer_ids = {id(n) for e in outer for n in ast.walk(e)}
+    wanted = []
     for node in ast.walk(fn):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            name = node.id
-            if name in bound or name in BUILTIN_NAMES:
-                continue
-            if name not in imports:
-                return "uses_module_names", None
-            if imports[name] not in needed:
-                needed.append(imports[name])
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in BUILTIN_NAMES:
+            if (id(node) in outer_ids or node.id not in bound) and node.id not in wanted:
+                wanted.append(node.id)
+    needed = []
+    for name in wanted:
+        if name in imports:
+            line = imports[name]
+        elif module and name in module_names:
+            line = "from %s import %s" % (module, name)
+        else:
+            return "unresolved_name", None
+        if line not in needed:
+            needed.append(line)
     return None, needed
 
 
@@ -104,6 +118,37 @@ def _top_imports(tree):
     return out
 
 
+def _module_of(path):
+    """Dotted module name of a .py path relative to a sys.path entry, or None if it cannot be one."""
+    if not path.endswith(".py"):
+        return None
+    parts = path[:-3].replace("\\", "/").split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def _top_level_names(tree):
+    """Names bound at module level, including inside top-level if/try/for blocks."""
+    names = set()
+    for top in tree.body:
+        if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(top.name)
+            continue
+        for node in ast.walk(top):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for al in node.names:
+                    if al.name != "*":
+                        names.add((al.asname or al.name).split(".")[0])
+    return names
+
+
 def select_functions(files):
     """files: [{path, text}] -> {rows: [{id, content, import_code}], rejected: {reason: n}}."""
     rows, rejected, seen = [], {}, set()
@@ -118,13 +163,15 @@ def select_functions(files):
             reject("file_syntax_error")
             continue
         imports = _top_imports(tree)
+        module = _module_of(f["path"])
+        module_names = _top_level_names(tree) if module else set()
         for fn in tree.body:
             if isinstance(fn, ast.AsyncFunctionDef):
                 reject("async")
                 continue
             if not isinstance(fn, ast.FunctionDef):
                 continue
-            why, needed = _rejection(fn, imports)
+            why, needed = _rejection(fn, imports, module, module_names)
             if why is None:
                 content = ast.get_source_segment(f["text"], fn)
                 if content is None or len(content) > MAX_CONTENT_CHARS:
