@@ -76,13 +76,17 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
   it('a second run resumes every row and writes the same samples', async () => {
     const before = samples();
     const again = await runSynth(opts, deps);
-    expect(again.stages.inputs!.resumed).toBe(41);
-    expect(again.stages.execute!.resumed).toBe(41);
+    expect(again.stages.inputs!.resumed).toBe(42);
+    expect(again.stages.execute!.resumed).toBe(42);
     expect(samples()).toEqual(before);
   }, 120_000);
 
   it('every kept output equals what the function returns when the sample is rerun in a fresh sandbox', async () => {
-    const subset = sampleSubset(samples() as unknown as EvalSample[], 15, 7);
+    const all = samples() as unknown as EvalSample[];
+    // named_r: the scorer's loop rebinds the global `r`, so only its first call returns a value.
+    const named = all.find((s) => s.id === 'named_r')!;
+    expect(named.example_outputs.slice(1).every((o) => 'error' in o && o.error.includes('is not callable'))).toBe(true);
+    const subset = [...sampleSubset(all.filter((s) => s !== named), 14, 7), named];
     const results = await rerunSamples(subset, newSandbox());
     expect(results.filter((r) => r.outcome.status !== 'correct')).toEqual([]);
     expect(results).toHaveLength(15);

@@ -106,20 +106,31 @@ def _timed(fn, seconds):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _call_record(func, ex, seconds, max_chars):
-    """One example as the scorer records it, or {"drop": reason}."""
+def _call_record(ns, name, ex, seconds, max_chars):
+    """One example as the scorer records it, or {"drop": reason}.
+
+    The scorer's loop runs in the function's own module namespace: it binds the globals `ex`, `r`
+    (and `e` while handling an exception) and looks the function up by name on every call, so a
+    function named `r` is replaced by its first result. That is reproduced here.
+    """
     buf = io.StringIO()
     saved = sys.stdout
     sys.stdout = buf
     text = None
     try:
         def call():
+            ns["ex"] = ex
             try:
-                return "<|RETURN|> " + json.dumps(repr(func(**ex)))
+                ns["r"] = eval(name, ns)(**ex)
+                return "<|RETURN|> " + json.dumps(repr(ns["r"]))
             except (MemoryError, RecursionError):
                 raise  # depends on the cap and stack depth, which differ when the scorer reruns it
             except Exception as e:
-                return "<|EXCEPTION|> " + json.dumps(str(type(e)) + ": " + str(e))
+                ns["e"] = e
+                try:
+                    return "<|EXCEPTION|> " + json.dumps(str(type(e)) + ": " + str(e))
+                finally:
+                    ns.pop("e", None)
         tail = _timed(call, seconds)
     except _CallTimeout:
         return {"drop": "call_timeout"}
@@ -177,7 +188,7 @@ def run(job):
         inputs = [json.dumps(repr(e)) for e in examples]
     except Exception as e:
         return {"status": "examples_failed", "detail": "repr: %s" % e}
-    records = [_call_record(func, ex, seconds, int(job.get("max_output", 1000))) for ex in examples]
+    records = [_call_record(ns, job["func_name"], ex, seconds, int(job.get("max_output", 1000))) for ex in examples]
     if parsed is not None and len(parsed) != len(examples):
         parsed = None
     return {"status": "ok", "inputs": inputs, "records": records, "parsed": parsed, "sizes": sizes}
