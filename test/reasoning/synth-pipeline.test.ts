@@ -5,7 +5,7 @@
  * rerunning the built samples in a fresh sandbox, and the --for-eval file is scored by run-reasoning.
  */
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/run-reasoning.js';
@@ -60,8 +60,12 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
     expect(note('big_output').dropped_inputs.output_too_large).toBeGreaterThan(0);
     expect(note('exits').dropped_inputs.base_exception).toBe(1);
     expect(note('address').dropped_inputs.memory_address).toBeGreaterThan(0);
+    expect(note('stack_depth').reason).toBe('nondeterministic'); // the second run has a deeper stack
+    // Outputs that show the machine's name are dropped; names under 4 characters are not matched.
+    if (hostname().length >= 4) expect(note('host').dropped_inputs.host_name).toBe(10);
+    else expect(note('host').reason).toBeNull();
     const s = first.stages;
-    expect(s.execute!.dropped.nondeterministic).toBeGreaterThanOrEqual(2);
+    expect(s.execute!.dropped.nondeterministic).toBeGreaterThanOrEqual(3);
     expect(s.filter!.dropped.all_exceptions).toBeGreaterThanOrEqual(1);
     expect(s.filter!.dropped.duplicate_row).toBe(1);
     expect(s.build!.kept).toBe(samples().length);
@@ -76,8 +80,8 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
   it('a second run resumes every row and writes the same samples', async () => {
     const before = samples();
     const again = await runSynth(opts, deps);
-    expect(again.stages.inputs!.resumed).toBe(42);
-    expect(again.stages.execute!.resumed).toBe(42);
+    expect(again.stages.inputs!.resumed).toBe(44);
+    expect(again.stages.execute!.resumed).toBe(44);
     expect(samples()).toEqual(before);
   }, 120_000);
 

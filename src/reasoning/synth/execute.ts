@@ -34,12 +34,15 @@ export function codeOf(row: InputsRow): string {
   return imports.length ? `${imports.join('\n')}\n\n${content}` : content;
 }
 
-function job(code: string, funcName: string, exampleStr: string, limits: ExecLimits) {
+/** Extra stack frames around each call in the second run, so stack-depth-dependent results differ. */
+const SECOND_RUN_PAD_FRAMES = 40;
+
+function job(code: string, funcName: string, exampleStr: string, limits: ExecLimits, padFrames = 0) {
   const n = Math.min(exampleStr.split('\n').length, 80);
   const timeoutS = limits.callTimeoutS * (n + 6) + 2;
   return helperCheck('synth_exec.py', 'run', {
     code, func_name: funcName, example_str: exampleStr, import_code: [],
-    call_timeout: limits.callTimeoutS, mem_mb: limits.memoryMb, max_output: limits.maxOutputChars,
+    call_timeout: limits.callTimeoutS, mem_mb: limits.memoryMb, max_output: limits.maxOutputChars, pad_frames: padFrames,
   }, timeoutS);
 }
 
@@ -121,10 +124,10 @@ export async function executeRows(
   for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) batches.push(rows.slice(i, i + ROWS_PER_BATCH));
   await mapLimit(batches, opts.parallel, async (batch) => {
     const runnable = batch.filter((r) => r.check_result && r.example_str.trim() && firstDefName(codeOf(r)));
-    const items = runnable.map((r) => job(codeOf(r), firstDefName(codeOf(r))!, r.example_str, opts.limits));
-    // The second run is a fresh interpreter with its own string-hash seed, so set-order
-    // dependence shows up as a difference too.
-    const [first, second] = await Promise.all([sandbox.runChecks(items), sandbox.runChecks(items, { fresh: true })]);
+    const items = (pad: number) => runnable.map((r) => job(codeOf(r), firstDefName(codeOf(r))!, r.example_str, opts.limits, pad));
+    // The second run is a fresh interpreter with its own string-hash seed and a deeper stack, so
+    // set-order and stack-depth dependence show up as differences too.
+    const [first, second] = await Promise.all([sandbox.runChecks(items(0)), sandbox.runChecks(items(SECOND_RUN_PAD_FRAMES), { fresh: true })]);
     for (const row of batch) {
       const code = codeOf(row);
       const funcName = firstDefName(code) ?? '';

@@ -12,6 +12,8 @@ import sys
 
 MARKERS = ("<|OUT|>", "<|RETURN|>", "<|EXCEPTION|>")
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# The machine's name (the container id under Docker): an output that shows it is not reproducible elsewhere.
+_HOST = ""
 
 
 class _CallTimeout(BaseException):
@@ -106,7 +108,12 @@ def _timed(fn, seconds):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _call_record(ns, name, ex, seconds, max_chars):
+def _padded(fn, frames):
+    """Calls fn under `frames` extra stack frames (the second run uses this to expose stack-depth dependence)."""
+    return fn() if frames <= 0 else _padded(fn, frames - 1)
+
+
+def _call_record(ns, name, ex, seconds, max_chars, pad=0):
     """One example as the scorer records it, or {"drop": reason}.
 
     The scorer's loop runs in the function's own module namespace: it binds the globals `ex`, `r`
@@ -131,7 +138,7 @@ def _call_record(ns, name, ex, seconds, max_chars):
                     return "<|EXCEPTION|> " + json.dumps(str(type(e)) + ": " + str(e))
                 finally:
                     ns.pop("e", None)
-        tail = _timed(call, seconds)
+        tail = _timed(lambda: _padded(call, pad), seconds)
     except _CallTimeout:
         return {"drop": "call_timeout"}
     except MemoryError:
@@ -154,12 +161,17 @@ def _call_record(ns, name, ex, seconds, max_chars):
         return {"drop": "output_too_large"}
     if ADDRESS.search(text):
         return {"drop": "memory_address"}
+    if len(_HOST) >= 4 and _HOST in text:
+        return {"drop": "host_name"}
     return {"r": text, "exc": not tail.startswith("<|RETURN|>")}
 
 
 def run(job):
     """job: {code, func_name, example_str, import_code, call_timeout, mem_mb, max_output} -> result dict."""
     import copy
+    global _HOST
+    import socket
+    _HOST = socket.gethostname()
     parsed, sizes = parse_examples(job["example_str"])
     _cap_memory(job.get("mem_mb", 512))
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -188,7 +200,8 @@ def run(job):
         inputs = [json.dumps(repr(e)) for e in examples]
     except Exception as e:
         return {"status": "examples_failed", "detail": "repr: %s" % e}
-    records = [_call_record(ns, job["func_name"], ex, seconds, int(job.get("max_output", 1000))) for ex in examples]
+    pad = int(job.get("pad_frames", 0))
+    records = [_call_record(ns, job["func_name"], ex, seconds, int(job.get("max_output", 1000)), pad) for ex in examples]
     if parsed is not None and len(parsed) != len(examples):
         parsed = None
     return {"status": "ok", "inputs": inputs, "records": records, "parsed": parsed, "sizes": sizes}
