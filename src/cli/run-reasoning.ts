@@ -6,6 +6,7 @@ import { OfflineReasoningModel, type ReasoningData } from '../reasoning/offline.
 import { runReasoning, scoreFile, type RunReasoningResult } from '../reasoning/run.js';
 import { checkTaskName } from '../reasoning/data.js';
 import { judgePreload } from '../reasoning/preload.js';
+import { addSynthCommand } from '../reasoning/synth/cli.js';
 import { REASONING_TASKS, type ScorerVersion } from '../reasoning/types.js';
 import { ProgressLine } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
@@ -151,6 +152,7 @@ function buildProgram(): Command {
       await sandbox.close();
     }
   });
+  addSynthCommand(program);
   return program;
 }
 

@@ -1,0 +1,114 @@
+import { Option, type Command } from 'commander';
+import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from '../../cli/sandbox-options.js';
+import { createModel } from '../../models/factory.js';
+import { parseModelSpec } from '../../models/spec.js';
+import { ProgressLine } from '../../report/progress.js';
+import { UserError } from '../../util/errors.js';
+import { judgePreload } from '../preload.js';
+import { offlineWriterFor } from './inputs.js';
+import { runSynth, type SynthStats } from './pipeline.js';
+import { ExecLimitsSchema, STAGES, type Stage } from './records.js';
+
+interface SynthCliOpts extends SandboxCliOptions {
+  from?: string;
+  model?: string;
+  out: string;
+  stage: Stage | 'all';
+  forEval?: boolean;
+  limit?: number;
+  concurrency: number;
+  temperature: number;
+  maxTokens: number;
+  cache: boolean;
+  seed: number;
+  callTimeout: number;
+  execMemoryMb: number;
+  maxOutputChars: number;
+  minCases: number;
+}
+
+const fmt = (m: Record<string, number> | undefined): string =>
+  Object.entries(m ?? {}).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
+
+/** One line per stage run: rows in, kept, keep rate, dropped per reason, time. */
+export function formatSynthStats(s: SynthStats, ran: readonly Stage[]): string {
+  const lines: string[] = [];
+  if (s.source && ran.includes('inputs')) {
+    lines.push(`source  ${s.source.files} files, ${s.source.functions} functions taken; not taken: ${fmt(s.source.rejected)}`);
+  }
+  for (const st of ran) {
+    const c = s.stages[st];
+    if (!c) continue;
+    const rate = c.in ? ((100 * c.kept) / c.in).toFixed(1) : '0.0';
+    lines.push(`${st.padEnd(8)}in ${c.in}  kept ${c.kept} (${rate}%)  ${c.seconds}s${c.resumed ? `  (${c.resumed} resumed)` : ''}  dropped: ${fmt(c.dropped)}`);
+    if (c.droppedInputs) lines.push(`${''.padEnd(8)}inputs dropped: ${fmt(c.droppedInputs)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Adds `run-reasoning synth` (the Case2Code data synthesis pipeline) to the command tree. */
+export function addSynthCommand(program: Command): void {
+  const limits = ExecLimitsSchema.parse({});
+  const cmd = program
+    .command('synth')
+    .description('Case2Code data synthesis: model-written inputs -> sandbox execution -> filter -> training (or --for-eval test) samples')
+    .option('--from <path>', 'raw JSONL {id, content, import_code} or a folder of .py files (for --stage other than inputs: that stage\'s input JSONL)')
+    .option('--model <spec>', 'input writer: openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline')
+    .requiredOption('--out <dir>', 'output directory (stage files, samples.jsonl, synth-stats.json); rerunning resumes')
+    .addOption(new Option('--stage <stage>', 'stage to run').choices([...STAGES, 'all']).default('all'))
+    .option('--for-eval', 'build samples in the published test set layout')
+    .option('--limit <n>', 'only the first N rows of the first stage', positiveInt('--limit'))
+    .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), 8)
+    .option('--temperature <t>', 'sampling temperature', positiveOrZero, 0.2)
+    .option('--max-tokens <n>', 'token limit per reply', positiveInt('--max-tokens'), 2048)
+    .option('--no-cache', 'do not use the response cache')
+    .option('--seed <n>', 'seed for sample building and the offline writer', nonNegativeInt, 0)
+    .option('--call-timeout <s>', 'time limit per function call, seconds', positiveNumber('--call-timeout'), limits.callTimeoutS)
+    .option('--exec-memory-mb <n>', 'address-space cap of each execution child, MB', positiveInt('--exec-memory-mb'), limits.memoryMb)
+    .option('--max-output-chars <n>', 'longest output record kept', positiveInt('--max-output-chars'), limits.maxOutputChars)
+    .option('--min-cases <n>', 'fewest kept cases for a row to pass the filter', positiveInt('--min-cases'), limits.minCases);
+  addSandboxOptions(cmd).action(async () => {
+    const o = cmd.opts<SynthCliOpts>();
+    const ran = o.stage === 'all' ? [...STAGES] : [o.stage];
+    if (ran.includes('inputs') && !o.model) throw new UserError('MISSING_OPTION', '--model is required for the inputs stage');
+    const spec = o.model ? parseModelSpec(o.model) : undefined;
+    const sandbox = sandboxFromCli(o, judgePreload('case2code'));
+    let bar: ProgressLine | undefined;
+    try {
+      const stats = await runSynth(
+        {
+          from: o.from, out: o.out, stage: o.stage, forEval: !!o.forEval, limit: o.limit, concurrency: o.concurrency,
+          parallel: o.parallel, seed: o.seed, temperature: o.temperature, maxTokens: o.maxTokens,
+          limits: ExecLimitsSchema.parse({ callTimeoutS: o.callTimeout, memoryMb: o.execMemoryMb, maxOutputChars: o.maxOutputChars, minCases: o.minCases }),
+        },
+        {
+          sandbox,
+          model: async (rows) =>
+            spec?.provider === 'offline'
+              ? offlineWriterFor(rows, sandbox, o.seed)
+              : createModel(o.model!, { temperature: o.temperature, maxTokens: o.maxTokens, concurrency: o.concurrency }, { cache: o.cache }),
+          onProgress: (stage, done, total) => {
+            if (done === 0) { bar?.finish(); bar = new ProgressLine(`synth ${stage}`, total); }
+            bar?.update(done);
+          },
+        },
+      );
+      bar?.finish();
+      process.stdout.write(formatSynthStats(stats, ran));
+    } finally {
+      await sandbox.close();
+    }
+  });
+}
+
+function positiveOrZero(v: string): number {
+  const t = Number(v);
+  if (!Number.isFinite(t) || t < 0 || t > 2) throw new UserError('BAD_OPTION', `--temperature must be a number in [0, 2], got "${v}"`);
+  return t;
+}
+
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UserError('BAD_OPTION', `--seed must be a non-negative integer, got "${v}"`);
+  return n;
+}

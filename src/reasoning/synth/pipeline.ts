@@ -1,0 +1,133 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChatModel } from '../../models/types.js';
+import type { Sandbox } from '../../sandbox/types.js';
+import { UserError } from '../../util/errors.js';
+import { readJsonl, readJsonlTolerant } from '../../util/jsonl.js';
+import { buildSamples } from './build.js';
+import { executeRows } from './execute.js';
+import { filterRows } from './filter.js';
+import { writeInputs } from './inputs.js';
+import {
+  bump, ExecutedRowSchema, FilteredRowSchema, InputsRowSchema, STAGE_FILES, STAGES, SYNTH_FORMAT,
+  type ExecLimits, type ExecutedRow, type InputsRow, type RawRow, type Stage, type StageCounts,
+} from './records.js';
+import { loadRawSource } from './source.js';
+import { RowSink, writeRowsAtomic } from './stage-io.js';
+
+export interface SynthOptions {
+  /** Input of the first stage run: raw JSONL or a .py folder (inputs), else that stage's JSONL. */
+  from?: string;
+  out: string;
+  stage: Stage | 'all';
+  forEval: boolean;
+  limit?: number;
+  limits: ExecLimits;
+  concurrency: number;
+  parallel: number;
+  seed: number;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface SynthDeps {
+  sandbox: Sandbox;
+  /** The input writer for these raw rows (the offline one needs them at construction). */
+  model: (rows: RawRow[]) => Promise<ChatModel>;
+  onProgress?: (stage: Stage, done: number, total: number) => void;
+}
+
+export interface SynthStats {
+  synth_format: number;
+  source?: { from: string; files: number; functions: number; rejected: Record<string, number> };
+  stages: Partial<Record<Stage, StageCounts>>;
+}
+
+const STATS_FILE = 'synth-stats.json';
+
+function stageInput(stage: Stage, first: boolean, o: SynthOptions): string {
+  if (first && o.from) return o.from;
+  if (stage === 'inputs') throw new UserError('MISSING_OPTION', '--from is required for the inputs stage (raw JSONL or a folder of .py files)');
+  const prev = STAGES[STAGES.indexOf(stage) - 1]!;
+  const file = join(o.out, STAGE_FILES[prev]);
+  if (!existsSync(file)) throw new UserError('ENOENT', `${file}: no such file (run the ${prev} stage first, or pass --from)`);
+  return file;
+}
+
+const take = <T>(rows: T[], limit?: number): T[] => (limit ? rows.slice(0, limit) : rows);
+
+/** Runs the requested stages in order; each reads the previous stage's file and writes its own. */
+export async function runSynth(o: SynthOptions, deps: SynthDeps): Promise<SynthStats> {
+  const statsFile = join(o.out, STATS_FILE);
+  const stats: SynthStats = existsSync(statsFile)
+    ? (JSON.parse(readFileSync(statsFile, 'utf8')) as SynthStats)
+    : { synth_format: SYNTH_FORMAT, stages: {} };
+  const stages = o.stage === 'all' ? [...STAGES] : [o.stage];
+  for (const [k, stage] of stages.entries()) {
+    const input = stageInput(stage, k === 0, o);
+    const limit = k === 0 ? o.limit : undefined;
+    const t0 = performance.now();
+    const progress = (total: number): (() => void) => {
+      let done = 0;
+      deps.onProgress?.(stage, 0, total);
+      return () => deps.onProgress?.(stage, ++done, total);
+    };
+    let counts: Omit<StageCounts, 'seconds'>;
+    if (stage === 'inputs') {
+      const src = await loadRawSource(input, deps.sandbox);
+      stats.source = { from: input, files: src.files, functions: src.rows.length, rejected: src.rejected };
+      const rows = take(src.rows, limit);
+      const sink = new RowSink(join(o.out, STAGE_FILES.inputs), (r) => String(r.gen_answer_id));
+      const todo = rows.filter((r) => !sink.done.has(r.id));
+      if (todo.length) {
+        await writeInputs(todo, await deps.model(todo), sink, {
+          concurrency: o.concurrency, temperature: o.temperature, maxTokens: o.maxTokens, onRow: progress(todo.length),
+        });
+      }
+      counts = countFile<InputsRow>(sink.file, new Set(rows.map((r) => r.id)), (r) => (r.check_result ? null : 'no_examples'));
+      counts.resumed = rows.length - todo.length;
+    } else if (stage === 'execute') {
+      const rows = take(readJsonl(input, InputsRowSchema), limit);
+      const sink = new RowSink(join(o.out, STAGE_FILES.execute), (r) => String(r.gen_answer_id));
+      const todo = rows.filter((r) => !sink.done.has(r.gen_answer_id));
+      await executeRows(todo, deps.sandbox, sink, { limits: o.limits, parallel: o.parallel, onRow: progress(todo.length) });
+      const droppedInputs: Record<string, number> = {};
+      counts = countFile<ExecutedRow>(sink.file, new Set(rows.map((r) => r.gen_answer_id)), (r) => {
+        for (const [why, n] of Object.entries(r.synth_exec?.dropped_inputs ?? {})) bump(droppedInputs, why, n);
+        return r.exec_status ? null : (r.synth_exec?.reason ?? 'exec_status_false');
+      });
+      counts.droppedInputs = droppedInputs;
+      counts.resumed = rows.length - todo.length;
+    } else if (stage === 'filter') {
+      const rows = take(readJsonl(input, ExecutedRowSchema), limit);
+      const r = filterRows(rows, o.limits.minCases);
+      writeRowsAtomic(join(o.out, STAGE_FILES.filter), r.kept);
+      counts = { in: rows.length, kept: r.kept.length, dropped: r.dropped };
+    } else {
+      const rows = take(readJsonl(input, FilteredRowSchema), limit);
+      const r = buildSamples(rows, { forEval: o.forEval, seed: o.seed });
+      writeRowsAtomic(join(o.out, STAGE_FILES.build), r.samples);
+      counts = { in: rows.length, kept: r.samples.length, dropped: r.dropped };
+    }
+    stats.stages[stage] = { ...counts, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+    writeFileSync(statsFile, JSON.stringify(stats, null, 2) + '\n');
+  }
+  return stats;
+}
+
+/** Counts the rows of a resumable stage's file that belong to this run's input ids. */
+function countFile<T>(file: string, ids: Set<string>, reasonOf: (row: T) => string | null): Omit<StageCounts, 'seconds'> {
+  const dropped: Record<string, number> = {};
+  let kept = 0;
+  let n = 0;
+  const seen = new Set<string>();
+  for (const row of readJsonlTolerant<T & { gen_answer_id: string }>(file)) {
+    if (!ids.has(row.gen_answer_id) || seen.has(row.gen_answer_id)) continue;
+    seen.add(row.gen_answer_id);
+    n++;
+    const why = reasonOf(row);
+    if (why === null) kept++;
+    else bump(dropped, why);
+  }
+  return { in: n, kept, dropped };
+}
