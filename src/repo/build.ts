@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { draw } from '../offline/rng.js';
+import { mapLimit } from '../util/concurrency.js';
+import { InfraError } from '../util/errors.js';
+import { silentLogger, type Logger } from '../util/logger.js';
+import { methodText, replacementFor } from './candidate.js';
+import type { RepoBuildConfig } from './config.js';
+import type { RepoExecCache } from './exec-cache.js';
+import { parseTestOutput } from './parse.js';
+import { REPO_TASKS_VERSION, type Mutant, type RepoTask, type RepoTasksHeader } from './record.js';
+import type { RepoSandbox } from './sandbox.js';
+
+type Candidate = Omit<RepoTask, 'idx' | 'dp_id' | 'split' | 'file_with_buggy_method' | 'test_error_message' | 'bug'>;
+interface Trace { tests: Record<string, [string, number]>; calls: Record<string, string[]>; output: string; source: { orig_sha256: string; version: string; tree_sha256: string } }
+
+export interface BuildResult { header: RepoTasksHeader; tasks: RepoTask[]; judgeMs: number[]; traceSeconds: number; traced: { tests: number; passed: number } }
+
+const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The tracing run is the expensive step: kept on disk per image and app list. */
+async function traceOnce(c: RepoBuildConfig, sandbox: RepoSandbox, log: Logger): Promise<{ trace: Trace; seconds: number }> {
+  const file = join(c.cache_dir, 'repo-build', `trace-${sha(JSON.stringify([sandbox.environmentId(), c.test_apps])).slice(0, 16)}.json`);
+  if (existsSync(file)) return { trace: JSON.parse(readFileSync(file, 'utf8')) as Trace, seconds: 0 };
+  log.info(`tracing ${c.test_apps.length} test apps once (this takes a while)`);
+  const t0 = Date.now();
+  const trace = (await sandbox.trace(c.test_apps, c.trace_timeout_s)) as Trace;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file + '.tmp', JSON.stringify(trace));
+  renameSync(file + '.tmp', file);
+  return { trace, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Body of a method that does nothing: the declaration and `pass` at the body's indent. */
+export function stubText(t: Pick<RepoTask, 'method'>): string {
+  const ind = /^[ \t]*/.exec(t.method.body.split('\n').find((l) => l.trim()) ?? '')![0];
+  return `${t.method.declaration}\n${ind}pass`;
+}
+
+/** The method's text with one mutation applied. */
+export function mutatedMethod(t: Pick<RepoTask, 'method'>, m: Mutant): string {
+  const lines = `${t.method.declaration}\n${t.method.body}`.split('\n');
+  lines[m.line - 1 - t.method.global_method_declaration_index[0]] = m.new_line;
+  return lines.join('\n');
+}
+
+/**
+ * Builds the task set: one traced run of the chosen test apps finds which passing tests call which
+ * methods; candidates (documented methods of top-level classes with a real body) are then validated
+ * in seeded order until the target is reached: the reference must pass its tests, a `pass` stub and
+ * the chosen mutation must fail them.
+ */
+export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSandbox; exec: RepoExecCache; logger?: Logger; onProgress?: (done: number, accepted: number) => void }): Promise<BuildResult> {
+  const log = deps.logger ?? silentLogger;
+  const t0 = Date.now();
+  const { trace, seconds: traceSeconds } = await traceOnce(c, deps.sandbox, log);
+  const testIds = Object.keys(trace.tests);
+  if (!testIds.length) throw new InfraError('REPO_TRACE', `the traced run found no tests: ${trace.output.slice(-500)}`);
+  const passed = testIds.filter((t) => trace.tests[t]![0] === 'ok').length;
+  log.info(`trace: ${testIds.length} tests, ${passed} passed, ${Object.keys(trace.calls).length} functions called`);
+  const ex = (await deps.sandbox.extract({ tests: trace.tests, calls: trace.calls, min_body_lines: c.min_body_lines, max_tests: c.max_tests })) as { candidates: Candidate[]; dropped: Record<string, number>; methods: number };
+  const dropped: Record<string, number> = { ...ex.dropped };
+  const bump = (why: string): void => { dropped[why] = (dropped[why] ?? 0) + 1; };
+  const seen = new Set<string>();
+  const cands: (Candidate & { dp_id: string })[] = [];
+  for (const cand of ex.candidates) {
+    const dp = `${cand.file_path}::${cand.class_name}.${cand.method.name}`;
+    if (seen.has(dp)) { bump('same name twice in a class'); continue; }
+    seen.add(dp);
+    cands.push({ ...cand, dp_id: dp });
+  }
+  cands.sort((a, b) => draw(c.seed, a.dp_id) - draw(c.seed, b.dp_id) || (a.dp_id < b.dp_id ? -1 : 1));
+  log.info(`${ex.methods} methods in top-level classes, ${cands.length} candidates`);
+
+  const judgeMs: number[] = [];
+  const judge = async (t: Candidate, text: string): Promise<{ ok: boolean; output: string }> => {
+    const j = await deps.exec.judge({ replace: replacementFor(t as RepoTask, text), labels: t.tests.full_paths, timeoutS: c.timeout_s });
+    if (!j.cached) judgeMs.push(j.wallMs);
+    return { ok: !j.timedOut && parseTestOutput(j.output).ok, output: j.output };
+  };
+  const results: (RepoTask | string | undefined)[] = new Array(cands.length);
+  let accepted = 0;
+  let done = 0;
+  const enough = (): boolean => {
+    let n = 0;
+    for (let i = 0; i < results.length; i++) {
+      if (results[i] === undefined) return false;
+      if (typeof results[i] !== 'string' && ++n >= c.target_tasks) return true;
+    }
+    return false;
+  };
+  await mapLimit(cands, c.parallel, async (cand, i) => {
+    if (enough()) { results[i] = 'not validated (target reached)'; return; }
+    results[i] = await validate(cand);
+    if (typeof results[i] !== 'string') accepted++;
+    deps.onProgress?.(++done, accepted);
+  });
+  async function validate(cand: Candidate & { dp_id: string }): Promise<RepoTask | string> {
+    const ref = await judge(cand, methodText(cand as RepoTask, 'method_gen_multiturn', `${cand.method.declaration}\n${cand.method.body}`));
+    if (!ref.ok) return 'reference fails its tests';
+    if ((await judge(cand, stubText(cand))).ok) return 'stub passes its tests';
+    const muts = [...cand.mutants].sort((a, b) => draw(c.seed, cand.dp_id, 'mut', a.line, a.col) - draw(c.seed, cand.dp_id, 'mut', b.line, b.col));
+    for (const m of muts.slice(0, c.mutants_tried)) {
+      const buggy = await judge(cand, mutatedMethod(cand, m));
+      if (buggy.ok) continue;
+      const lines = cand.raw_file_content.split('\n');
+      lines[m.line - 1] = m.new_line;
+      return { ...cand, idx: 0, split: 'test', file_with_buggy_method: lines.join('\n'), test_error_message: buggy.output, bug: m };
+    }
+    return `no failing mutation among ${c.mutants_tried}`;
+  }
+  const tasks: RepoTask[] = [];
+  for (const r of results) {
+    if (typeof r === 'string') bump(r);
+    else if (r && tasks.length < c.target_tasks) tasks.push({ ...r, idx: tasks.length });
+    else if (r) bump('not validated (target reached)');
+  }
+  const header: RepoTasksHeader = {
+    format: 'repo-tasks', version: REPO_TASKS_VERSION,
+    source: { package: 'python-django (Debian bookworm source)', ...trace.source },
+    image: deps.sandbox.image, seed: c.seed, test_apps: c.test_apps,
+    counts: { tasks: tasks.length, method_gen_multiturn: tasks.length, completion: tasks.length, program_repair: tasks.length, methods: ex.methods, candidates: cands.length, traced_tests: testIds.length, traced_tests_passed: passed },
+    dropped, build_seconds: Math.round((Date.now() - t0) / 1000),
+  };
+  mkdirSync(dirname(c.out), { recursive: true });
+  writeFileSync(c.out + '.tmp', [header, ...tasks].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  renameSync(c.out + '.tmp', c.out);
+  return { header, tasks, judgeMs, traceSeconds, traced: { tests: testIds.length, passed } };
+}
