@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 
-ROOT = '/opt/django'
+ROOT = os.environ.get('REPO_ROOT', '/opt/django')
 
 
 def tree_checksum():
@@ -84,18 +84,30 @@ def trace(job):
     tests = {}
     calls = {}
 
+    from extract import documented_method_keys
+    wanted = documented_method_keys()
+    per_key = job.get('max_tests_per_method', 300)
+    code_key = {}
+
     def tracer(frame, event, arg):
-        # Call events only (returning None): no per-line cost.
+        # Call events only (returning None): no per-line cost; one dict lookup per code object seen.
         t = state['test']
         if t is not None:
             code = frame.f_code
-            fn = code.co_filename
-            if fn.startswith(pkg):
-                key = '%s:%d' % (fn[len(ROOT) + 1:], code.co_firstlineno)
+            key = code_key.get(code, 0)
+            if key == 0:
+                fn = code.co_filename
+                key = None
+                if fn.startswith(pkg):
+                    k = '%s:%d' % (fn[len(ROOT) + 1:], code.co_firstlineno)
+                    key = k if k in wanted else None
+                code_key[code] = key
+            if key is not None:
                 s = calls.get(key)
                 if s is None:
                     calls[key] = s = set()
-                s.add(t)
+                if len(s) < per_key:
+                    s.add(t)
         return None
 
     orig = {n: getattr(ur.TestResult, n) for n in ('startTest', 'stopTest', 'addError', 'addFailure',
