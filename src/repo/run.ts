@@ -68,16 +68,22 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
   log.info(`run ${runDir}: ${tasks.length} items, ${resumed} already finished, ${c.benchmark}, model ${model.id}`);
   deps.onEvent?.({ type: 'start', runDir, total: tasks.length, resumed });
   let finished = resumed;
-  await mapLimit(todo, c.concurrency, async (task) => {
-    const rec = await runItem(task, {
-      benchmark: c.benchmark, maxIter: c.max_iter, maxNumTests: c.max_num_tests, timeoutS: c.timeout_s, modelArgs: c.model_args,
-      contextSource: c.context_source, maxContextSymb: c.max_context_symb, think: c.think, repairContext: c.program_repair_context, maxTestFeedbackSymb: c.max_test_feedback_symb,
-    }, { model, exec, onTurn: (turn) => deps.onEvent?.({ type: 'turn', dpId: task.dp_id, turn }) });
-    if (rec.error) log.warn(`${task.dp_id}: ${rec.stop_reason}: ${rec.error}`);
-    await appendJsonl(file, rec);
-    done.set(rec.dp_id, rec);
-    deps.onEvent?.({ type: 'item', record: rec, done: ++finished, total: tasks.length });
-  });
+  const loopOpts = {
+    benchmark: c.benchmark, maxIter: c.max_iter, maxNumTests: c.max_num_tests, timeoutS: c.timeout_s, modelArgs: c.model_args,
+    contextSource: c.context_source, maxContextSymb: c.max_context_symb, think: c.think, repairContext: c.program_repair_context, maxTestFeedbackSymb: c.max_test_feedback_symb,
+  } as const;
+  // As in the original: items that crashed the sandbox or met a model error get up to 5 rounds.
+  let pending = todo;
+  for (let round = 1; round <= 5 && pending.length; round++) {
+    await mapLimit(pending, c.concurrency, async (task) => {
+      const rec = await runItem(task, loopOpts, { model, exec, onTurn: (turn) => deps.onEvent?.({ type: 'turn', dpId: task.dp_id, turn }) });
+      if (rec.error) log.warn(`${task.dp_id}: ${rec.stop_reason} (round ${round}): ${rec.error}`);
+      await appendJsonl(file, rec);
+      done.set(rec.dp_id, rec);
+      if (round === 1) deps.onEvent?.({ type: 'item', record: rec, done: ++finished, total: tasks.length });
+    });
+    pending = pending.filter((t) => retry(done.get(t.dp_id)));
+  }
   const records = tasks.map((t) => done.get(t.dp_id)).filter((r): r is RepoItem => !!r);
   writeFileSync(join(runDir, 'results_short.jsonl'), records.map((r) => JSON.stringify({ idx: r.idx, dp_id: r.dp_id, stop_reason: r.stop_reason, turns: r.turns.length, statuses: r.turns.map((t) => t.status), chrf: r.chrf })).join('\n') + '\n');
   const summary = summarizeRepo(records, { benchmark: c.benchmark, model: model.id, maxIter: c.benchmark === 'method_gen_multiturn' ? c.max_iter : 1 });
