@@ -74,11 +74,6 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
   log.info(`${ex.methods} methods in top-level classes, ${cands.length} candidates`);
 
   const judgeMs: number[] = [];
-  const judge = async (t: Candidate, text: string): Promise<{ ok: boolean; output: string }> => {
-    const j = await deps.exec.judge({ replace: replacementFor(t as RepoTask, text), labels: t.tests.full_paths, timeoutS: c.timeout_s });
-    if (!j.cached) judgeMs.push(j.wallMs);
-    return { ok: !j.timedOut && parseTestOutput(j.output).ok, output: j.output };
-  };
   const results: (RepoTask | string | undefined)[] = new Array(cands.length);
   let accepted = 0;
   let done = 0;
@@ -97,18 +92,27 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
     deps.onProgress?.(++done, accepted);
   });
   async function validate(cand: Candidate & { dp_id: string }): Promise<RepoTask | string> {
-    const ref = await judge(cand, methodText(cand as RepoTask, 'method_gen_multiturn', `${cand.method.declaration}\n${cand.method.body}`));
-    if (!ref.ok) return 'reference fails its tests';
-    if ((await judge(cand, stubText(cand))).ok) return 'stub passes its tests';
-    const muts = [...cand.mutants].sort((a, b) => draw(c.seed, cand.dp_id, 'mut', a.line, a.col) - draw(c.seed, cand.dp_id, 'mut', b.line, b.col));
-    for (const m of muts.slice(0, c.mutants_tried)) {
-      const buggy = await judge(cand, mutatedMethod(cand, m));
-      if (buggy.ok) continue;
-      const lines = cand.raw_file_content.split('\n');
-      lines[m.line - 1] = m.new_line;
-      return { ...cand, idx: 0, split: 'test', file_with_buggy_method: lines.join('\n'), test_error_message: buggy.output, bug: m };
+    const labels = cand.tests.full_paths;
+    const job = (text: string) => ({ replace: replacementFor(cand as RepoTask, text), labels, timeoutS: c.timeout_s });
+    const muts = [...cand.mutants].sort((a, b) => draw(c.seed, cand.dp_id, 'mut', a.line, a.col) - draw(c.seed, cand.dp_id, 'mut', b.line, b.col)).slice(0, c.mutants_tried);
+    const ok = (j: { output: string; timedOut: boolean }): boolean => !j.timedOut && parseTestOutput(j.output).ok;
+    // Reference, stub and the first mutation in one container; the other mutations only if needed.
+    const first = await deps.exec.judgeMany([job(methodText(cand as RepoTask, 'method_gen_multiturn', `${cand.method.declaration}\n${cand.method.body}`)), job(stubText(cand)), job(mutatedMethod(cand, muts[0]!))], true, ok);
+    for (const j of first) if (j && !j.cached) judgeMs.push(j.wallMs);
+    if (!ok(first[0]!)) return 'reference fails its tests';
+    if (ok(first[1]!)) return 'stub passes its tests';
+    let verdicts = [first[2]!];
+    if (ok(first[2]!) && muts.length > 1) {
+      const more = await deps.exec.judgeMany(muts.slice(1).map((m) => job(mutatedMethod(cand, m))), false, ok);
+      for (const j of more) if (j && !j.cached) judgeMs.push(j.wallMs);
+      verdicts = [first[2]!, ...more.map((j) => j!)];
     }
-    return `no failing mutation among ${c.mutants_tried}`;
+    const k = verdicts.findIndex((j) => !ok(j));
+    if (k < 0) return `no failing mutation among ${muts.length}`;
+    const m = muts[k]!;
+    const lines = cand.raw_file_content.split('\n');
+    lines[m.line - 1] = m.new_line;
+    return { ...cand, idx: 0, split: 'test', file_with_buggy_method: lines.join('\n'), test_error_message: verdicts[k]!.output, bug: m };
   }
   const tasks: RepoTask[] = [];
   for (const r of results) {

@@ -27,20 +27,53 @@ export class RepoExecCache {
     this.file = join(dir, `repo-exec-${process.pid}-${Date.now().toString(36)}.jsonl`);
   }
 
+  private keyOf(job: RepoJob): string {
+    return createHash('sha256').update(JSON.stringify([this.sandbox.environmentId(), job])).digest('hex');
+  }
+
+  private async keep(key: string, j: RepoJudgment): Promise<void> {
+    this.stats.judged++;
+    // Timeouts depend on machine load: not kept, so a later run judges again.
+    if (j.timedOut) return;
+    this.map.set(key, j);
+    if (this.file) await appendJsonl(this.file, { key, judgment: j });
+  }
+
+  /**
+   * The builder's trusted jobs, uncached ones in one container (src/repo/sandbox.ts judgeBatch); when
+   * that container's tree check fails, each is judged again in a fresh container. A skipped job
+   * (the first one failed and stopUnlessFirstPasses) is undefined.
+   */
+  async judgeMany(jobs: RepoJob[], stopUnlessFirstPasses: boolean, firstPassed: (j: RepoJudgment) => boolean): Promise<((RepoJudgment & { cached: boolean }) | undefined)[]> {
+    const keys = jobs.map((j) => this.keyOf(j));
+    const out: ((RepoJudgment & { cached: boolean }) | undefined)[] = keys.map((k) => {
+      const hit = this.map.get(k);
+      return hit ? { ...hit, cached: true } : undefined;
+    });
+    if (stopUnlessFirstPasses && out[0] && !firstPassed(out[0])) return [out[0]];
+    const todo = jobs.map((_, i) => i).filter((i) => !out[i]);
+    if (!todo.length) { this.stats.hits += jobs.length; return out; }
+    this.stats.hits += jobs.length - todo.length;
+    const stop = stopUnlessFirstPasses && todo[0] === 0;
+    const b = await this.sandbox.judgeBatch(todo.map((i) => jobs[i]!), stop);
+    if (!b.treeOk) return Promise.all(jobs.map((j, i) => out[i] ?? this.judge(j)));
+    for (let k = 0; k < b.results.length; k++) {
+      const i = todo[k]!;
+      out[i] = { ...b.results[k]!, cached: false };
+      await this.keep(keys[i]!, b.results[k]!);
+    }
+    return out;
+  }
+
   async judge(job: RepoJob): Promise<RepoJudgment & { cached: boolean }> {
-    const key = createHash('sha256').update(JSON.stringify([this.sandbox.environmentId(), job])).digest('hex');
+    const key = this.keyOf(job);
     const hit = this.map.get(key);
     if (hit) { this.stats.hits++; return { ...hit, cached: true }; }
     let p = this.inflight.get(key);
     if (!p) {
       p = (async () => {
         const j = await this.sandbox.judge(job);
-        this.stats.judged++;
-        // Timeouts depend on machine load: not kept, so a later run judges again.
-        if (!j.timedOut) {
-          this.map.set(key, j);
-          if (this.file) await appendJsonl(this.file, { key, judgment: j });
-        }
+        await this.keep(key, j);
         return j;
       })().finally(() => this.inflight.delete(key));
       this.inflight.set(key, p);

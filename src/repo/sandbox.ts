@@ -90,8 +90,23 @@ export class RepoSandbox {
     return this.checked;
   }
 
-  judge(job: RepoJob): Promise<RepoJudgment> {
-    return this.run('repo_judge.py', 'judge', job, job.timeoutS + 60) as Promise<RepoJudgment>;
+  async judge(job: RepoJob): Promise<RepoJudgment> {
+    const t0 = Date.now();
+    const res = (await this.run('repo_judge.py', 'judge', toPy(job), job.timeoutS + 60)) as PyJudgment;
+    return fromPy(res, Date.now() - t0);
+  }
+
+  /**
+   * Trusted jobs (the builder's own texts) in one container, the file restored after each; the tree
+   * is checked against the pristine checksum at the end and the caller must not trust a batch whose
+   * check failed. With stopUnlessFirstPasses, the rest is skipped when the first job fails.
+   */
+  async judgeBatch(jobs: RepoJob[], stopUnlessFirstPasses = false): Promise<{ results: RepoJudgment[]; treeOk: boolean }> {
+    const t0 = Date.now();
+    const limit = jobs.reduce((s, j) => s + j.timeoutS + 10, 60);
+    const res = (await this.run('repo_judge.py', 'batch', { jobs: jobs.map(toPy), stop_unless_first_passes: stopUnlessFirstPasses }, limit)) as { results: PyJudgment[]; tree_ok: boolean };
+    const wall = (Date.now() - t0) / Math.max(1, res.results.length);
+    return { results: res.results.map((r) => fromPy(r, Math.round(wall))), treeOk: res.tree_ok };
   }
 
   /** Runs test apps once under a call tracer (the builder's single pass over the suite). */
@@ -108,7 +123,6 @@ export class RepoSandbox {
     const release = await this.sem.acquire();
     const name = `codeconv-repo-${process.pid}-${++this.seq}-${Date.now().toString(36)}`;
     owned.add(name);
-    const t0 = Date.now();
     try {
       const args = [
         'run', '--rm', '-i', '--name', name, '--network', 'none', '--user', '1000:1000',
@@ -126,19 +140,25 @@ export class RepoSandbox {
         const tail = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ');
         throw new InfraError('REPO_JUDGE', `${mode} in ${this.image} gave no result (exit ${r.exitCode ?? 'killed'}${r.timedOut ? ', timed out' : ''}): ${tail.slice(0, 400)}`);
       }
-      const res = JSON.parse(r.stdout.slice(at + '@@RESULT@@'.length)) as Record<string, unknown>;
-      if (mode === 'judge') {
-        return {
-          output: res.output as string, returncode: res.returncode as number | null, timedOut: res.timed_out as boolean, durationMs: res.duration_ms as number, wallMs: Date.now() - t0,
-          ...(res.edited_sha256 ? { editedSha256: res.edited_sha256 as string } : {}),
-          ...(res.tree_sha256 ? { treeSha256: res.tree_sha256 as string, pristineSha256: res.pristine_sha256 as string } : {}),
-        } satisfies RepoJudgment;
-      }
-      return res;
+      return JSON.parse(r.stdout.slice(at + '@@RESULT@@'.length)) as unknown;
     } finally {
       await execa('docker', ['rm', '-f', name], { reject: false, timeout: 30_000 });
       owned.delete(name);
       release();
     }
   }
+}
+
+interface PyJudgment { output: string; returncode: number | null; timed_out: boolean; duration_ms: number; edited_sha256?: string; tree_sha256?: string; pristine_sha256?: string }
+
+function toPy(job: RepoJob): Record<string, unknown> {
+  return { ...(job.replace ? { replace: job.replace } : {}), labels: job.labels, timeout_s: job.timeoutS, ...(job.checksum ? { checksum: true } : {}) };
+}
+
+function fromPy(r: PyJudgment, wallMs: number): RepoJudgment {
+  return {
+    output: r.output, returncode: r.returncode, timedOut: r.timed_out, durationMs: r.duration_ms, wallMs,
+    ...(r.edited_sha256 ? { editedSha256: r.edited_sha256 } : {}),
+    ...(r.tree_sha256 ? { treeSha256: r.tree_sha256, pristineSha256: r.pristine_sha256 ?? '' } : {}),
+  };
 }

@@ -9,6 +9,7 @@ trace:   stdin {apps, timeout_s}; runs those test apps once with a call tracer a
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -74,6 +75,40 @@ def judge(job):
         with open('/opt/django-tree.sha256') as fh:
             res['pristine_sha256'] = fh.read().strip()
     return res
+
+
+def passed(output):
+    """Same verdict as the TypeScript parser: a 'Ran N tests' line (N > 0) followed by OK."""
+    m = None
+    for m in re.finditer(r'^Ran (\d+) tests? in .*$', output, re.M):
+        pass
+    if m is None or int(m.group(1)) == 0:
+        return False
+    rest = [l for l in output[m.end():].split('\n') if re.match(r'^(OK|FAILED)\b', l)]
+    return bool(rest) and rest[0].startswith('OK')
+
+
+def batch(job):
+    """Several trusted judgments (the builder's reference, stub, mutants) in one container: the file
+    is restored after each and the whole tree is compared with the pristine checksum at the end."""
+    results = []
+    for i, j in enumerate(job['jobs']):
+        if i > 0 and job.get('stop_unless_first_passes') and not passed(results[0]['output']):
+            break
+        rep = j.get('replace')
+        if rep:
+            path = os.path.join(ROOT, rep['file'])
+            with open(path, 'rb') as fh:
+                original = fh.read()
+        try:
+            results.append(judge(j))
+        finally:
+            if rep:
+                with open(path, 'wb') as fh:
+                    fh.write(original)
+    with open('/opt/django-tree.sha256') as fh:
+        pristine = fh.read().strip()
+    return {'results': results, 'tree_ok': tree_checksum() == pristine}
 
 
 def trace(job):
@@ -168,7 +203,7 @@ def trace(job):
 def main():
     mode = sys.argv[1]
     job = json.loads(sys.stdin.read())
-    res = judge(job) if mode == 'judge' else trace(job)
+    res = {'judge': judge, 'batch': batch, 'trace': trace}[mode](job)
     sys.stdout.write('\n@@RESULT@@' + json.dumps(res) + '\n')
     sys.stdout.flush()
 
