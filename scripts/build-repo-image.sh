@@ -16,8 +16,8 @@ cleanup() { docker rm -f "$name" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 start=$(date +%s)
 echo "build-repo-image: adding Django's source to $base" >&2
-docker run --name "$name" --user 0:0 -v "$dir:/recipe:ro" --entrypoint /bin/sh "$base" /recipe/setup.sh >&2
-docker commit --change 'USER 1000:1000' --change 'WORKDIR /opt/django' \
+docker run --name "$name" --user 0:0 -v "$dir:/recipe:ro" "$base" /bin/sh /recipe/setup.sh >&2
+docker commit --change 'USER 1000:1000' --change 'WORKDIR /opt/django' --change 'CMD ["python3"]' \
   --change "LABEL codeconv.recipe=django codeconv.hash=$hash codeconv.base=$base" "$name" "$tag" >/dev/null
 docker tag "$tag" codeconv-django:latest
 secs=$(( $(date +%s) - start ))
