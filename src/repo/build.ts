@@ -85,34 +85,45 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
     }
     return false;
   };
-  await mapLimit(cands, c.parallel, async (cand, i) => {
-    if (enough()) { results[i] = 'not validated (target reached)'; return; }
-    results[i] = await validate(cand);
-    if (typeof results[i] !== 'string') accepted++;
-    deps.onProgress?.(++done, accepted);
+  const ok = (j: { output: string; timedOut: boolean }): boolean => !j.timedOut && parseTestOutput(j.output).ok;
+  const groups: number[][] = [];
+  for (let i = 0; i < cands.length; i += c.batch_size) groups.push(Array.from({ length: Math.min(c.batch_size, cands.length - i) }, (_, k) => i + k));
+  await mapLimit(groups, c.parallel, async (g) => {
+    if (enough()) { for (const i of g) results[i] = 'not validated (target reached)'; return; }
+    const out = await validateGroup(g.map((i) => cands[i]!));
+    g.forEach((i, k) => { results[i] = out[k]; if (typeof out[k] !== 'string') accepted++; });
+    done += g.length;
+    deps.onProgress?.(done, accepted);
   });
-  async function validate(cand: Candidate & { dp_id: string }): Promise<RepoTask | string> {
-    const labels = cand.tests.full_paths;
-    const job = (text: string) => ({ replace: replacementFor(cand as RepoTask, text), labels, timeoutS: c.timeout_s });
-    const muts = [...cand.mutants].sort((a, b) => draw(c.seed, cand.dp_id, 'mut', a.line, a.col) - draw(c.seed, cand.dp_id, 'mut', b.line, b.col)).slice(0, c.mutants_tried);
-    const ok = (j: { output: string; timedOut: boolean }): boolean => !j.timedOut && parseTestOutput(j.output).ok;
-    // Reference, stub and the first mutation in one container; the other mutations only if needed.
-    const first = await deps.exec.judgeMany([job(methodText(cand as RepoTask, 'method_gen_multiturn', `${cand.method.declaration}\n${cand.method.body}`)), job(stubText(cand)), job(mutatedMethod(cand, muts[0]!))], true, ok);
+  /**
+   * Reference, stub and first mutation of several candidates in one container (the file restored
+   * after each run, the tree checked at the end); further mutations only where the first one passed.
+   */
+  async function validateGroup(group: (Candidate & { dp_id: string })[]): Promise<(RepoTask | string)[]> {
+    const plan = group.map((cand) => {
+      const job = (text: string) => ({ replace: replacementFor(cand as RepoTask, text), labels: cand.tests.full_paths, timeoutS: c.timeout_s });
+      const muts = [...cand.mutants].sort((a, b) => draw(c.seed, cand.dp_id, 'mut', a.line, a.col) - draw(c.seed, cand.dp_id, 'mut', b.line, b.col)).slice(0, c.mutants_tried);
+      return { cand, job, muts, ref: job(methodText(cand as RepoTask, 'method_gen_multiturn', `${cand.method.declaration}\n${cand.method.body}`)), stub: job(stubText(cand)) };
+    });
+    const first = await deps.exec.judgeMany(plan.flatMap((p) => [p.ref, p.stub, p.job(mutatedMethod(p.cand, p.muts[0]!))]), false, ok);
     for (const j of first) if (j && !j.cached) judgeMs.push(j.wallMs);
-    if (!ok(first[0]!)) return 'reference fails its tests';
-    if (ok(first[1]!)) return 'stub passes its tests';
-    let verdicts = [first[2]!];
-    if (ok(first[2]!) && muts.length > 1) {
-      const more = await deps.exec.judgeMany(muts.slice(1).map((m) => job(mutatedMethod(cand, m))), false, ok);
-      for (const j of more) if (j && !j.cached) judgeMs.push(j.wallMs);
-      verdicts = [first[2]!, ...more.map((j) => j!)];
-    }
-    const k = verdicts.findIndex((j) => !ok(j));
-    if (k < 0) return `no failing mutation among ${muts.length}`;
-    const m = muts[k]!;
-    const lines = cand.raw_file_content.split('\n');
-    lines[m.line - 1] = m.new_line;
-    return { ...cand, idx: 0, split: 'test', file_with_buggy_method: lines.join('\n'), test_error_message: verdicts[k]!.output, bug: m };
+    const again = plan.map((_, k) => ok(first[3 * k]!) && !ok(first[3 * k + 1]!) && ok(first[3 * k + 2]!));
+    const restJobs = plan.flatMap((p, k) => (again[k] ? p.muts.slice(1).map((m) => p.job(mutatedMethod(p.cand, m))) : []));
+    const rest = restJobs.length ? await deps.exec.judgeMany(restJobs, false, ok) : [];
+    for (const j of rest) if (j && !j.cached) judgeMs.push(j.wallMs);
+    let r = 0;
+    return plan.map((p, k) => {
+      const more = again[k] ? rest.slice(r, (r += p.muts.length - 1)) : [];
+      if (!ok(first[3 * k]!)) return 'reference fails its tests';
+      if (ok(first[3 * k + 1]!)) return 'stub passes its tests';
+      const verdicts = [first[3 * k + 2]!, ...more.map((j) => j!)];
+      const i = verdicts.findIndex((j) => !ok(j));
+      if (i < 0) return `no failing mutation among ${p.muts.length}`;
+      const m = p.muts[i]!;
+      const lines = p.cand.raw_file_content.split('\n');
+      lines[m.line - 1] = m.new_line;
+      return { ...p.cand, idx: 0, split: 'test', file_with_buggy_method: lines.join('\n'), test_error_message: verdicts[i]!.output, bug: m };
+    });
   }
   const tasks: RepoTask[] = [];
   for (const r of results) {

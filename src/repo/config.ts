@@ -42,6 +42,8 @@ export const RepoBuildConfigSchema = z.object({
   max_tests: z.number().int().positive(),
   target_tasks: z.number().int().positive(),
   mutants_tried: z.number().int().positive(),
+  /** Candidates validated in one container (their runs restore the file; the tree is checked after). */
+  batch_size: z.number().int().positive().max(50),
   timeout_s: z.number().positive(),
   trace_timeout_s: z.number().positive(),
   parallel: z.number().int().positive().max(16),
