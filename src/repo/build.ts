@@ -101,9 +101,10 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
    */
   async function validateGroup(group: (Candidate & { dp_id: string })[]): Promise<(RepoTask | string)[]> {
     const plan = group.map((cand) => {
-      const job = (text: string) => ({ replace: replacementFor(cand as RepoTask, text), labels: cand.tests.full_paths, timeoutS: c.timeout_s });
+      // Every text goes through the same normalisation as a model's answer, so runs reuse these judgments.
+      const job = (text: string) => ({ replace: replacementFor(cand as RepoTask, methodText(cand as RepoTask, 'method_gen_multiturn', text)), labels: cand.tests.full_paths, timeoutS: c.timeout_s });
       const muts = [...cand.mutants].sort((a, b) => draw(c.seed, cand.dp_id, 'mut', a.line, a.col) - draw(c.seed, cand.dp_id, 'mut', b.line, b.col)).slice(0, c.mutants_tried);
-      return { cand, job, muts, ref: job(methodText(cand as RepoTask, 'method_gen_multiturn', `${cand.method.declaration}\n${cand.method.body}`)), stub: job(stubText(cand)) };
+      return { cand, job, muts, ref: job(`${cand.method.declaration}\n${cand.method.body}`), stub: job(stubText(cand)) };
     });
     const first = await deps.exec.judgeMany(plan.flatMap((p) => [p.ref, p.stub, p.job(mutatedMethod(p.cand, p.muts[0]!))]), false, ok);
     for (const j of first) if (j && !j.cached) judgeMs.push(j.wallMs);
