@@ -130,7 +130,7 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
   for (const r of results) {
     if (typeof r === 'string') bump(r);
     else if (r && tasks.length < c.target_tasks) tasks.push({ ...r, idx: tasks.length });
-    else if (r) bump('not validated (target reached)');
+    else if (r) bump('valid, over the target');
   }
   const header: RepoTasksHeader = {
     format: 'repo-tasks', version: REPO_TASKS_VERSION,
