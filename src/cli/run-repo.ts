@@ -77,11 +77,13 @@ program.command('build')
   .option('--apps <apps>', 'test apps to trace (comma-separated)', csv)
   .option('--parallel <n>', 'judgment containers at once', positiveInt('--parallel'))
   .option('--image <tag>', 'Django image')
+  .option('--cached-only', 'judge nothing: finish the set from the judgments a stopped build left in the cache')
   .option('--quiet', 'no progress line')
   .action(async (o: Record<string, unknown>) => {
     const c = resolveBuildConfig(o.config as string | undefined, { out: cwdPath(o.out), seed: o.seed, target_tasks: o.target, test_apps: o.apps, parallel: o.parallel, image: o.image });
     const sandbox = new RepoSandbox({ parallel: c.parallel, ...(c.image ? { image: c.image } : {}) });
     const exec = new RepoExecCache(sandbox, join(c.cache_dir, 'repo-exec'));
+    exec.cachedOnly = !!o.cachedOnly;
     const bar = o.quiet ? undefined : new ProgressLine('run-repo build', c.target_tasks);
     const logger = { info: (m: string) => process.stderr.write(`run-repo build: ${m}\n`), warn: (m: string) => process.stderr.write(`warn: ${m}\n`), error: () => {}, debug: () => {} };
     const r = await buildRepoTasks(c, { sandbox, exec, logger, onProgress: (d, a) => bar?.update(a, `validated ${d}`) });

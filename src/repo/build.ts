@@ -108,13 +108,14 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
     });
     const first = await deps.exec.judgeMany(plan.flatMap((p) => [p.ref, p.stub, p.job(mutatedMethod(p.cand, p.muts[0]!))]), false, ok);
     for (const j of first) if (j && !j.cached) judgeMs.push(j.wallMs);
-    const again = plan.map((_, k) => ok(first[3 * k]!) && !ok(first[3 * k + 1]!) && ok(first[3 * k + 2]!));
+    const again = plan.map((_, k) => !!first[3 * k + 2] && ok(first[3 * k]!) && !ok(first[3 * k + 1]!) && ok(first[3 * k + 2]!));
     const restJobs = plan.flatMap((p, k) => (again[k] ? p.muts.slice(1).map((m) => p.job(mutatedMethod(p.cand, m))) : []));
     const rest = restJobs.length ? await deps.exec.judgeMany(restJobs, false, ok) : [];
     for (const j of rest) if (j && !j.cached) judgeMs.push(j.wallMs);
     let r = 0;
     return plan.map((p, k) => {
       const more = again[k] ? rest.slice(r, (r += p.muts.length - 1)) : [];
+      if (!first[3 * k] || !first[3 * k + 1] || !first[3 * k + 2] || more.some((j) => !j)) return 'not validated (build stopped; --cached-only)';
       if (!ok(first[3 * k]!)) return 'reference fails its tests';
       if (ok(first[3 * k + 1]!)) return 'stub passes its tests';
       const verdicts = [first[3 * k + 2]!, ...more.map((j) => j!)];

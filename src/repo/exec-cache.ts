@@ -14,6 +14,8 @@ export class RepoExecCache {
   private readonly map = new Map<string, RepoJudgment>();
   private readonly inflight = new Map<string, Promise<RepoJudgment>>();
   readonly stats = { judged: 0, hits: 0 };
+  /** judgeMany answers from the cache only (finishing a build that was stopped); misses are undefined. */
+  cachedOnly = false;
   private readonly file?: string;
 
   constructor(private readonly sandbox: RepoSandbox, dir?: string) {
@@ -52,7 +54,7 @@ export class RepoExecCache {
     });
     if (stopUnlessFirstPasses && out[0] && !firstPassed(out[0])) return [out[0]];
     const todo = jobs.map((_, i) => i).filter((i) => !out[i]);
-    if (!todo.length) { this.stats.hits += jobs.length; return out; }
+    if (!todo.length || this.cachedOnly) { this.stats.hits += jobs.length - todo.length; return out; }
     this.stats.hits += jobs.length - todo.length;
     const stop = stopUnlessFirstPasses && todo[0] === 0;
     const b = await this.sandbox.judgeBatch(todo.map((i) => jobs[i]!), stop);
