@@ -2,9 +2,9 @@
  * Shortens a Python file to at most max characters by removing whole pieces from the end: first
  * top-level code outside classes, then methods of the other classes (last class first, a class going
  * once it is empty), the target class's own methods last. What is left over the limit after that
- * is cut from the end of the text.
+ * is cut from the end of the text. Lines in `keep` (0-based, inclusive) are never removed.
  */
-export function cutFile(text: string, max: number, targetClass: string): string {
+export function cutFile(text: string, max: number, targetClass: string, keep?: [number, number]): string {
   if (text.length <= max) return text;
   const lines = text.split('\n');
   type Piece = { start: number; end: number; kind: 'tail' | 'method' | 'class'; cls?: string };
@@ -47,8 +47,13 @@ export function cutFile(text: string, max: number, targetClass: string): string 
   let len = text.length;
   for (const p of order) {
     if (len <= max) break;
+    // The target method (repair: the method with the bug) is never cut.
+    if (keep && p.start <= keep[1] && p.end > keep[0]) continue;
     for (let i = p.start; i < p.end; i++) if (!removed.has(i)) { removed.add(i); len -= lines[i]!.length + 1; }
   }
   const out = lines.filter((_, i) => !removed.has(i)).join('\n');
-  return out.length <= max ? out : out.slice(0, max);
+  if (out.length <= max) return out;
+  // Over the limit after every piece went: cut the text's end unless that would reach the kept method.
+  const keptEnd = keep ? lines.slice(0, keep[1] + 1).filter((_, i) => !removed.has(i)).join('\n').length : 0;
+  return out.slice(0, Math.max(max, keptEnd));
 }

@@ -51,7 +51,7 @@ export function taskPrompt(t: RepoTask, bench: RepoBenchmark, o: PromptOptions):
   const parts = [
     taskLine(t).replace(/ Class: .*$/, ''),
     'One method of this file has a bug that makes the repository\'s tests fail. Find it and return the whole corrected method.',
-    fence(cutFile(t.file_with_buggy_method, o.maxContextSymb, t.class_name)),
+    fence(cutFile(t.file_with_buggy_method, o.maxContextSymb, t.class_name, [t.method.global_method_declaration_index[0], t.method.global_method_body_index[1]])),
   ];
   if (o.repairContext === 'test') parts.push(`Output of the failing tests:\n${fence(t.test_error_message.slice(-o.maxTestFeedbackSymb), 'text')}`);
   parts.push('Reply with the fixed method only, starting with its `def` line, in one ```python block.' + suffix);

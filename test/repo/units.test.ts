@@ -82,5 +82,8 @@ describe('cutFile', () => {
     expect(shorter).toContain('class T:');
     expect(shorter).not.toContain('def a2');
     expect(cutFile(text, 10_000, 'T')).toBe(text);
+    // A protected method (repair's target) stays even when everything else goes.
+    const kept = cutFile(text, 30, 'T', [2, 3]);
+    expect(kept).toContain('def a1(self):\n        return 1');
   });
 });
