@@ -27,7 +27,7 @@ await mapLimit(tasks, parallel, async (t) => {
   const r = parseTestOutput(ref.output).ok, s = parseTestOutput(stub.output).ok;
   if (r) refPass++; else bad.push(`${t.dp_id}: reference fails`);
   if (!s) stubFail++; else bad.push(`${t.dp_id}: stub passes`);
-  process.stderr.write(`\r${ms.length / 2}/${tasks.length} checked`);
+  process.stderr.write(`${ms.length / 2}/${tasks.length} checked: ${refPass} references pass, ${stubFail} stubs fail\n`);
 });
 ms.sort((a, b) => a - b);
 const q = (p) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
