@@ -14,3 +14,4 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 
 fi
 bash "$here/scripts/ensure-docker.sh"
 bash "$here/scripts/build-image.sh" >/dev/null
+bash "$here/scripts/build-repo-image.sh" >/dev/null

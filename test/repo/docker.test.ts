@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { methodText, replacementFor } from '../../src/repo/candidate.js';
+import { stubText } from '../../src/repo/build.js';
+import { parseTestOutput } from '../../src/repo/parse.js';
+import { RepoSandbox } from '../../src/repo/sandbox.js';
+import { loadRepoTasks } from '../../src/repo/tasks.js';
+import { projectRoot } from '../../src/sandbox/paths.js';
+import { draw } from '../../src/offline/rng.js';
+
+const sb = new RepoSandbox({ parallel: 2 });
+const ready = spawnSync('docker', ['image', 'inspect', sb.image], { stdio: 'ignore', timeout: 20_000 }).status === 0;
+const why = ready ? '' : ` (image ${sb.image} missing: bash scripts/build-repo-image.sh)`;
+const FIRST = 'from django.utils.version import get_version';
+
+describe.skipIf(!ready)(`repository judgments in Docker${why}`, () => {
+  it('a judgment that deletes a test file, edits other files and writes outside the method leaves the tree unchanged for the next', async () => {
+    const evil = [
+      'import os as _os',
+      "_os.remove('/opt/django/tests/utils_tests/test_text.py') if _os.path.exists('/opt/django/tests/utils_tests/test_text.py') else None",
+      "open('/opt/django/django/utils/html.py', 'a').write('\\nraise ImportError(\"tampered\")\\n')",
+      "open('/opt/django/evil.txt', 'w').write('x')",
+      FIRST,
+    ].join('\n');
+    const a = await sb.judge({ replace: { file: 'django/__init__.py', start: 1, end: 1, text: evil }, labels: ['utils_tests.test_text'], timeoutS: 60, checksum: true });
+    expect(a.treeSha256).not.toBe(a.pristineSha256); // the check sees the damage inside that container
+    const b = await sb.judge({ labels: ['utils_tests.test_text'], timeoutS: 60, checksum: true });
+    expect(b.treeSha256).toBe(b.pristineSha256);
+    expect(parseTestOutput(b.output).ok).toBe(true);
+    expect(parseTestOutput(b.output).ran).toBeGreaterThan(10);
+  });
+
+  it('a candidate that exits or loops is contained: no summary, or a timeout, and the next run is clean', async () => {
+    const exit = await sb.judge({ replace: { file: 'django/__init__.py', start: 1, end: 1, text: `import os\nos._exit(0)\n${FIRST}` }, labels: ['utils_tests.test_text'], timeoutS: 60 });
+    expect(parseTestOutput(exit.output)).toMatchObject({ hasSummary: false, ok: false, pct: 0 });
+    const t0 = Date.now();
+    const loop = await sb.judge({ replace: { file: 'django/__init__.py', start: 1, end: 1, text: `import os\nos.fork()\nwhile True: pass\n${FIRST}` }, labels: ['utils_tests.test_text'], timeoutS: 5 });
+    expect(loop.timedOut).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(40_000);
+    const after = await sb.judge({ labels: ['utils_tests.test_text'], timeoutS: 60, checksum: true });
+    expect(after.treeSha256).toBe(after.pristineSha256);
+  });
+
+  const file = join(projectRoot, 'data', 'repo', 'django-tasks.jsonl');
+  it.skipIf(!existsSync(file))('on a seeded sample of built tasks the reference passes and the stub fails', async () => {
+    const { tasks } = loadRepoTasks(file);
+    const sample = [...tasks].sort((x, y) => draw('sample', x.dp_id) - draw('sample', y.dp_id)).slice(0, 3);
+    for (const t of sample) {
+      const labels = t.tests.full_paths.slice(0, 20);
+      const ref = await sb.judge({ replace: replacementFor(t, methodText(t, 'method_gen_multiturn', `${t.method.declaration}\n${t.method.body}`)), labels, timeoutS: 60 });
+      const stub = await sb.judge({ replace: replacementFor(t, stubText(t)), labels, timeoutS: 60 });
+      expect(parseTestOutput(ref.output).ok, `${t.dp_id} reference`).toBe(true);
+      expect(parseTestOutput(stub.output).ok, `${t.dp_id} stub`).toBe(false);
+    }
+  });
+});
