@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { createSandbox, LOCAL_SANDBOX_WARNING, type Sandbox } from '../sandbox/index.js';
 import { coordinatorEnv, QueueSandbox } from '../sandbox/queue/index.js';
 import { defaultSlots } from '../sandbox/slots.js';
+import { setProgressStatus } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
 
 export interface SandboxCliOptions {
@@ -37,7 +38,9 @@ export function sandboxFromCli(o: SandboxCliOptions, preload?: string): Sandbox 
 export function queueSandbox(kind: string, url: string | undefined, image?: string, source = '--queue'): QueueSandbox {
   if (kind !== 'queue') throw new UserError('BAD_OPTION', `${source} is only used with --sandbox queue`);
   if (!url) throw new UserError('MISSING_OPTION', '--sandbox queue needs --queue redis://host:port');
-  return new QueueSandbox({ url, source, env: coordinatorEnv(image) });
+  const sb = new QueueSandbox({ url, source, env: coordinatorEnv(image) });
+  setProgressStatus(() => sb.status());
+  return sb;
 }
 
 export function positiveInt(name: string): (v: string) => number {
