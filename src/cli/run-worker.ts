@@ -20,7 +20,7 @@ function buildProgram(): Command {
   return new Command('run-worker')
     .description('Judge code for coordinators running with --sandbox queue: takes jobs from a Redis queue and judges them in this machine\'s own sandbox pool')
     .option('--queue <url>', QUEUE_HELP.replace('with --sandbox queue: ', ''))
-    .option('--parallel <n>', 'sandbox slots on this machine, jobs judged at once (default 2 per core)', positiveInt('--parallel'), defaultSlots())
+    .option('--parallel <n>', 'sandbox slots on this machine, jobs judged at once (2 per core)', positiveInt('--parallel'), defaultSlots())
     .addOption(new Option('--sandbox <kind>', `docker (isolated containers) or local (${LOCAL_SANDBOX_WARNING})`).choices(['docker', 'local']).default('docker'))
     .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench); takes only jobs that name it')
     .option('--memory-mb <n>', 'memory limit per container in MB', positiveInt('--memory-mb'))

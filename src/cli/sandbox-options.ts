@@ -22,7 +22,7 @@ export function addSandboxOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--sandbox <kind>', SANDBOX_HELP).choices(['docker', 'local', 'queue']).default('docker'))
     .option('--queue <url>', QUEUE_HELP)
-    .option('--parallel <n>', 'warm sandbox slots judging at once (with --sandbox queue: judgments in flight); default 2 per core', positiveInt('--parallel'), defaultSlots())
+    .option('--parallel <n>', 'warm sandbox slots judging at once (2 per core; with --sandbox queue: judgments in flight)', positiveInt('--parallel'), defaultSlots())
     .option('--memory-mb <n>', 'memory limit per container in MB', positiveInt('--memory-mb'))
     .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the image workers must have ("local": workers with --sandbox local)');
 }

@@ -13,8 +13,12 @@ export class TestRedis {
   private readonly dir = mkdtempSync(join(tmpdir(), 'queue-test-redis-'));
   private proc?: ChildProcess;
 
+  /** `bind`: addresses to listen on besides 127.0.0.1 (the host ends of test veth links). */
+  constructor(private readonly bind: string[] = []) {}
+
   async start(): Promise<void> {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const bind = ['127.0.0.1', ...this.bind].join(' ');
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', bind, '--protected-mode', 'no', '--dir', this.dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (this.cli('ping') === 'PONG') return;
       await sleep(100);
@@ -48,8 +52,9 @@ export interface WorkerProc {
 }
 
 /** A real run-worker child process (TypeScript run through tsx); resolves once it serves the queue. */
-export async function startWorker(args: string[], env: NodeJS.ProcessEnv = {}, expectServe = true): Promise<WorkerProc> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/run-worker.ts'), ...args], {
+export async function startWorker(args: string[], env: NodeJS.ProcessEnv = {}, expectServe = true, wrap: string[] = []): Promise<WorkerProc> {
+  const argv = [process.execPath, '--import', 'tsx', join(projectRoot, 'src/cli/run-worker.ts'), ...args];
+  const proc = spawn(wrap[0] ?? argv[0]!, [...wrap.slice(1), ...(wrap.length ? argv : argv.slice(1))], {
     cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let text = '';
