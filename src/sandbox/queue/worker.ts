@@ -47,7 +47,8 @@ export class QueueWorker {
     this.beat = setInterval(() => void this.announce().catch(() => undefined), HEARTBEAT_MS);
     const lockMs = this.opts.lockMs ?? 30_000;
     this.worker = new Worker(queueName(this.env), (job: Job) => this.process(job), {
-      connection: redisOptions(this.url), prefix: PREFIX, concurrency: this.opts.slots,
+      // One job per slot in reserve: a slot that frees up starts the next judgment without a round trip.
+      connection: redisOptions(this.url), prefix: PREFIX, concurrency: this.opts.slots * 2,
       lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 3,
     });
     this.worker.on('error', (e) => this.log(`queue error: ${e.message}`));
@@ -85,7 +86,7 @@ export class QueueWorker {
     const env = this.env!;
     const info: WorkerInfo = {
       format: QUEUE_FORMAT, id: this.id, host: hostname(), pid: process.pid, slots: this.opts.slots, sandbox: this.opts.sandbox.kind,
-      env: env.id, image: env.image, judge: env.judge, busy: this.busy, judged: this.judged,
+      env: env.id, image: env.image, judge: env.judge, busy: Math.min(this.busy, this.opts.slots), judged: this.judged,
     };
     await this.redis!.set(workerKey(this.id), JSON.stringify(info), 'EX', WORKER_TTL_S);
   }
