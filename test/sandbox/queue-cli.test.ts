@@ -90,3 +90,15 @@ describe.skipIf(!hasRedis)('queue commands: run-eval coordinator and run-worker 
     expect(keys).toHaveLength(6);
   }, 180_000);
 });
+
+describe('progress line', () => {
+  it('ends with the status the queue sandbox registered', async () => {
+    const { ProgressLine, setProgressStatus } = await import('../../src/report/progress.js');
+    let text = '';
+    const stream = { isTTY: true, columns: 200, write: (s: string) => { text += s; return true; } } as unknown as NodeJS.WriteStream;
+    setProgressStatus(() => 'workers 2 on 2 hosts (8 slots, 7 busy)');
+    new ProgressLine('run-eval', 10, stream).update(10);
+    setProgressStatus(undefined);
+    expect(text).toMatch(/run-eval \[#+\] 10\/10 \d+s workers 2 on 2 hosts \(8 slots, 7 busy\)/);
+  });
+});
