@@ -130,8 +130,9 @@ export class QueueSandbox implements Sandbox {
     }
     const data: JobData = { format: QUEUE_FORMAT, env: this.opts.env.id, key, work };
     // The cache key is the job id: a job another coordinator (or an earlier run) queued is joined, not repeated.
+    // Finished jobs are dropped at once (their result lives in the cache), so Redis holds only pending work.
     await this.queue!.add(work.kind, data, {
-      jobId: key, attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: { age: 3600 }, removeOnFail: true,
+      jobId: key, attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: true,
     });
     // An identical job that completed before this add is not run again by BullMQ: its result is cached.
     if (!this.waiters.has(key)) return;
