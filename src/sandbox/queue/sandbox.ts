@@ -194,7 +194,7 @@ export class QueueSandbox implements Sandbox {
     if (!this.started) return;
     await this.started.catch(() => undefined);
     const s = this.stats;
-    if (s.submitted) this.notice(`${s.submitted} judgments through ${this.url.display}: ${s.judgedByWorkers} judged by workers, ${s.sharedCacheHits} from the shared cache`);
+    if (s.submitted) this.notice(`${s.submitted} judgment${s.submitted === 1 ? '' : 's'} through ${this.url.display}: ${s.judgedByWorkers} judged by workers, ${s.sharedCacheHits} from the shared cache`);
     const quit = async (): Promise<void> => {
       await Promise.allSettled([this.events?.close(), this.queue?.close()]);
       await this.redis?.quit().catch(() => undefined);
