@@ -8,7 +8,7 @@ import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.j
 import { silentLogger, type Logger } from '../util/logger.js';
 import { loadTask } from './data.js';
 import { featureBreakdown } from './features.js';
-import { reasoningContext } from './offline.js';
+import type { ReasoningData } from './offline.js';
 import { buildMessages, promptTemplate, stopSequences, templateName } from './prompts.js';
 import { postprocess } from './postprocess.js';
 import { scoreGenerations, type CheckRunner, type ScoreResult } from './scoring.js';
@@ -41,7 +41,8 @@ export interface RunReasoningOptions {
 }
 
 export interface RunReasoningDeps {
-  model: ChatModel;
+  /** A model, or a builder given the run's task and items (how offline models learn what they answer). */
+  model: ChatModel | ((data: ReasoningData) => ChatModel);
   sandbox: ReasoningSandbox;
   logger?: Logger;
   onProgress?: (phase: 'generate' | 'score', done: number, total: number) => void;
@@ -188,7 +189,7 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
   const items = selectItems(task, opts.ids, opts.limit);
   const maxTokens = opts.maxTokens ?? defaultMaxTokens(task, cot);
   const stop = stopSequences(task);
-  const model = deps.model;
+  const model = typeof deps.model === 'function' ? deps.model({ task, items, cot, rag }) : deps.model;
   mkdirSync(opts.out, { recursive: true });
 
   // Calls already made with exactly these settings (same prompt templates too) are reused.
@@ -219,7 +220,6 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
       temperature,
       maxTokens,
       ...(stop ? { stop } : {}),
-      context: { reasoning: reasoningContext(task, item, cot) },
     });
     const rec: CallRecord = {
       ...(model.synthetic ? { synthetic: true as const } : {}),

@@ -25,6 +25,9 @@ export interface StaticSummary {
   reference_user_model: string | null;
   reference_sha256: string;
   compensate_init: boolean;
+  exclude_init_solved: boolean;
+  /** Tasks left out because the target solved them at turn 0 (exclude_init_solved). */
+  excluded_init_solved: number;
   /**
    * Turns whose recomputed compilation/execution feedback differs from the logged text, and reference
    * versions whose full-test result judged now differs from their logged label (another environment).
@@ -42,6 +45,8 @@ export interface StaticMeta {
   referenceUserModel: string | null;
   referenceSha256: string;
   compensateInit: boolean;
+  /** Drop the tasks the target solved at its own turn 0 (the original's exclude_init_solved). */
+  excludeInitSolved?: boolean;
 }
 
 /** Target pass vector of a static record (missing turns count as not passed). */
@@ -61,7 +66,8 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
   let rr = 0;
   let rec = 0;
   const vectors: { ref: boolean[]; target: boolean[] }[] = [];
-  for (const r of records) {
+  const scored = meta.excludeInitSolved ? records.filter((r) => targetVector(r, 0)[0] !== true) : records;
+  for (const r of scored) {
     const target = targetVector(r, meta.maxTurns);
     vectors.push({ ref: r.reference_pass, target });
     const s = staticScore(r.reference_pass, target, meta.maxTurns, meta.compensateInit);
@@ -80,7 +86,7 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
       }
     }
   }
-  const n = records.length;
+  const n = scored.length;
   return {
     mode: 'static',
     mrr: n ? rr / n : 0,
@@ -101,6 +107,8 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     reference_user_model: meta.referenceUserModel,
     reference_sha256: meta.referenceSha256,
     compensate_init: meta.compensateInit,
+    exclude_init_solved: !!meta.excludeInitSolved,
+    excluded_init_solved: records.length - scored.length,
     feedback_drift: drift,
   };
 }
