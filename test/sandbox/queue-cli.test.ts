@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveWorldConfig } from '../../src/config/world.js';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../../src/config/world.js';
 import { projectRoot } from '../../src/sandbox/paths.js';
 import { listWorkers, parseQueueUrl } from '../../src/sandbox/queue/index.js';
 import { hasRedis, solutions, startWorker, stopWorker, TEST, TestRedis, until, type WorkerProc } from './queue-helpers.js';
@@ -25,7 +25,7 @@ describe('queue URL and options', () => {
   });
 
   it('config: kind queue needs a valid sandbox.queue, named with its file', () => {
-    const base = { file: 'resources/config.yaml', values: { model: 'offline', userModel: 'auto', setting: 'CF', maxTurns: 1, dataset: 'd', subset: 'full', concurrency: 1, logsDir: 'l', history: 'none', compat: 'none', syntaxFixes: 0, timeoutS: 1, seed: 0, leakThreshold: 0.5, cache: true, cacheDir: 'c', modelParams: {}, userModelParams: {}, sandbox: { kind: 'docker', parallel: 2 } } };
+    const base = { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) };
     expect(() => resolveWorldConfig([base, { file: 'my.yaml', values: { sandbox: { kind: 'queue' } } }])).toThrow(/^my.yaml: key "sandbox.queue": kind queue needs sandbox.queue/);
     expect(() => resolveWorldConfig([base, { file: 'my.yaml', values: { sandbox: { kind: 'queue', queue: 'redis:/x' } } }])).toThrow(/^my.yaml: key "sandbox.queue": expected redis:/);
     expect(resolveWorldConfig([base, { file: 'my.yaml', values: { sandbox: { kind: 'queue', queue: 'redis://h:7000/1' } } }]).sandbox.queue).toBe('redis://h:7000/1');
