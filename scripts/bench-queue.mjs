@@ -77,9 +77,11 @@ async function judge(label, sandbox, taskIds, inFlight, meter = false) {
   const wall = (performance.now() - t0) / 1000;
   const cpu = m?.stop();
   await sandbox.close();
-  const statuses = Object.fromEntries(Object.entries(JSON.parse(readFileSync(r.file, 'utf8')).eval).map(([id, e]) => [id, e[0].status]));
+  const evals = Object.entries(JSON.parse(readFileSync(r.file, 'utf8')).eval);
+  const statuses = Object.fromEntries(evals.map(([id, e]) => [id, e[0].status]));
+  const details = Object.fromEntries(evals.map(([id, e]) => [id, e[0].details]));
   console.log(`${label.padEnd(14)} wall ${wall.toFixed(1)} s  tasks ${taskIds.length}  pass ${r.counts.pass}${cpu !== undefined ? `  judge CPU ${cpu.toFixed(1)} s  busy ${(100 * cpu / (wall * cores)).toFixed(1)}% of ${cores} cores` : ''}`);
-  return { wall, statuses, cpu };
+  return { wall, statuses, details, cpu };
 }
 
 const differ = (a, b) => Object.keys(a).filter((id) => a[id] !== b[id]);
@@ -118,6 +120,7 @@ async function busyPart() {
   const share = (r) => r.cpu / (r.wall * cores);
   console.log(`busy share ${(100 * share(before)).toFixed(1)}% -> ${(100 * share(after)).toFixed(1)}% (ratio ${(share(after) / share(before)).toFixed(2)})  wall ratio ${(after.wall / before.wall).toFixed(3)}`);
   console.log(`status differs on ${d.length} of ${busyN} tasks${d.length ? `: ${d.join(' ')}` : ''}`);
+  for (const id of d) for (const [label, r] of [['before', before], ['after', after]]) console.log(`  ${id} ${label} ${r.statuses[id]} ${JSON.stringify(r.details[id]).slice(0, 300)}`);
 }
 
 try {
