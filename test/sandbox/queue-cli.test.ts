@@ -42,11 +42,13 @@ describe('queue URL and options', () => {
 
 describe.skipIf(!hasRedis)('queue commands: run-eval coordinator and run-worker processes', () => {
   const redis = new TestRedis();
-  const dir = mkdtempSync(join(tmpdir(), 'queue-cli-'));
-  const dataset = join(dir, 'tasks.jsonl');
+  let dir = '';
+  let dataset = '';
   let worker: WorkerProc;
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'queue-cli-'));
+    dataset = join(dir, 'tasks.jsonl');
     await redis.start();
     // Tasks whose canonical solutions take about 1 s each, so a coordinator can be killed mid-run.
     const lines = solutions('cli', 0.5).map((c, i) => JSON.stringify({

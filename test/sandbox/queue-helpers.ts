@@ -10,13 +10,14 @@ export const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignor
 export class TestRedis {
   readonly port = 17000 + Math.floor(Math.random() * 2000);
   readonly url = `redis://127.0.0.1:${this.port}`;
-  private readonly dir = mkdtempSync(join(tmpdir(), 'queue-test-redis-'));
+  private dir?: string;
   private proc?: ChildProcess;
 
   /** `bind`: addresses to listen on besides 127.0.0.1 (the host ends of test veth links). */
   constructor(private readonly bind: string[] = []) {}
 
   async start(): Promise<void> {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'queue-test-redis-'));
     const bind = ['127.0.0.1', ...this.bind].join(' ');
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', bind, '--protected-mode', 'no', '--dir', this.dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
@@ -41,7 +42,7 @@ export class TestRedis {
 
   async dispose(): Promise<void> {
     await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
