@@ -5,7 +5,7 @@
 //    per judgment in ms of slot time, and whether every status is the same.
 // 2. busy cores: a local run with one slot per core (the old default, 2) against the new default pool
 //    (src/sandbox/slots.ts); the share of cores x wall that the judges spent on CPU, and the statuses.
-// Usage: node scripts/bench-queue.mjs [--sandbox docker|local] [--n 200] [--slots 2] [--busy-n 1140] [--skip-queue] [--skip-busy]
+// Usage: node scripts/bench-queue.mjs [--sandbox docker|local] [--n 200] [--slots 2] [--busy-n 1140] [--busy-skip 0] [--skip-queue] [--skip-busy]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ const kind = arg('--sandbox', 'docker');
 const n = Number(arg('--n', '200'));
 const slots = Number(arg('--slots', '2'));
 const busyN = Number(arg('--busy-n', '1140'));
+const busySkip = Number(arg('--busy-skip', '0'));
 const timeoutS = 240;
 const cores = availableParallelism();
 const tasks = loadTasks(dataset);
@@ -114,8 +115,9 @@ async function queuePart() {
 }
 
 async function busyPart() {
-  const before = await judge(`${cores} slots`, createSandbox({ kind, parallel: cores }), ids(busyN), cores * 2, true);
-  const after = await judge(`${defaultSlots()} slots`, createSandbox({ kind, parallel: defaultSlots() }), ids(busyN), defaultSlots() * 2, true);
+  const busyIds = ids(busySkip + busyN).slice(busySkip);
+  const before = await judge(`${cores} slots`, createSandbox({ kind, parallel: cores }), busyIds, cores * 2, true);
+  const after = await judge(`${defaultSlots()} slots`, createSandbox({ kind, parallel: defaultSlots() }), busyIds, defaultSlots() * 2, true);
   const d = differ(before.statuses, after.statuses);
   const share = (r) => r.cpu / (r.wall * cores);
   console.log(`busy share ${(100 * share(before)).toFixed(1)}% -> ${(100 * share(after)).toFixed(1)}% (ratio ${(share(after) / share(before)).toFixed(2)})  wall ratio ${(after.wall / before.wall).toFixed(3)}`);
