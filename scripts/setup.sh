@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a Debian host: the Docker engine (started without systemd),
-# bubblewrap for the local sandbox, then the sandbox image (built only when its recipe changed).
+# bubblewrap for the local sandbox, Redis for the queue sandbox (started without systemd), then the
+# sandbox image (built only when its recipe changed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 need=()
@@ -13,5 +14,6 @@ if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 bash "$here/scripts/ensure-docker.sh"
+bash "$here/scripts/ensure-redis.sh"
 bash "$here/scripts/build-image.sh" >/dev/null
 bash "$here/scripts/build-repo-image.sh" >/dev/null

@@ -6,11 +6,11 @@ import { parseSetting, settingFrom, SETTING_NAMES, type ExecCoverage, type UserK
 import { createRunLogger } from '../report/run-log.js';
 import { worldProgress } from '../report/world-progress.js';
 import { worldTable } from '../report/world-table.js';
-import { createSandbox, LOCAL_SANDBOX_WARNING } from '../sandbox/index.js';
+import { createSandbox } from '../sandbox/index.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
 import { csv, runCli } from './common.js';
-import { positiveInt, positiveNumber } from './sandbox-options.js';
+import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
@@ -35,7 +35,9 @@ const program = new Command('run-world')
   .addOption(new Option('--turn0-prompt <style>', 'plain, or bigcodebench: its instruct prompt, 1280 tokens, sanitizer, only turn 0 calibrated (default under --compat convcodeworld)').choices(['auto', 'plain', 'bigcodebench']))
   .option('--turn0 <samples.jsonl>', 'start every episode from this BigCodeBench samples file ({task_id, solution}) instead of generating turn 0')
   .option('--no-cache', 'bypass the response and execution caches')
-  .addOption(new Option('--sandbox <kind>', `docker, or local (${LOCAL_SANDBOX_WARNING})`).choices(['docker', 'local']))
+  .addOption(new Option('--sandbox <kind>', SANDBOX_HELP).choices(['docker', 'local', 'queue']))
+  .option('--queue <url>', QUEUE_HELP)
+  .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the one workers must have ("local": local workers)')
   .option('--parallel <n>', 'warm sandbox slots', positiveInt('--parallel'))
   .option('--timeout <s>', 'time limit per test suite in seconds', positiveNumber('--timeout'))
   .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10))
@@ -69,7 +71,7 @@ void runCli('run-world', async () => {
     subset: o.subset, concurrency: o.concurrency, out: cwdPath(o.out), history: o.history, compat: o.compat,
     maxCallsPerTurn: o.maxCallsPerTurn, turn0Prompt: o.turn0Prompt, turn0Samples: cwdPath(o.turn0), timeoutS: o.timeout, seed: o.seed,
     ...(o.cache === false ? { cache: false } : {}),
-    sandbox: { kind: o.sandbox, parallel: o.parallel },
+    sandbox: { kind: o.sandbox, parallel: o.parallel, queue: o.queue, image: o.image },
   };
   const layers = [{ file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) }];
   if (o.config) layers.push({ file: o.config, values: readYamlConfig(o.config) });
@@ -80,7 +82,10 @@ void runCli('run-world', async () => {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(runDir, { recursive: true });
   const logger = createRunLogger(runDir, o.quiet);
-  const sandbox = createSandbox({ kind: cfg.sandbox.kind, parallel: cfg.sandbox.parallel, docker: { memoryMb: cfg.sandbox.memoryMb } });
+  const sb = cfg.sandbox;
+  const sandbox = sb.kind === 'queue'
+    ? queueSandbox(sb.kind, sb.queue, sb.image, 'sandbox.queue')
+    : createSandbox({ kind: sb.kind, parallel: sb.parallel, docker: { memoryMb: sb.memoryMb, image: sb.image } });
   try {
     const r = await runWorld(cfg, { sandbox, logger, onEvent: o.quiet ? undefined : worldProgress() });
     process.stdout.write(worldTable(r.summary));

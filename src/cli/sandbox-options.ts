@@ -1,27 +1,46 @@
 import { Option, type Command } from 'commander';
 import { createSandbox, LOCAL_SANDBOX_WARNING, type Sandbox } from '../sandbox/index.js';
+import { coordinatorEnv, QueueSandbox } from '../sandbox/queue/index.js';
+import { defaultSlots } from '../sandbox/slots.js';
+import { setProgressStatus } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
 
 export interface SandboxCliOptions {
-  sandbox: 'docker' | 'local';
+  sandbox: 'docker' | 'local' | 'queue';
   parallel: number;
   memoryMb?: number;
   image?: string;
+  queue?: string;
 }
+
+/** Help text of --sandbox, shared with run-world's own option list. */
+export const SANDBOX_HELP = `where code runs: docker (isolated containers), local (${LOCAL_SANDBOX_WARNING}), or queue (jobs on a Redis queue judged by run-worker processes, see docs/queue.md)`;
+export const QUEUE_HELP = 'with --sandbox queue: the Redis queue, redis://[:password@]host:port[/db] or rediss://... (TLS)';
 
 /** Adds the sandbox options shared by every command that executes code. */
 export function addSandboxOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--sandbox <kind>', `where code runs: docker (isolated containers) or local (${LOCAL_SANDBOX_WARNING})`).choices(['docker', 'local']).default('docker'))
-    .option('--parallel <n>', 'warm sandbox slots judging at once', positiveInt('--parallel'), 2)
+    .addOption(new Option('--sandbox <kind>', SANDBOX_HELP).choices(['docker', 'local', 'queue']).default('docker'))
+    .option('--queue <url>', QUEUE_HELP)
+    .option('--parallel <n>', 'warm sandbox slots judging at once (2 per core; with --sandbox queue: judgments in flight)', positiveInt('--parallel'), defaultSlots())
     .option('--memory-mb <n>', 'memory limit per container in MB', positiveInt('--memory-mb'))
-    .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench)');
+    .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the image workers must have ("local": workers with --sandbox local)');
 }
 
 /** `preload`: modules the warm judges import once (default: each backend's own list). */
 export function sandboxFromCli(o: SandboxCliOptions, preload?: string): Sandbox {
+  if (o.sandbox === 'queue' || o.queue !== undefined) return queueSandbox(o.sandbox, o.queue, o.image);
   const pre = preload === undefined ? {} : { preload };
   return createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { memoryMb: o.memoryMb, image: o.image, ...pre }, local: pre });
+}
+
+/** The queue sandbox from --sandbox/--queue (or the config's sandbox.kind/sandbox.queue, named by `source`). */
+export function queueSandbox(kind: string, url: string | undefined, image?: string, source = '--queue'): QueueSandbox {
+  if (kind !== 'queue') throw new UserError('BAD_OPTION', `${source} is only used with --sandbox queue`);
+  if (!url) throw new UserError('MISSING_OPTION', '--sandbox queue needs --queue redis://host:port');
+  const sb = new QueueSandbox({ url, source, env: coordinatorEnv(image) });
+  setProgressStatus(() => sb.status());
+  return sb;
 }
 
 export function positiveInt(name: string): (v: string) => number {

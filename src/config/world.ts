@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ModelParamsSchema } from '../models/spec.js';
 import { projectRoot } from '../sandbox/paths.js';
+import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
 import { UserError } from '../util/errors.js';
 
@@ -31,7 +32,16 @@ export const WorldConfigSchema = z
     leakThreshold: z.number().min(0).max(1),
     cache: z.boolean(),
     cacheDir: z.string(),
-    sandbox: z.object({ kind: z.enum(['docker', 'local']), parallel: z.number().int().positive(), memoryMb: z.number().int().positive().optional() }).strict(),
+    sandbox: z
+      .object({
+        kind: z.enum(['docker', 'local', 'queue']),
+        parallel: z.number().int().positive(),
+        memoryMb: z.number().int().positive().optional(),
+        image: z.string().min(1).optional().describe('sandbox image; with kind queue, the one workers must have ("local": local workers)'),
+        queue: z.string().refine(isQueueUrl, 'expected redis://[:password@]host:port[/db] or rediss://...').optional(),
+      })
+      .strict()
+      .refine((s) => s.kind !== 'queue' || s.queue !== undefined, { message: 'kind queue needs sandbox.queue (or --queue)', path: ['queue'] }),
     modelParams: ModelParamsSchema,
     userModelParams: ModelParamsSchema,
   })
@@ -73,6 +83,15 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
   if (c.turn0Prompt === 'auto') c.turn0Prompt = c.compat === 'convcodeworld' ? 'bigcodebench' : 'plain';
   if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o';
   return c;
+}
+
+function isQueueUrl(url: string): boolean {
+  try {
+    parseQueueUrl(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>): void {

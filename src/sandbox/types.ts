@@ -47,7 +47,7 @@ export interface SyntaxResult {
 }
 
 export interface Sandbox {
-  readonly kind: 'docker' | 'local';
+  readonly kind: 'docker' | 'local' | 'queue';
   /** Starts the warm pool; idempotent. */
   start(): Promise<void>;
   runUnittest(job: UnittestJob): Promise<ExecResult>;
