@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { ChatModel, Generation } from '../models/types.js';
+import { z } from 'zod';
+import type { ChatModel } from '../models/types.js';
+import { writeJsonAtomic } from '../run/atomic.js';
+import { versioned, versionField } from '../run/format.js';
+import { lockRunDir } from '../run/lock.js';
+import { ensureDir, RunDir } from '../run/run-dir.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
-import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { loadTask } from './data.js';
 import { featureBreakdown } from './features.js';
@@ -128,11 +132,8 @@ function defaultMaxTokens(task: ReasoningTask, cot: boolean): number {
   return cot ? 1000 : 100;
 }
 
-function writeJson(file: string, value: unknown): void {
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 1) + '\n');
-  renameSync(tmp, file);
-}
+/** Writes one output file of a run directory; returns its path. */
+type WriteOut = (name: string, value: object) => string;
 
 /** The published scored-file layout, plus `synthetic` when an offline model produced it. */
 export function scoredFileContent(score: ScoreResult, synthetic: boolean): Record<string, unknown> {
@@ -161,15 +162,18 @@ function case2codeStatusCounts(score: ScoreResult): Record<string, number> | und
   return counts;
 }
 
-interface CallRecord {
-  synthetic?: true;
-  key: string;
-  id: string;
-  sample: number;
-  text: string;
-  usage: Generation['usage'];
-  cached: boolean;
-}
+/** One finished model call in calls.jsonl; `key` names the settings it was made with. */
+const CallRecordSchema = z.object({
+  version: versionField,
+  synthetic: z.literal(true).optional(),
+  key: z.string(),
+  id: z.string(),
+  sample: z.number().int().min(0),
+  text: z.string(),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), estimated: z.literal(true).optional() }),
+  cached: z.boolean(),
+});
+type CallRecord = z.infer<typeof CallRecordSchema>;
 
 /**
  * Generates n samples per item with the model, post-processes and scores them, and writes
@@ -189,17 +193,42 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
   const maxTokens = opts.maxTokens ?? defaultMaxTokens(task, cot);
   const stop = stopSequences(task);
   const model = deps.model;
-  mkdirSync(opts.out, { recursive: true });
+  // Calls journaled under other settings stay in the directory unused, so only the kind is checked.
+  const dir = RunDir.open({
+    dir: opts.out, kind: 'reasoning', journal: 'calls.jsonl', identity: {},
+    config: { task: task.name, model: model.id, n, temperature, cot, rag, ids: opts.ids, limit: opts.limit, maxTokens, scorer: opts.scorer ?? 'v2' },
+  });
+  try {
+    return await generateAndScore(dir, task, items, { opts, deps, cot, rag, n, temperature, maxTokens, stop, log });
+  } finally {
+    dir.close();
+  }
+}
+
+interface GenerateSettings {
+  opts: RunReasoningOptions;
+  deps: RunReasoningDeps;
+  cot: boolean;
+  rag: boolean;
+  n: number;
+  temperature: number;
+  maxTokens: number;
+  stop: string[] | undefined;
+  log: Logger;
+}
+
+async function generateAndScore(dir: RunDir, task: ReasoningTask, items: ReasoningItem[], g: GenerateSettings): Promise<RunReasoningResult> {
+  const { opts, deps, cot, rag, n, temperature, maxTokens, stop, log } = g;
+  const model = deps.model;
 
   // Calls already made with exactly these settings (same prompt templates too) are reused.
   const key = createHash('sha256')
     .update(JSON.stringify([task.name, model.id, temperature, cot, rag, maxTokens, stop ?? null, promptTemplate(templateName(task, cot)), promptTemplate('system')]))
     .digest('hex')
     .slice(0, 16);
-  const journal = join(opts.out, 'calls.jsonl');
-  repairJsonlTail(journal);
+  const journal = dir.journal('calls.jsonl', CallRecordSchema);
   const done = new Map<string, CallRecord>();
-  for (const r of readJsonlTolerant<CallRecord>(journal)) if (r.key === key) done.set(`${r.id}\u0000${r.sample}`, r);
+  for (const r of journal.read()) if (r.key === key) done.set(`${r.id}\u0000${r.sample}`, r);
 
   const jobs = items.flatMap((item) => Array.from({ length: n }, (_, sample) => ({ item, sample })));
   let finished = 0;
@@ -225,7 +254,7 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
       ...(model.synthetic ? { synthetic: true as const } : {}),
       key, id: item.id, sample, text: gen.text, usage: gen.usage, cached: gen.cached,
     };
-    await appendJsonl(journal, rec);
+    await journal.append(rec);
     deps.onProgress?.('generate', ++finished, jobs.length);
     return rec;
   });
@@ -242,8 +271,9 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
     usage.output_tokens += r.usage.outputTokens;
   }
   const synthetic = model.synthetic;
-  const generationsFile = join(opts.out, 'generations.json');
-  writeJson(generationsFile, synthetic ? { synthetic: true, ...raw } : raw);
+  // The id -> list layout that score reads back, so no version key here.
+  const generationsFile = dir.path('generations.json');
+  writeJsonAtomic(generationsFile, synthetic ? { synthetic: true, ...raw } : raw, 1);
 
   const processed = processGenerations(task, raw, cot);
   const score = await scoreGenerations(task, processed, {
@@ -251,8 +281,8 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
     sandbox: deps.sandbox,
     onProgress: (d, t) => deps.onProgress?.('score', d, t),
   });
-  const result = writeOutputs(task, score, {
-    out: opts.out, model: opts.modelLabel ?? model.id, synthetic, n, temperature, cot, rag, maxTokens, usage,
+  const result = writeOutputs(task, score, (name, value) => dir.writeJson(name, value, 1), {
+    model: opts.modelLabel ?? model.id, synthetic, n, temperature, cot, rag, maxTokens, usage,
     sandbox: deps.sandbox, generationMs, resumed,
   });
   log.info(`run-reasoning: ${Object.entries(score.passAtK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}`);
@@ -260,7 +290,6 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
 }
 
 interface OutputMeta {
-  out: string;
   model: string | null;
   synthetic: boolean;
   n: number | null;
@@ -274,10 +303,8 @@ interface OutputMeta {
   resumed?: number;
 }
 
-function writeOutputs(task: ReasoningTask, score: ScoreResult, meta: OutputMeta): Omit<RunReasoningResult, 'files'> & { files: { scored: string; summary: string } } {
-  mkdirSync(meta.out, { recursive: true });
-  const scoredFile = join(meta.out, 'scored.json');
-  writeJson(scoredFile, scoredFileContent(score, meta.synthetic));
+function writeOutputs(task: ReasoningTask, score: ScoreResult, write: WriteOut, meta: OutputMeta): Omit<RunReasoningResult, 'files'> & { files: { scored: string; summary: string } } {
+  const scoredFile = write('scored.json', scoredFileContent(score, meta.synthetic));
   const byFeature = task.family === 'codeglance' ? featureBreakdown(task.items, score.scored) : undefined;
   const c2c = case2codeStatusCounts(score);
   const summary: ReasoningSummary = {
@@ -311,8 +338,7 @@ function writeOutputs(task: ReasoningTask, score: ScoreResult, meta: OutputMeta)
     durations_ms: { ...(meta.generationMs !== undefined ? { generation: Math.round(meta.generationMs) } : {}), scoring: Math.round(score.durationMs) },
     created_at: new Date().toISOString(),
   };
-  const summaryFile = join(meta.out, 'summary.json');
-  writeJson(summaryFile, summary);
+  const summaryFile = write('summary.json', summary);
   return { summary, score, files: { scored: scoredFile, summary: summaryFile } };
 }
 
@@ -385,14 +411,25 @@ export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: Reasoni
     throw new UserError('UNKNOWN_IDS', `${opts.generations}: ids not in task ${task.name}: ${wrongIds.slice(0, 5).join(', ')}${wrongIds.length > 5 ? `, ... (${wrongIds.length} in all)` : ''}`);
   }
   if (opts.raw) gens = processGenerations(task, gens, !!opts.cot);
-  const score = await scoreGenerations(task, gens, {
-    scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath, onProgress: deps.onProgress,
-  });
-  const lengths = Object.values(gens).map((l) => l.length);
-  const n = lengths.length && lengths.every((l) => l === lengths[0]) ? lengths[0]! : null;
-  deps.logger?.info(`run-reasoning score: ${basename(opts.generations)} ${Object.entries(score.passAtK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}`);
-  return writeOutputs(task, score, {
-    out: opts.out, model: null, synthetic: read.synthetic, n, temperature: null, cot: opts.raw ? !!opts.cot : null, rag: null,
-    usage: null, sandbox: deps.sandbox,
-  });
+  ensureDir(opts.out);
+  const lock = lockRunDir(opts.out);
+  try {
+    const score = await scoreGenerations(task, gens, {
+      scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath, onProgress: deps.onProgress,
+    });
+    const lengths = Object.values(gens).map((l) => l.length);
+    const n = lengths.length && lengths.every((l) => l === lengths[0]) ? lengths[0]! : null;
+    deps.logger?.info(`run-reasoning score: ${basename(opts.generations)} ${Object.entries(score.passAtK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}`);
+    const write: WriteOut = (name, value) => {
+      const file = join(opts.out, name);
+      writeJsonAtomic(file, versioned(value), 1);
+      return file;
+    };
+    return writeOutputs(task, score, write, {
+      model: null, synthetic: read.synthetic, n, temperature: null, cot: opts.raw ? !!opts.cot : null, rag: null,
+      usage: null, sandbox: deps.sandbox,
+    });
+  } finally {
+    lock.release();
+  }
 }

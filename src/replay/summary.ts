@@ -8,8 +8,10 @@ export interface StaticSummary {
   mrr: number;
   recall: number;
   pass_at_1_by_turn: number[];
+  /** Metrics are over the completed episodes (n_tasks); errored ones are counted apart. */
   n_tasks: number;
   n_errors: number;
+  errored_tasks: string[];
   setting: string;
   model: string;
   /** No simulator runs in a static replay. */
@@ -62,6 +64,8 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
   let rec = 0;
   const vectors: { ref: boolean[]; target: boolean[] }[] = [];
   for (const r of records) {
+    for (const t of r.turns) if (t.usage?.coder) addCounts(coder, t.usage.coder);
+    if (r.error) continue; // the tokens were spent, but the episode is not the model's result
     const target = targetVector(r, meta.maxTurns);
     vectors.push({ ref: r.reference_pass, target });
     const s = staticScore(r.reference_pass, target, meta.maxTurns, meta.compensateInit);
@@ -71,7 +75,6 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     hist[key] = (hist[key] ?? 0) + 1;
     if (s.by) by[s.by]++;
     for (const t of r.turns) {
-      if (t.usage?.coder) addCounts(coder, t.usage.coder);
       tallyLeak(leak, t.feedback);
       if (t.input && !t.copied && (t.input.status === 'pass') !== t.input.logged_passed) drift.label_differing_turns++;
       if (t.feedback?.drift) {
@@ -80,14 +83,15 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
       }
     }
   }
-  const n = records.length;
+  const n = vectors.length;
   return {
     mode: 'static',
     mrr: n ? rr / n : 0,
     recall: n ? rec / n : 0,
     pass_at_1_by_turn: staticPassAt1ByTurn(vectors, meta.maxTurns),
     n_tasks: n,
-    n_errors: records.filter((r) => r.error).length,
+    n_errors: records.length - n,
+    errored_tasks: records.filter((r) => r.error).map((r) => r.task_id),
     setting: meta.setting,
     model: meta.model,
     user_model: null,

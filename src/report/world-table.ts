@@ -5,7 +5,7 @@ import type { WorldSummary } from '../world/summary.js';
 export function worldTable(s: WorldSummary): string {
   const synth = s.synthetic ? '  [synthetic: offline model/simulator, not a real LLM]' : '';
   const lines = [
-    `model ${s.model}  user ${s.user_model ?? '-'}  tasks ${s.n_tasks}  errors ${s.n_errors}${synth}`,
+    `model ${s.model}  user ${s.user_model ?? '-'}  tasks ${s.n_tasks} completed  errors ${s.n_errors}${s.n_errors ? ' (not scored; rerun to retry)' : ''}${synth}`,
     '',
     `${'setting'.padEnd(16)} ${'MRR'.padStart(6)} ${'Recall'.padStart(7)}   pass@1 by turn (0..${s.max_turns})`,
     `${s.setting.padEnd(16)} ${pct(s.mrr).padStart(6)} ${pct(s.recall).padStart(7)}   ${s.pass_at_1_by_turn.map(pct).join(' ')}`,

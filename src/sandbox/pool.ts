@@ -58,8 +58,12 @@ export class SlotPool {
   private acquire(): Promise<Slot> {
     if (this.closed) return Promise.reject(new InfraError('SANDBOX_CLOSED', 'sandbox is closed'));
     if (this.broken && this.all.size === 0) return Promise.reject(this.broken);
-    const s = this.idle.pop();
-    if (s) return Promise.resolve(s);
+    // An idle judge can die too (its container killed): replace it instead of handing it out.
+    for (let s = this.idle.pop(); s; s = this.idle.pop()) {
+      if (s.conn.alive) return Promise.resolve(s);
+      void this.replace(s);
+    }
+    if (this.broken && this.all.size === 0) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
