@@ -47,7 +47,7 @@ export class SlotPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.spawning]);
+    await Promise.allSettled([...this.spawning, ...this.replacing]);
     const slots = [...this.all];
     this.all.clear();
     this.idle = [];
@@ -74,10 +74,17 @@ export class SlotPool {
     else this.idle.push(slot);
   }
 
-  private async replace(slot: Slot): Promise<void> {
+  private readonly replacing = new Set<Promise<void>>();
+
+  /** Tracked so that close() also waits for the removal of slots being replaced. */
+  private replace(slot: Slot): Promise<void> {
     this.all.delete(slot);
-    await slot.destroy().catch(() => undefined);
-    if (!this.closed) await this.spawn();
+    const p = (async () => {
+      await slot.destroy().catch(() => undefined);
+      if (!this.closed) await this.spawn();
+    })().finally(() => this.replacing.delete(p));
+    this.replacing.add(p);
+    return p;
   }
 
   private readonly spawning = new Set<Promise<void>>();
