@@ -111,7 +111,11 @@ export class SlotPool {
       }
     }
     if (!last) return;
-    this.broken = last;
-    if (this.all.size === 0) for (const w of this.waiters.splice(0)) w.reject(last);
+    this.broken = new InfraError(
+      'SANDBOX_START',
+      `could not start a sandbox slot 3 times in a row (${last.message}); check the engine (docker ps -a, dmesg), then rerun the same command: it resumes`,
+      { cause: last },
+    );
+    if (this.all.size === 0) for (const w of this.waiters.splice(0)) w.reject(this.broken);
   }
 }
