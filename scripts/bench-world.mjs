@@ -7,9 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../dist/config/world.js';
-import { DockerSandbox } from '../dist/sandbox/docker.js';
-import { runWorld } from '../dist/world/run-world.js';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, DockerSandbox, runWorld } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const limit = Number(arg('--limit', '200'));

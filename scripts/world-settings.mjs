@@ -2,10 +2,7 @@
 // Runs run-world in all nine settings and prints a markdown table of MRR and recall per setting.
 // Usage: node scripts/world-settings.mjs [--model offline:0.5] [--subset hard] [--dataset F] [--limit N] [--out-root logs/settings] [--image TAG]
 import { join } from 'node:path';
-import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../dist/config/world.js';
-import { SETTING_NAMES } from '../dist/episode/settings.js';
-import { DockerSandbox } from '../dist/sandbox/docker.js';
-import { runWorld } from '../dist/world/run-world.js';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, SETTING_NAMES, DockerSandbox, runWorld } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const model = arg('--model', 'offline:0.5');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { runBench } from '../replay/bench.js';
 import { freezeReference } from '../replay/freeze.js';
 import { benchTable } from '../replay/report.js';
@@ -22,7 +22,9 @@ interface BenchCliOptions extends SandboxCliOptions {
   maxTurns?: number;
   concurrency: number;
   compensateInit: boolean;
-  syntaxFixes: number;
+  maxCallsPerTurn: number;
+  turn0Prompt?: 'plain' | 'bigcodebench';
+  excludeInitSolved?: boolean;
   timeout?: number;
   seed: number;
   maxTokens?: number;
@@ -59,8 +61,10 @@ function buildProgram(): Command {
       .option('--dataset <file>', 'BigCodeBench-format tasks (default: the reference\'s dataset; its hash must match)')
       .option('--max-turns <n>', 'refinement turns after turn 0 (default and maximum: the reference\'s)', nonNegInt('--max-turns'))
       .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), 4)
-      .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR and recall (loop starts at turn 1)')
-      .option('--syntax-fixes <n>', 'in-turn syntax-error fixes when no novice user is in the loop', nonNegInt('--syntax-fixes'), 3)
+      .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)')
+      .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'), 3)
+      .addOption(new Option('--turn0-prompt <style>', 'target\'s turn-0 prompt (default: bigcodebench when the reference ran under compat, else plain)').choices(['plain', 'bigcodebench']))
+      .option('--exclude-init-solved', 'score only the tasks the target did not solve at its own turn 0')
       .option('--timeout <s>', 'time limit per test suite in seconds (default: the reference\'s)', positiveNumber('--timeout'))
       .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10), 0)
       .option('--max-tokens <n>', 'token limit per answer (default 2048)', positiveInt('--max-tokens'))
@@ -81,7 +85,7 @@ function buildProgram(): Command {
       const r = await runBench(
         {
           reference: o.reference, model: o.model, settings: o.setting, ids: o.ids, limit: o.limit, dataset: o.dataset, maxTurns: o.maxTurns, out: o.out,
-          concurrency: o.concurrency, compensateInit: o.compensateInit, syntaxFixes: o.syntaxFixes, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
+          concurrency: o.concurrency, compensateInit: o.compensateInit, maxCallsPerTurn: o.maxCallsPerTurn, ...(o.turn0Prompt ? { turn0Prompt: o.turn0Prompt } : {}), excludeInitSolved: !!o.excludeInitSolved, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
           modelParams: o.maxTokens ? { maxTokens: o.maxTokens } : {}, referenceModel: o.referenceModel,
         },
         {

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { createModel } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
-import { OfflineReasoningModel } from '../reasoning/offline.js';
+import { OfflineReasoningModel, type ReasoningData } from '../reasoning/offline.js';
 import { runReasoning, scoreFile, type RunReasoningResult } from '../reasoning/run.js';
 import { checkTaskName } from '../reasoning/data.js';
 import { judgePreload } from '../reasoning/preload.js';
@@ -99,7 +99,7 @@ function buildProgram(): Command {
     }
     const model =
       spec.provider === 'offline'
-        ? new OfflineReasoningModel(spec.skill)
+        ? (data: ReasoningData) => new OfflineReasoningModel(spec.skill, 0, data)
         : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache });
     const sandbox = sandboxFromCli(o, judgePreload(o.task));
     let bar: ProgressLine | undefined;

@@ -32,6 +32,9 @@ const program = new Command('run-world')
   .option('--out <dir>', 'run directory (default: logs/<model>_<setting>_<dataset>_<hash>; rerunning resumes)')
   .addOption(new Option('--history <mode>', 'none: problem + previous code + feedback (the paper); full: whole chat').choices(['none', 'full']))
   .addOption(new Option('--compat <mode>', "reproduce the original's quirks").choices(['none', 'convcodeworld']))
+  .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'))
+  .addOption(new Option('--turn0-prompt <style>', 'plain, or bigcodebench: its instruct prompt, 1280 tokens, sanitizer, only turn 0 calibrated (default under --compat convcodeworld)').choices(['auto', 'plain', 'bigcodebench']))
+  .option('--turn0 <samples.jsonl>', 'start every episode from this BigCodeBench samples file ({task_id, solution}) instead of generating turn 0')
   .option('--no-cache', 'bypass the response and execution caches')
   .addOption(new Option('--sandbox <kind>', `docker, or local (${LOCAL_SANDBOX_WARNING})`).choices(['docker', 'local']))
   .option('--parallel <n>', 'warm sandbox slots', positiveInt('--parallel'))
@@ -64,7 +67,8 @@ void runCli('run-world', async () => {
   }
   const cli: Record<string, unknown> = {
     model: o.model, userModel: o.userModel, setting, maxTurns: o.maxTurns, dataset: cwdPath(o.dataset), ids: o.ids, limit: o.limit,
-    subset: o.subset, concurrency: o.concurrency, out: cwdPath(o.out), history: o.history, compat: o.compat, timeoutS: o.timeout, seed: o.seed,
+    subset: o.subset, concurrency: o.concurrency, out: cwdPath(o.out), history: o.history, compat: o.compat,
+    maxCallsPerTurn: o.maxCallsPerTurn, turn0Prompt: o.turn0Prompt, turn0Samples: cwdPath(o.turn0), timeoutS: o.timeout, seed: o.seed,
     ...(o.cache === false ? { cache: false } : {}),
     sandbox: { kind: o.sandbox, parallel: o.parallel },
   };

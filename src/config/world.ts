@@ -24,7 +24,9 @@ export const WorldConfigSchema = z
     logsDir: z.string(),
     history: z.enum(['none', 'full']),
     compat: z.enum(['none', 'convcodeworld']),
-    syntaxFixes: z.number().int().min(0).max(10),
+    maxCallsPerTurn: z.number().int().min(1).max(10).describe('coder calls per turn: compile fixes and the refinement together'),
+    turn0Prompt: z.enum(['auto', 'plain', 'bigcodebench']).describe('auto: bigcodebench under compat convcodeworld, else plain'),
+    turn0Samples: z.string().optional().describe('BigCodeBench samples file whose solutions are turn 0'),
     timeoutS: z.number().positive(),
     seed: z.number().int(),
     leakThreshold: z.number().min(0).max(1),
@@ -71,6 +73,8 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
   c.dataset = resolve(projectRoot, c.dataset);
   c.cacheDir = resolve(projectRoot, c.cacheDir);
   c.logsDir = resolve(projectRoot, c.logsDir);
+  if (c.turn0Samples) c.turn0Samples = resolve(projectRoot, c.turn0Samples);
+  if (c.turn0Prompt === 'auto') c.turn0Prompt = c.compat === 'convcodeworld' ? 'bigcodebench' : 'plain';
   if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o';
   return c;
 }

@@ -14,13 +14,14 @@ export interface Judged {
   compile: { ok: boolean; text: string };
 }
 
-/** Judges one code version (calibrated, full hidden tests) and checks its syntax, both through the cache. */
-export async function judgeCode(exec: ExecCache, task: BigCodeBenchTask, timeoutS: number, code: string): Promise<Judged> {
-  const [result, syn] = await Promise.all([
-    exec.unittest(calibratedSolution(task.code_prompt, code), task.test, timeoutS),
-    exec.syntax(code),
-  ]);
-  return { code, exec: result, compile: syn.ok ? { ok: true, text: NO_SYNTAX_ERRORS } : { ok: false, text: (syn.error ?? 'SyntaxError').trim() } };
+/**
+ * Judges one code version against the full hidden tests (calibrated or as it is) and checks its
+ * syntax, both through the cache.
+ */
+export async function judgeCode(exec: ExecCache, task: BigCodeBenchTask, timeoutS: number, code: string, calibrate = true): Promise<Judged> {
+  const program = calibrate ? calibratedSolution(task.code_prompt, code) : code;
+  const [result, syn] = await Promise.all([exec.unittest(program, task.test, timeoutS), exec.syntax(code)]);
+  return { code, exec: result, compile: syn.ok ? { ok: true, text: NO_SYNTAX_ERRORS } : { ok: false, text: syn.error ?? 'SyntaxError' } };
 }
 
 /** Per-test outcome of the full suite: method -> pass | fail, plus ALL for module errors. */

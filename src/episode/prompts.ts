@@ -1,3 +1,4 @@
+import { fillTemplate } from '../util/template.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../sandbox/paths.js';
@@ -18,8 +19,11 @@ export function template(name: string, dir = PROMPT_DIR): string {
   return t;
 }
 
-/** Fills `{{key}}`; `{{#key}}...{{/key}}` sections are kept only when key is non-empty. */
+/**
+ * Fills `{{key}}`; `{{#key}}...{{/key}}` sections are kept only when key is non-empty. Blank-line
+ * runs are tidied in the template only: values (code, tracebacks) are inserted byte for byte.
+ */
 export function render(t: string, vars: Record<string, string | undefined>): string {
-  const sections = t.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_m, key: string, inner: string) => (vars[key] ? inner : ''));
-  return sections.replace(/\{\{(\w+)\}\}/g, (_m, key: string) => vars[key] ?? '').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  const kept = t.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_m, key: string, inner: string) => (vars[key] ? inner : ''));
+  return fillTemplate(kept.replace(/\n{3,}/g, '\n\n').trim() + '\n', vars);
 }

@@ -8,6 +8,9 @@ export interface RoleUsage {
   latency_ms: number;
 }
 
+/** A model call within a turn: a compile fix, the simulated user, or the refinement. */
+export type TurnStep = 'generate' | 'compile-fix' | 'user' | 'refine-exec' | 'refine-user';
+
 /** One code version: the feedback that led to it (none at turn 0) and how it fared. */
 export interface TurnRecord {
   turn: number;
@@ -16,12 +19,17 @@ export interface TurnRecord {
   status: ExecStatus;
   /** This version is the solved code carried forward with no model call. */
   copied?: boolean;
-  /** The novice had nothing to say, so the code stayed as it was with no model call. */
+  /** The protocol had nothing to act on (or the user said nothing): the code stayed as it was, with no refinement call. */
   unchanged?: boolean;
   raw?: string;
-  /** Whether the answer had a fenced code block (else the raw text was used as code). */
+  /** Whether the answer had a closed fenced code block (else the cut raw text was used as code). */
   fenced?: boolean;
-  syntaxFixes?: number;
+  /** The last answer held no code after extraction: the version was judged as empty code. */
+  extractError?: 'EMPTY_CODE';
+  /** The model calls of this turn in order (none when the protocol had nothing to act on). */
+  steps?: TurnStep[];
+  /** Turn 0 came from a BigCodeBench samples file, not from a model call. */
+  fromSamples?: boolean;
   feedback?: {
     compilation?: string;
     execution?: string;
@@ -30,6 +38,10 @@ export interface TurnRecord {
     userRaw?: string;
     leakScore?: number;
     leakFlagged?: boolean;
+    /** Replay: the user feedback was read from the reference log (no simulator call). */
+    replayed?: boolean;
+    /** Replay: feedback pieces whose recomputed text differs from the logged one. */
+    drift?: string[];
   };
   compilation?: { ok: boolean; text: string };
   /** Per-test outcome of the full suite: method -> pass | fail, plus ALL for module errors. */

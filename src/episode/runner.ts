@@ -1,120 +1,73 @@
-import { executionFeedback } from '../feedback/execution.js';
-import { extractCode, importHeader } from '../feedback/extract.js';
-import { leakScore, postprocessUserFeedback } from '../feedback/user.js';
-import { ModelError, type ChatMessage, type ChatModel, type Generation } from '../models/types.js';
-import type { TurnContext } from '../offline/context.js';
-import type { ExecResult } from '../sandbox/types.js';
+import { importHeader } from '../feedback/extract.js';
+import { ModelError, type ChatMessage, type ChatModel } from '../models/types.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { errorMessage } from '../util/errors.js';
 import type { ExecCache } from './exec-cache.js';
-import { render, template } from './prompts.js';
 import { judgeCode, turnResult, usageOf, type Judged } from './judge.js';
+import { calibrated, type ProtocolOptions } from './protocol.js';
 import type { EpisodeRecord, TurnRecord } from './record.js';
-import type { Setting } from './settings.js';
+import { refineTurn, type FeedbackSource } from './turn.js';
+import { firstVersion, type Turn0Source } from './turn0.js';
 
-export interface EpisodeOptions {
-  setting: Setting;
-  maxTurns: number;
-  history: 'none' | 'full';
-  compat: boolean;
-  syntaxFixes: number;
-  timeoutS: number;
-  leakThreshold: number;
+/** The code a turn starts from: the episode's own last version (live) or a reference's (replay). */
+export type Basis =
+  /** `judged`: the basis as judged for its own turn, when the source already has it. */
+  | { kind: 'judge'; code: string; judged?: Judged; extra?: Partial<TurnRecord> & Record<string, unknown> }
+  /** Already solved: the version is carried forward with no call. */
+  | { kind: 'copy'; code: string; extra?: Partial<TurnRecord> & Record<string, unknown> };
+
+/** What differs between a live episode and a replay: where each turn starts and who gives user feedback. */
+export interface EpisodeSource extends FeedbackSource {
+  /** `judgePrev` judges code as a version of turn-1 (its calibration). */
+  basis(turn: number, own: Judged, judgePrev: (code: string) => Promise<Judged>): Basis | Promise<Basis>;
 }
 
 export interface EpisodeDeps {
   coder: ChatModel;
-  user?: ChatModel;
   exec: ExecCache;
+  source: EpisodeSource;
+  turn0: Turn0Source;
   onTurn?: (taskId: string, turn: TurnRecord) => void;
 }
 
-/** Runs one ConvCodeWorld episode: generation, then up to maxTurns feedback turns until it passes. */
-export async function runEpisode(task: BigCodeBenchTask, o: EpisodeOptions, deps: EpisodeDeps): Promise<EpisodeRecord> {
-  const rec: EpisodeRecord = {
-    task_id: task.task_id, setting: o.setting.name, model: deps.coder.id, user_model: deps.user?.id ?? null,
-    synthetic: deps.coder.synthetic || !!deps.user?.synthetic, turns: [], solved_at: null,
-  };
+/** A live source: each turn refines the episode's own previous version; solved code is copied. */
+export function ownBasis(turn: number, own: Judged): Basis {
+  return own.exec.status === 'pass' ? { kind: 'copy', code: own.code } : { kind: 'judge', code: own.code };
+}
+
+/**
+ * The one turn loop of live episodes and replays: turn 0, then up to maxTurns refinement turns,
+ * each started from the source's basis and run by the protocol's rules (see refineTurn).
+ */
+export async function runEpisode(task: BigCodeBenchTask, o: ProtocolOptions, deps: EpisodeDeps, rec: EpisodeRecord): Promise<EpisodeRecord> {
   const header = importHeader(task.code_prompt, task.entry_point);
-  const reference = task.code_prompt + task.canonical_solution;
-  const chat: ChatMessage[] = [{ role: 'system', content: template('coder-system') }];
+  const chat: ChatMessage[] = [];
+  const judgeAt = (turn: number) => (code: string): Promise<Judged> => judgeCode(deps.exec, task, o.timeoutS, code, calibrated(o, turn));
   const emit = (t: TurnRecord): void => { rec.turns.push(t); deps.onTurn?.(task.task_id, t); };
 
-  const judge = (code: string): Promise<Judged> => judgeCode(deps.exec, task, o.timeoutS, code);
-
   try {
-    // Turn 0: plain generation from the instruct prompt.
-    const first: ChatMessage = { role: 'user', content: render(template('coder-initial'), { problem: task.instruct_prompt }) };
-    const ctx0: TurnContext = { taskId: task.task_id, turn: 0, step: 'initial' };
-    const gen0 = await deps.coder.generate([...chat, first], { role: 'coder', context: ctx0 as unknown as Record<string, unknown> });
-    const ex0 = extractCode(gen0.text);
-    let cur = await judge(header + ex0.code);
-    if (o.history === 'full') chat.push(first, { role: 'assistant', content: gen0.text });
-    emit({ ...turnResult(0, cur), raw: gen0.text, fenced: ex0.fenced, usage: { coder: usageOf([gen0]) } });
-    // Under compat, execution feedback describes the code before in-turn syntax fixes (the original's quirk).
-    let execBasis: ExecResult = cur.exec;
+    const v0 = await firstVersion(task, header, o, { coder: deps.coder, turn0: deps.turn0, chat, judge: judgeAt(0) });
+    let own = v0.judged;
+    emit({ ...turnResult(0, own), ...v0.extra });
 
     for (let t = 1; t <= o.maxTurns; t++) {
-      if (cur.exec.status === 'pass') {
-        emit({ turn: t, code: cur.code, status: 'pass', copied: true });
+      const basis = await deps.source.basis(t, own, judgeAt(t - 1));
+      if (basis.kind === 'copy') {
+        emit({ turn: t, code: basis.code, status: 'pass', copied: true, ...basis.extra });
         continue;
       }
-      const execFb = o.setting.exec === 'none' ? undefined : executionFeedback(o.compat ? execBasis : cur.exec, o.setting.exec, o.compat);
-      const feedback: NonNullable<TurnRecord['feedback']> = { compilation: cur.compile.text };
-      if (execFb) { feedback.execution = execFb.text; feedback.executionCoverage = o.setting.exec as 'partial' | 'full'; }
-      const base: TurnContext = {
-        taskId: task.task_id, turn: t, step: 'refine', previousCode: cur.code, compilation: cur.compile,
-        ...(execFb ? { execution: { ...execFb, coverage: o.setting.exec as 'partial' | 'full' } } : {}),
-      };
-      const userGens: Generation[] = [];
-      if (o.setting.user !== 'none') {
-        // A novice has nothing to say when what it can see shows no problem: the code stays as it is.
-        const visibleProblem = !cur.compile.ok || (execFb ? !execFb.passed : false);
-        if (o.setting.user === 'novice' && !visibleProblem) {
-          emit({ ...turnResult(t, cur), unchanged: true, feedback });
-          continue;
-        }
-        const userCtx: TurnContext = { ...base, step: 'user-feedback', user: o.setting.user, ...(o.setting.user === 'expert' ? { reference } : {}) };
-        const prompt = render(template(`user-${o.setting.user}`), {
-          problem: task.instruct_prompt, previous_code: cur.code, compilation: cur.compile.text, execution: execFb?.text, reference,
-        });
-        const ug = await deps.user!.generate([{ role: 'user', content: prompt }], { role: 'user', context: userCtx as unknown as Record<string, unknown> });
-        userGens.push(ug);
-        feedback.userRaw = ug.text;
-        feedback.user = postprocessUserFeedback(ug.text, o.setting.user === 'expert');
-        feedback.leakScore = leakScore(feedback.user, task.canonical_solution);
-        feedback.leakFlagged = feedback.leakScore > o.leakThreshold;
-        base.userFeedback = feedback.user;
-        base.user = o.setting.user;
-      }
-      const generic = o.compat && o.setting.user === 'none' && o.setting.exec !== 'none';
-      const msg: ChatMessage = {
-        role: 'user',
-        content: render(template(generic ? 'coder-refine-generic' : 'coder-refine'), {
-          problem: task.instruct_prompt, previous_code: cur.code, compilation: feedback.compilation, execution: feedback.execution, user: feedback.user,
-        }),
-      };
-      const coderGens: Generation[] = [];
-      const gen = await deps.coder.generate([...chat, msg], { role: 'coder', context: base as unknown as Record<string, unknown> });
-      coderGens.push(gen);
-      const ex = extractCode(gen.text);
-      let next = await judge(header + ex.code);
-      execBasis = next.exec;
-      let fixes = 0;
-      // In-turn syntax fixes (the original allows them when no novice user is in the loop).
-      while (!next.compile.ok && o.setting.user !== 'novice' && fixes < o.syntaxFixes) {
-        fixes++;
-        const fixCtx: TurnContext = { taskId: task.task_id, turn: t, step: 'syntax-fix', previousCode: next.code, compilation: next.compile };
-        const fixMsg: ChatMessage = { role: 'user', content: render(template('coder-syntax-fix'), { previous_code: next.code, compilation: next.compile.text }) };
-        const fg = await deps.coder.generate([...chat, fixMsg], { role: 'coder', context: fixCtx as unknown as Record<string, unknown> });
-        coderGens.push(fg);
-        next = await judge(header + extractCode(fg.text).code);
-      }
-      if (o.history === 'full') chat.push(msg, { role: 'assistant', content: gen.text });
-      cur = next;
+      // The basis is judged as the version it was (turn t-1), for its execution feedback.
+      const start = basis.judged ?? (basis.code === own.code ? own : await judgeAt(t - 1)(basis.code));
+      const r = await refineTurn(task, header, t, start, o, {
+        coder: deps.coder, source: deps.source, judge: judgeAt(t), chat,
+      });
+      // A version carried over unchanged is judged again only when its calibration differs.
+      own = r.unchanged && calibrated(o, t) !== calibrated(o, t - 1) ? await judgeAt(t)(r.final.code) : r.final;
+      const usage: NonNullable<TurnRecord['usage']> = { coder: usageOf(r.coderGens), ...(r.userGens.length ? { user: usageOf(r.userGens) } : {}) };
       emit({
-        ...turnResult(t, cur), raw: gen.text, fenced: ex.fenced, feedback, ...(fixes ? { syntaxFixes: fixes } : {}),
-        usage: { coder: usageOf(coderGens), ...(userGens.length ? { user: usageOf(userGens) } : {}) },
+        ...turnResult(t, own), ...basis.extra, feedback: { ...basis.extra?.feedback, ...r.feedback }, steps: r.steps, usage,
+        ...(r.unchanged ? { unchanged: true } : {}),
+        ...(r.answer ? { raw: r.answer.raw, fenced: r.answer.extracted.fenced, ...(r.answer.extracted.error ? { extractError: r.answer.extracted.error } : {}) } : {}),
       });
     }
   } catch (err) {

@@ -4,7 +4,7 @@ import { EXEC_FEEDBACK_MAX_CHARS, PARTIAL_TEST_COUNT, PASSED_ALL_TESTS } from '.
 export type TestCoverage = 'partial' | 'full';
 
 export interface ExecutionFeedback {
-  /** Whether every test this feedback covers passed. */
+  /** Whether the feedback shows no failure (the text is "Passed all test runs"). */
   passed: boolean;
   /** Names of the failing tests shown (ALL for a module-level error). */
   failing: string[];
@@ -17,19 +17,21 @@ export function partialTestNames(r: Pick<ExecResult, 'tests' | 'compatOrder'>, c
 }
 
 /**
- * Execution feedback from a full-suite result: failing tests as NAME-IN-CAPS + traceback.
- * Partial coverage keeps only failures among the first three tests; a module-level error (ALL) is
- * shown too, except under compat, where the original reads it as a pass.
+ * Execution feedback from a full-suite result, in the original's text format: per failing test
+ * `NAME` in capitals, newline, its traceback untrimmed, newline; entries joined by a newline.
+ * A failed run with no per-test details gives an empty text that still counts as a failure.
+ * Partial coverage keeps failures among the first three tests and, unlike the original (compat),
+ * a module-level error (ALL); with nothing left the text is "Passed all test runs".
  */
 export function executionFeedback(r: ExecResult, coverage: TestCoverage, compat = false): ExecutionFeedback {
+  if (r.status === 'pass') return { passed: true, failing: [], text: PASSED_ALL_TESTS };
   let entries = Object.entries(r.details);
   if (coverage === 'partial') {
     const shown = new Set(partialTestNames(r, compat));
     entries = entries.filter(([name]) => shown.has(name) || (!compat && name === 'ALL'));
+    if (entries.length === 0) return { passed: true, failing: [], text: PASSED_ALL_TESTS };
   }
-  if (r.status === 'timeout' && entries.length === 0 && coverage === 'full') entries = [['ALL', 'Timed out']];
-  if (entries.length === 0) return { passed: true, failing: [], text: PASSED_ALL_TESTS };
-  const text = entries.map(([name, trace]) => `${name.toUpperCase()}\n${trace.trim()}`).join('\n');
+  const text = entries.map(([name, trace]) => `${name.toUpperCase()}\n${trace}\n`).join('\n');
   return { passed: false, failing: entries.map(([n]) => n), text: truncateFeedback(text) };
 }
 
@@ -37,6 +39,8 @@ export function executionFeedback(r: ExecResult, coverage: TestCoverage, compat 
 export function truncateFeedback(text: string, maxChars = EXEC_FEEDBACK_MAX_CHARS): string {
   if (text.length < maxChars) return text;
   const lines = text.split('\n');
+  // Python's splitlines drops the empty piece after a final newline; split('\n') keeps it.
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const w = lines.length >= 10 ? 5 : lines.length === 1 ? 1 : Math.floor(lines.length / 2);
   const head = lines.slice(0, w).join('\n').slice(0, 2000);
   const tail = lines.slice(-w).join('\n');

@@ -1,10 +1,26 @@
-/** Code from a model answer: first ```python block, else the first ``` block, else the raw text. */
-export function extractCode(answer: string): { code: string; fenced: boolean } {
-  const py = /```[ \t]*(?:python|py|python3)[ \t]*\r?\n([\s\S]*?)(?:```|$)/i.exec(answer);
-  if (py) return { code: py[1]!, fenced: true };
-  const any = /```[^\n`]*\r?\n([\s\S]*?)(?:```|$)/.exec(answer);
-  if (any) return { code: any[1]!, fenced: true };
-  return { code: answer, fenced: false };
+/** Code taken from a model answer by the ConvCodeWorld rules, and why it may be unusable. */
+export interface AnswerCode {
+  code: string;
+  /** The code came from a closed fenced block (else it is the cut raw text). */
+  fenced: boolean;
+  /** Set when nothing usable was left after the cuts: the version is judged as empty code. */
+  error?: 'EMPTY_CODE';
+}
+
+/** A `---` line between blank lines ends the answer, as the coder's stop sequence does. */
+export const ANSWER_STOP = '\n\n---\n\n';
+
+/**
+ * The original's extraction: cut at the first `---` line between blank lines and at the first
+ * triple newline; then the first closed ```python block, else the first closed bare ``` block,
+ * else the cut text; leftover fences are removed; nothing left is an error.
+ */
+export function codeFromAnswer(answer: string): AnswerCode {
+  const cut = answer.split(ANSWER_STOP, 1)[0]!.split('\n\n\n', 1)[0]!;
+  const m = /```python[ \n]([\s\S]*?)[ \n]``/.exec(cut) ?? /```[ \n]([\s\S]*?)[ \n]``/.exec(cut);
+  const code = (m ? m[1]! : cut).replace(/```/g, '');
+  if (!code.trim()) return { code: '', fenced: !!m, error: 'EMPTY_CODE' };
+  return { code, fenced: !!m };
 }
 
 /** The task's import header: code_prompt up to `def task_func`, prepended to extracted code. */

@@ -1,12 +1,11 @@
 /**
  * Post-processing of a simulated user's text, as in the original: keep what precedes the first
- * `---` and the first double blank line; the expert's text is also cut at its first code fence so
- * no code reaches the coder.
+ * `---` and the first triple newline; the expert's text is also cut at the first newline followed
+ * by a code fence, so no code reaches the coder.
  */
 export function postprocessUserFeedback(text: string, expert: boolean): string {
-  let out = text.split('---')[0]!;
-  out = out.split(/\n[ \t]*\n[ \t]*\n/)[0]!;
-  if (expert) out = out.split('```')[0]!;
+  let out = text.split('---', 1)[0]!.split('\n\n\n', 1)[0]!;
+  if (expert) out = out.split('\n```', 1)[0]!;
   return out.trim();
 }
 

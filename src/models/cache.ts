@@ -1,3 +1,4 @@
+import { stableJson } from '../util/json.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -121,19 +122,12 @@ export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour'
     messages: messages.map((m) => [m.role, m.content]),
     sampleIndex: opts.sampleIndex ?? 0,
   };
-  // Synthetic models answer from role and context rather than the messages, so those must key too.
-  if (model.synthetic) Object.assign(payload, { role: opts.role, context: opts.context ?? null, behaviour: model.behaviour ?? null });
+  // A synthetic model's answers change with its behaviour version, so that keys too.
+  if (model.synthetic) Object.assign(payload, { role: opts.role, behaviour: model.behaviour ?? null });
   return createHash('sha256').update(stableJson(payload)).digest('hex');
 }
 
-/** JSON with object keys sorted at every level, so equal values give equal text. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
+export { stableJson };
 
 export interface CachedModelOptions {
   mode?: CacheMode;

@@ -3,6 +3,7 @@ import { CachedModel, ResponseCache, type CacheMode } from './cache.js';
 import { OpenAIChatModel } from './openai.js';
 import { formatModelSpec, parseModelParams, parseModelSpec, type ModelParams, type ModelParamsInput } from './spec.js';
 import type { ChatModel } from './types.js';
+import { createUniversalModel, isUniversalSpec, type UniversalKnobs } from './universal-factory.js';
 import { TrackedModel, type UsageTracker } from './usage.js';
 
 /** Builds an offline synthetic model; supplied by the caller so this layer does not depend on it. */
@@ -17,10 +18,12 @@ export interface ModelDeps {
   offline?: OfflineProvider;
   /** Test knobs passed to the OpenAI model (backoff, limiter). */
   openai?: { backoffBaseMs?: number; backoffMaxMs?: number; maxRetryAfterMs?: number };
+  /** Test knobs for LangChain-universal providers (backoff); the openai knobs apply to them too. */
+  universal?: UniversalKnobs;
 }
 
 /**
- * A ChatModel for a spec string ("openai:gpt-4o", "vllm:<model>@<url>", "offline:0.3"):
+ * A ChatModel for a spec string ("openai:gpt-4o", "vllm:<model>@<url>", "anthropic:<model>", "offline:0.3"):
  * usage tracking outermost, then the response cache, then the model.
  */
 export function createModel(spec: string, params: ModelParamsInput | ModelParams = {}, deps: ModelDeps = {}): ChatModel {
@@ -30,6 +33,9 @@ export function createModel(spec: string, params: ModelParamsInput | ModelParams
   if (parsed.provider === 'offline') {
     if (!deps.offline) throw new UserError('NO_OFFLINE_MODEL', `model spec "${spec}": offline models are not available in this command`);
     model = deps.offline(parsed.skill, p);
+  } else if (isUniversalSpec(parsed)) {
+    // Providers reached through LangChain's initChatModel (anthropic, google-genai, ollama, ...): universal-factory.ts.
+    model = createUniversalModel(parsed, p, { ...deps.openai, ...deps.universal });
   } else {
     const baseURL = parsed.baseURL ?? p.baseURL ?? (parsed.provider === 'openai' ? undefined : process.env.OPENAI_BASE_URL?.replace(/\/+$/, ''));
     if (parsed.provider !== 'openai' && !baseURL) {

@@ -19,3 +19,8 @@ export type { PriceTable, RoleUsage, RoleUsageJson } from './usage.js';
 export { createModel } from './factory.js';
 export type { ModelDeps, OfflineProvider } from './factory.js';
 export { DEFAULT_CACHE_DIR, DEFAULT_PRICES_FILE } from './paths.js';
+export { PROVIDERS, UNIVERSAL_PROVIDERS, isUniversalProvider } from './providers.js';
+export type { ProviderInfo, UniversalProvider } from './providers.js';
+export { UniversalChatModel } from './universal.js';
+export type { UniversalModelOptions } from './universal.js';
+export { createUniversalModel } from './universal-factory.js';

@@ -33,7 +33,7 @@ export interface OpenAIModelOptions {
   limiter?: Semaphore;
 }
 
-interface Failure {
+export interface Failure {
   code: ModelErrorCode;
   retryable: boolean;
   status?: number;
@@ -224,7 +224,7 @@ export function retryAfterOf(headers: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function describe(f: Failure): string {
+export function describe(f: Failure): string {
   const status = f.status !== undefined ? ` (HTTP ${f.status})` : '';
   switch (f.code) {
     case 'TIMEOUT':

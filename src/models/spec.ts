@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { UNIVERSAL_PROVIDERS, isUniversalProvider } from './providers.js';
 
 const HttpUrl = z
   .string()
@@ -13,6 +14,8 @@ export const ModelSpecSchema = z.discriminatedUnion('provider', [
   z.object({ provider: z.literal('openai'), model: ModelName, baseURL: HttpUrl.optional() }),
   // OpenAI-compatible servers (vLLM, llama.cpp, ...); the base URL may also come from params or env.
   z.object({ provider: z.enum(['vllm', 'compat']), model: ModelName, baseURL: HttpUrl.optional() }),
+  // Any other provider LangChain's initChatModel knows (anthropic, google-genai, ollama, ...).
+  z.object({ provider: z.enum(UNIVERSAL_PROVIDERS), model: ModelName, baseURL: HttpUrl.optional() }),
   z.object({ provider: z.literal('offline'), skill: z.number().min(0, 'skill must be in [0,1]').max(1, 'skill must be in [0,1]') }),
 ]);
 export type ModelSpec = z.infer<typeof ModelSpecSchema>;
@@ -20,7 +23,7 @@ export type OpenAILikeSpec = Extract<ModelSpec, { model: string }>;
 
 export const DEFAULT_OFFLINE_SKILL = 0.5;
 
-const FORMS = 'openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline[:<skill>]';
+const FORMS = 'openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, <provider>:<model>[@<baseURL>] for a LangChain provider (anthropic, google-genai, ollama, ...), offline[:<skill>]';
 
 /** Parses "openai:gpt-4o", "vllm:<model>@http://host:8000/v1", "offline:0.3", ... */
 export function parseModelSpec(spec: string): ModelSpec {
@@ -33,14 +36,14 @@ export function parseModelSpec(spec: string): ModelSpec {
   if (provider === 'offline') {
     if (rest !== undefined && !/^(\d+(\.\d*)?|\.\d+)$/.test(rest)) throw bad(`skill "${rest}" is not a number`);
     raw = { provider, skill: rest === undefined ? DEFAULT_OFFLINE_SKILL : Number(rest) };
-  } else if (provider === 'openai' || provider === 'vllm' || provider === 'compat') {
+  } else if (provider === 'openai' || provider === 'vllm' || provider === 'compat' || isUniversalProvider(provider)) {
     if (rest === undefined) throw bad('missing model name');
     // Split at the "@" that starts the URL, so a model name may itself contain "@".
     const at = rest.search(/@[a-z][a-z0-9+.-]*:\/\//i);
     if (at < 0 && rest.includes('@')) throw bad(`base URL after "@" must start with http:// or https://`);
     raw = at < 0 ? { provider, model: rest } : { provider, model: rest.slice(0, at), baseURL: rest.slice(at + 1) };
   } else {
-    throw bad(provider ? `unknown provider "${provider}"` : 'empty spec');
+    throw bad(provider ? `unknown provider "${provider}" (known: openai, vllm, compat, offline, ${UNIVERSAL_PROVIDERS.join(', ')})` : 'empty spec');
   }
   const parsed = ModelSpecSchema.safeParse(raw);
   if (!parsed.success) {

@@ -15,11 +15,6 @@ export interface GenerateOptions {
   temperature?: number;
   maxTokens?: number;
   stop?: string[];
-  /**
-   * Structured side information from the episode runner (task id, turn, feedback pieces).
-   * Real LLMs ignore it; offline synthetic models read it.
-   */
-  context?: Record<string, unknown>;
 }
 
 export interface TokenUsage {
@@ -40,7 +35,7 @@ export interface Generation {
 export interface ChatModel {
   /** Stable identity used in cache keys and reports, e.g. "openai:gpt-4o". */
   readonly id: string;
-  /** Offline stand-in whose output depends on GenerateOptions.context. */
+  /** Offline stand-in (deterministic, built with the tasks it answers); labelled synthetic in every output. */
   readonly synthetic: boolean;
   /** Version of a synthetic model's behaviour: cached answers of an older version are not reused. */
   readonly behaviour?: string;

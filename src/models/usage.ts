@@ -37,13 +37,18 @@ export function modelNameOf(modelId: string): string {
 }
 
 /**
- * Cost of one call, or undefined when the model has no price. Only "openai:" ids are priced: a
- * local server may serve anything under the name "gpt-4o".
+ * Cost of one call, or undefined when the model has no price. OpenAI models are keyed by their bare
+ * name, every other provider's as "<provider>:<model>"; vllm:/compat: ids never match, since a local
+ * server may serve anything under the name "gpt-4o".
  */
 export function costOf(prices: PriceTable, modelId: string, inputTokens: number, outputTokens: number): number | undefined {
-  if (!modelId.startsWith('openai:')) return undefined;
+  const colon = modelId.indexOf(':');
+  if (colon < 0) return undefined;
+  const provider = modelId.slice(0, colon);
   const name = modelNameOf(modelId);
-  const price = Object.hasOwn(prices, name) ? prices[name] : undefined;
+  if (provider === 'openai' && name.includes(':')) return undefined; // "openai:anthropic:x" is no Anthropic model
+  const key = provider === 'openai' ? name : `${provider}:${name}`;
+  const price = Object.hasOwn(prices, key) ? prices[key] : undefined;
   if (!price) return undefined;
   return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
 }

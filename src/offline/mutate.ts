@@ -55,7 +55,8 @@ export function pickDefects(lines: string[], count: number, withSyntax: boolean,
 
 /** Body lines of a full code version: what follows the `def task_func` line (and its docstring). */
 export function bodyOf(code: string, entry = 'task_func'): { before: string[]; body: string[] } {
-  const lines = code.replace(/\s+$/, '').split('\n');
+  // The offline coder's closing revision comment is not part of the body.
+  const lines = code.replace(/\n# revision \d+\s*$/, '').replace(/\s+$/, '').split('\n');
   const at = lines.findIndex((l) => l.startsWith(`def ${entry}`));
   if (at < 0) return { before: [], body: lines };
   let start = at + 1;

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
+import { unitFromKey } from '../util/unit-hash.js';
 
-/** Uniform [0,1) number fixed by its key parts: the same seed, task and turn give the same draw. */
+/** Uniform [0,1) number fixed by its key parts: the same seed, task and prompt give the same draw. */
 export function draw(...parts: (string | number)[]): number {
-  const h = createHash('sha256').update(parts.join('|')).digest();
-  return h.readUInt32BE(0) / 2 ** 32;
+  return unitFromKey(parts.join('|'));
 }

@@ -1,44 +1,46 @@
 import type { ChatMessage, ChatModel, Generation, GenerateOptions } from '../models/types.js';
 import { estimateUsage } from '../models/openai.js';
-import type { TurnContext } from './context.js';
 import { bodyOf } from './mutate.js';
+import { failingTests, readPrompt, showsCompileError, type PromptView } from './read-prompt.js';
 
 /**
- * Deterministic synthetic user. The novice restates what the feedback it saw shows (a syntax error,
- * failing tests) and says nothing when that shows no problem. The expert also compares the code
- * with the reference and names the lines that deviate and how, without quoting the reference.
+ * Deterministic synthetic user; it reads only its prompt. The novice restates what the feedback
+ * it was shown says (a syntax error, failing tests). The expert, whose prompt holds the ground
+ * truth code, names the lines of the previous code that deviate and how, without quoting it.
  */
 export class OfflineUser implements ChatModel {
   readonly synthetic = true;
   readonly id = 'offline-user';
   /** Bump when the synthetic behaviour changes, so cached answers of the old one are not reused. */
-  readonly behaviour = '2';
+  readonly behaviour = '3';
 
-  async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
-    const ctx = opts.context as unknown as TurnContext | undefined;
-    const text = ctx ? (ctx.user === 'expert' ? expert(ctx) : novice(ctx)) : '';
+  async generate(messages: ChatMessage[], _opts: GenerateOptions): Promise<Generation> {
+    const view = readPrompt(messages);
+    const text = view.reference !== undefined ? expert(view) : novice(view);
     return { text, usage: estimateUsage(messages, text), latencyMs: 0, cached: false };
   }
 }
 
 const lastLine = (s: string): string => s.trim().split('\n').filter(Boolean).pop() ?? '';
 
-function novice(ctx: TurnContext): string {
-  if (ctx.compilation && !ctx.compilation.ok) {
-    return `I tried to run the code but Python stops before running anything: "${lastLine(ctx.compilation.text)}". Could you fix that?`;
+function novice(v: PromptView): string {
+  if (v.compilation !== undefined && showsCompileError({ compilation: v.compilation, text: '' })) {
+    return `I tried to run the code but Python stops before running anything: "${lastLine(v.compilation)}". Could you fix that?`;
   }
-  if (ctx.execution && !ctx.execution.passed) {
-    const names = ctx.execution.failing.map((n) => n.toLowerCase()).join(', ');
-    const firstTrace = ctx.execution.text.split('\n').slice(1).join('\n');
-    return `Some of my checks fail (${names}). The first one ends with "${lastLine(firstTrace)}". I am not sure what is wrong, but the results are not what I expected.`;
+  const failing = failingTests(v);
+  if (failing) {
+    const names = failing.map((n) => n.toLowerCase()).join(', ');
+    const firstTrace = (v.execution ?? '').split('\n\n')[0]!.split('\n').slice(1).join('\n');
+    return `Some of my checks fail (${names || 'no details were printed'}). ${firstTrace ? `The first one ends with "${lastLine(firstTrace)}". ` : ''}I am not sure what is wrong, but the results are not what I expected.`;
   }
-  return '';
+  return 'I did not notice a problem.';
 }
 
-function expert(ctx: TurnContext): string {
-  const code = ctx.previousCode ?? '';
-  const mine = bodyOf(code);
-  const ref = bodyOf(ctx.reference ?? '');
+function expert(v: PromptView): string {
+  // The ground truth is shown with its prompt's blank-line runs; compare it as the coder writes code.
+  const tidy = (s: string): string => s.replace(/\n{3,}/g, '\n\n');
+  const mine = bodyOf(tidy(v.previousCode ?? ''));
+  const ref = bodyOf(tidy(v.reference ?? ''));
   const hints: string[] = [];
   const offset = mine.before.length + 1;
   if (mine.body.length === ref.body.length) {
@@ -50,7 +52,7 @@ function expert(ctx: TurnContext): string {
     hints.push('The overall structure differs from what the task needs; rework the main loop and the returned value step by step.');
   }
   if (hints.length === 0) {
-    if (ctx.execution && !ctx.execution.passed) hints.push('The logic looks right to me; check the edge cases the failing tests exercise.');
+    if (failingTests(v)) hints.push('The logic looks right to me; check the edge cases the failing tests exercise.');
     else return 'The code looks correct to me.';
   }
   return `I reviewed your code against what the task requires.\n${hints.join('\n')}`;

@@ -1,6 +1,6 @@
+import { projectRoot } from '../sandbox/paths.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { readJsonl } from '../util/jsonl.js';
@@ -18,8 +18,7 @@ import {
   type TaskMode,
 } from './types.js';
 
-/** Project root, from src/reasoning (tests) or dist/reasoning (built CLI). */
-export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { projectRoot };
 
 /** `../shared/data` beside the project root. */
 export function defaultDataDir(): string {

@@ -17,7 +17,7 @@ export { CASE2CODE_TIMEOUT_S, case2codeCheck, judgeCase2Code } from './case2code
 export type { Case2CodeOutcome } from './case2code.js';
 export { buildMessages, fillTemplate, formatDocs, maskedTest, PROMPT_DIR, promptTemplate, stopSequences, templateName } from './prompts.js';
 export type { PromptOptions } from './prompts.js';
-export { OfflineReasoningModel, reasoningContext, splitTopLevel, unitHash, wrongLiteral } from './offline.js';
+export { OfflineReasoningModel, reasoningContext, reasoningLookup, type ReasoningData, splitTopLevel, unitHash, wrongLiteral } from './offline.js';
 export type { ReasoningContext } from './offline.js';
 export { FEATURE_BUCKETS, featureBreakdown } from './features.js';
 export type { BucketStats } from './features.js';

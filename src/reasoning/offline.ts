@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
+import { unitFromKey } from '../util/unit-hash.js';
 import type { ChatMessage, ChatModel, GenerateOptions, Generation } from '../models/types.js';
 import { InfraError } from '../util/errors.js';
+import { buildMessages } from './prompts.js';
 import type { ReasoningItem, ReasoningTask, TaskMode } from './types.js';
 
-/**
- * What runReasoning passes to the model in `opts.context.reasoning`. Real models ignore it; the
- * offline model reads the gold answer from it.
- */
+/** What the offline model knows of one item: its gold answer, found by the item's prompt. */
 export interface ReasoningContext {
   task: string;
   family: ReasoningItem['family'];
@@ -29,15 +27,31 @@ export function reasoningContext(task: ReasoningTask, item: ReasoningItem, cot: 
   return { task: task.name, family: item.family, mode: task.mode, itemId: item.id, cot, gold };
 }
 
+/** The items a run asks about, as the offline model is built with them (prompt text -> item). */
+export interface ReasoningData {
+  task: ReasoningTask;
+  items: readonly ReasoningItem[];
+  cot: boolean;
+  rag: boolean;
+}
+
+const promptKey = (messages: ChatMessage[]): string => messages.map((m) => `${m.role}\u0000${m.content}`).join('\u0001');
+
+/** Index of the gold answers by the exact prompt each item is asked with. */
+export function reasoningLookup(d: ReasoningData): Map<string, ReasoningContext> {
+  const out = new Map<string, ReasoningContext>();
+  for (const item of d.items) out.set(promptKey(buildMessages(d.task, item, { cot: d.cot, rag: d.rag })), reasoningContext(d.task, item, d.cot));
+  return out;
+}
+
 /** Uniform number in [0, 1) from the seed and labels (SHA-256, so stable across platforms). */
 export function unitHash(...parts: (string | number)[]): number {
-  const h = createHash('sha256').update(parts.join('\u0000')).digest();
-  return h.readUInt32BE(0) / 2 ** 32;
+  return unitFromKey(parts.join('\u0000'));
 }
 
 /**
  * Offline synthetic reasoner for CRUXEval, CodeGlance and Case2Code. For each (seed, item,
- * sampleIndex) it deterministically either returns the true answer (taken from the context) or a
+ * sampleIndex) it deterministically either returns the true answer (known from its items) or a
  * plausible wrong one, formatted the way chat models answer so that post-processing is exercised.
  * Items get a fixed difficulty d in [0, 1); a sample is correct with probability strength^(0.5 + d),
  * so the expected pass@1 is close to the strength and samples of one item are correlated.
@@ -46,10 +60,15 @@ export class OfflineReasoningModel implements ChatModel {
   readonly id: string;
   readonly synthetic = true;
 
+  private readonly known: Map<string, ReasoningContext>;
+
+  /** Built with the items it will be asked about (see reasoningLookup); it reads only the messages. */
   constructor(
     readonly strength: number,
     readonly seed = 0,
+    known?: ReasoningData,
   ) {
+    this.known = known ? reasoningLookup(known) : new Map();
     if (!(strength >= 0 && strength <= 1)) throw new InfraError('CONFIG', `offline strength must be in [0,1], got ${strength}`);
     this.id = `offline:${strength}`;
   }
@@ -63,10 +82,8 @@ export class OfflineReasoningModel implements ChatModel {
   }
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
-    const ctx = opts.context?.reasoning as ReasoningContext | undefined;
-    if (!ctx || typeof ctx !== 'object' || !ctx.gold) {
-      throw new InfraError('CONFIG', 'the offline reasoning model needs the item in opts.context.reasoning (use runReasoning)');
-    }
+    const ctx = this.known.get(promptKey(messages));
+    if (!ctx) throw new InfraError('CONFIG', 'the offline reasoning model knows no item with this prompt (build it with the run\'s items)');
     const sample = opts.sampleIndex ?? 0;
     const correct = unitHash(this.seed, ctx.itemId, sample, 'draw') < this.correctProbability(ctx.itemId);
     const variant = Math.floor(unitHash(this.seed, ctx.itemId, sample, 'variant') * 4);

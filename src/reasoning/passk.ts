@@ -1,13 +1,6 @@
-/**
- * Unbiased pass@k estimator: 1 - prod_{i=n-c+1..n} (1 - k/i); 1.0 when n - c < k
- * (so with fewer than k samples, pass@k is 1).
- */
-export function passAtK(n: number, c: number, k: number): number {
-  if (n - c < k) return 1.0;
-  let prod = 1.0;
-  for (let i = n - c + 1; i <= n; i++) prod *= 1.0 - k / i;
-  return 1.0 - prod;
-}
+import { passAtK } from '../metrics/pass-at-k.js';
+
+export { passAtK };
 
 /** Mean pass@k over samples x 100, each sample given as its list of booleans. */
 export function meanPassAtK(scored: boolean[][], k: number): number {

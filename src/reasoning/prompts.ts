@@ -1,3 +1,4 @@
+import { fillTemplate } from '../util/template.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage } from '../models/types.js';
@@ -22,10 +23,7 @@ export function promptTemplate(name: string): string {
   return t;
 }
 
-/** Fills {{name}} placeholders in one pass (values are not scanned again). */
-export function fillTemplate(template: string, vars: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (key in vars ? vars[key]! : whole));
-}
+export { fillTemplate };
 
 export interface PromptOptions {
   cot?: boolean;

@@ -12,7 +12,7 @@ import { UserError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { loadTask } from './data.js';
 import { featureBreakdown } from './features.js';
-import { reasoningContext } from './offline.js';
+import type { ReasoningData } from './offline.js';
 import { buildMessages, promptTemplate, stopSequences, templateName } from './prompts.js';
 import { postprocess } from './postprocess.js';
 import { scoreGenerations, type CheckRunner, type ScoreResult } from './scoring.js';
@@ -45,7 +45,8 @@ export interface RunReasoningOptions {
 }
 
 export interface RunReasoningDeps {
-  model: ChatModel;
+  /** A model, or a builder given the run's task and items (how offline models learn what they answer). */
+  model: ChatModel | ((data: ReasoningData) => ChatModel);
   sandbox: ReasoningSandbox;
   logger?: Logger;
   onProgress?: (phase: 'generate' | 'score', done: number, total: number) => void;
@@ -192,14 +193,14 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
   const items = selectItems(task, opts.ids, opts.limit);
   const maxTokens = opts.maxTokens ?? defaultMaxTokens(task, cot);
   const stop = stopSequences(task);
-  const model = deps.model;
+  const model = typeof deps.model === 'function' ? deps.model({ task, items, cot, rag }) : deps.model;
   // Calls journaled under other settings stay in the directory unused, so only the kind is checked.
   const dir = RunDir.open({
     dir: opts.out, kind: 'reasoning', journal: 'calls.jsonl', identity: {},
     config: { task: task.name, model: model.id, n, temperature, cot, rag, ids: opts.ids, limit: opts.limit, maxTokens, scorer: opts.scorer ?? 'v2' },
   });
   try {
-    return await generateAndScore(dir, task, items, { opts, deps, cot, rag, n, temperature, maxTokens, stop, log });
+    return await generateAndScore(dir, task, model, { opts, deps, cot, rag, n, temperature, maxTokens, stop, log, items });
   } finally {
     dir.close();
   }
@@ -215,11 +216,11 @@ interface GenerateSettings {
   maxTokens: number;
   stop: string[] | undefined;
   log: Logger;
+  items: ReasoningItem[];
 }
 
-async function generateAndScore(dir: RunDir, task: ReasoningTask, items: ReasoningItem[], g: GenerateSettings): Promise<RunReasoningResult> {
-  const { opts, deps, cot, rag, n, temperature, maxTokens, stop, log } = g;
-  const model = deps.model;
+async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatModel, g: GenerateSettings): Promise<RunReasoningResult> {
+  const { opts, deps, cot, rag, n, temperature, maxTokens, stop, log, items } = g;
 
   // Calls already made with exactly these settings (same prompt templates too) are reused.
   const key = createHash('sha256')
@@ -248,7 +249,6 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, items: Reasoni
       temperature,
       maxTokens,
       ...(stop ? { stop } : {}),
-      context: { reasoning: reasoningContext(task, item, cot) },
     });
     const rec: CallRecord = {
       ...(model.synthetic ? { synthetic: true as const } : {}),

@@ -1,30 +1,28 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ExecCache } from '../episode/exec-cache.js';
-import { judgeCode, testsOf, turnResult, usageOf, type Judged } from '../episode/judge.js';
-import { render, template } from '../episode/prompts.js';
-import { parseSetting, type Setting } from '../episode/settings.js';
-import { executionFeedback } from '../feedback/execution.js';
-import { extractCode, importHeader } from '../feedback/extract.js';
-import { LEAK_THRESHOLD, leakScore } from '../feedback/user.js';
+import type { ProtocolOptions } from '../episode/protocol.js';
+import { parseSetting } from '../episode/settings.js';
+import { sandboxSanitizer, type Turn0Source } from '../episode/turn0.js';
+import { LEAK_THRESHOLD } from '../feedback/user.js';
 import { createModel } from '../models/factory.js';
 import { parseModelParams, type ModelParamsInput } from '../models/spec.js';
-import { ModelError, type ChatMessage, type ChatModel, type Generation } from '../models/types.js';
+import type { ChatModel } from '../models/types.js';
 import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
-import type { TurnContext } from '../offline/context.js';
 import { projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { StaticEpisodeRecordSchema } from '../run/records.js';
 import { RunDir } from '../run/run-dir.js';
-import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
+import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
-import { errorMessage, UserError } from '../util/errors.js';
+import { UserError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { fileSha256 } from './canonical.js';
 import { loadReference } from './load.js';
 import { summarizeStatic, type StaticSummary } from './summary.js';
-import { STATIC_SETTINGS, type LoadedReference, type ReferenceTask, type ReferenceTurn, type StaticEpisodeRecord, type StaticTurnRecord } from './types.js';
+import { benchEpisode } from './episode.js';
+import { STATIC_SETTINGS, type LoadedReference, type ReferenceTask, type StaticEpisodeRecord } from './types.js';
 
 export interface BenchOptions {
   /** Run directory, frozen reference file, or ConvCodeBench logs (.parquet / .json). */
@@ -43,7 +41,13 @@ export interface BenchOptions {
   out: string;
   concurrency?: number;
   compensateInit?: boolean;
-  syntaxFixes?: number;
+  /** Score only the tasks the target did not solve at its own turn 0. */
+  excludeInitSolved?: boolean;
+  /** Coder calls per turn, compile fixes and the refinement together (default 3). */
+  maxCallsPerTurn?: number;
+  /** Turn-0 prompt of the target (default: bigcodebench when the reference ran under compat, else plain). */
+  turn0Prompt?: 'plain' | 'bigcodebench';
+  leakThreshold?: number;
   timeoutS?: number;
   seed?: number;
   cache?: boolean;
@@ -154,14 +158,15 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       if (!byId.has(t.task_id)) throw new UserError('UNKNOWN_TASK', `reference task ${t.task_id} is not in dataset ${datasetFile}`);
     }
     const identity = {
-      referenceSha256: loaded.sha256, model: o.model, setting, maxTurns, datasetSha256: datasetSha, syntaxFixes: o.syntaxFixes ?? 3,
+      referenceSha256: loaded.sha256, model: o.model, setting, maxTurns, datasetSha256: datasetSha, maxCallsPerTurn: o.maxCallsPerTurn ?? 3,
+      turn0Prompt: o.turn0Prompt ?? (ref.compat === 'convcodeworld' ? 'bigcodebench' : 'plain'),
       timeoutS: o.timeoutS ?? ref.timeout_s, seed, modelParams: publicParams, compat: ref.compat,
     };
     const dir = RunDir.open({
       dir: runDir, kind: 'bench', journal: 'episodes.jsonl', identity,
       config: {
         mode: 'static', ...identity, reference: loaded.file, referenceModel: ref.reference_model, dataset: datasetFile,
-        compensateInit: o.compensateInit ?? true, ids: o.ids, limit: o.limit, out: runDir,
+        compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved, ids: o.ids, limit: o.limit, out: runDir,
       },
     });
     try {
@@ -170,7 +175,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
         ? new TrackedModel(deps.coder, tracker)
         : createModel(o.model, params, {
           cacheDir: join(cacheDir, 'responses'), cache, tracker,
-          offline: (skill) => new OfflineCoder({ skill, seed, lookup: (id) => byId.get(id) }),
+          offline: (skill) => new OfflineCoder({ skill, seed, tasks: all }),
         });
       const judged0 = exec.stats.judged;
       const hits0 = exec.stats.hits;
@@ -184,11 +189,14 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       deps.onEvent?.({ type: 'start', setting, runDir, total: refTasks.length, resumed });
 
       const s = parseSetting(setting);
+      const turn0: Turn0Source = { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
       let finished = resumed;
       await mapLimit(todo, o.concurrency ?? 4, async (rt) => {
-        const rec = await benchEpisode(byId.get(rt.task_id)!, rt, {
-          setting: s, maxTurns, compat: ref.compat === 'convcodeworld', syntaxFixes: identity.syntaxFixes, timeoutS: identity.timeoutS, referenceModel: ref.reference_model,
-        }, { coder, exec });
+        const protocol: ProtocolOptions = {
+          setting: s, maxTurns, history: 'none', compat: ref.compat === 'convcodeworld', maxCallsPerTurn: identity.maxCallsPerTurn,
+          timeoutS: identity.timeoutS, leakThreshold: o.leakThreshold ?? LEAK_THRESHOLD, turn0: identity.turn0Prompt,
+        };
+        const rec = await benchEpisode(byId.get(rt.task_id)!, rt, protocol, ref.reference_model, { coder, exec, turn0 });
         if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
         await journal.append(rec);
         done.set(rec.task_id, rec);
@@ -198,7 +206,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       const records = refTasks.map((t) => done.get(t.task_id)).filter((r): r is StaticEpisodeRecord => !!r);
       const summary = summarizeStatic(records, {
         setting, model: coder.id, maxTurns, synthetic: coder.synthetic || ref.synthetic, referenceModel: ref.reference_model,
-        referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit ?? true,
+        referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved,
       }, prices);
       const out = { ...summary, dataset: basename(datasetFile), history: 'none' as const, compat: ref.compat };
       dir.writeJson('summary.json', out);
@@ -232,114 +240,3 @@ function selectRefTasks(tasks: ReferenceTask[], o: BenchOptions, setting: string
   return out;
 }
 
-interface EpisodeOpts {
-  setting: Setting;
-  maxTurns: number;
-  compat: boolean;
-  syntaxFixes: number;
-  timeoutS: number;
-  referenceModel: string;
-}
-
-
-/** The reference's version k; a version after the last logged one repeats it when that one passed. */
-function refVersion(rt: ReferenceTask, k: number): ReferenceTurn | undefined {
-  const at = rt.turns.find((t) => t.turn === k);
-  if (at) return at;
-  const last = rt.turns[rt.turns.length - 1];
-  return last && last.turn < k && last.passed ? last : undefined;
-}
-
-/**
- * One static episode: turn 0 is the target's own generation; turn i refines the reference's
- * version i-1 with compilation/execution feedback recomputed from it and the logged user feedback.
- * No simulator is called. When the reference's version i-1 passed, the target copies it.
- */
-export async function benchEpisode(
-  task: BigCodeBenchTask, rt: ReferenceTask, o: EpisodeOpts, deps: { coder: ChatModel; exec: ExecCache },
-): Promise<StaticEpisodeRecord> {
-  const refPass: boolean[] = [];
-  for (let k = 0; k < o.maxTurns; k++) refPass.push(refVersion(rt, k)?.passed === true);
-  const rec: StaticEpisodeRecord = {
-    task_id: task.task_id, setting: o.setting.name, model: deps.coder.id, user_model: null, synthetic: deps.coder.synthetic,
-    mode: 'static', reference_model: o.referenceModel, reference_pass: refPass, turns: [], solved_at: null,
-  };
-  const header = importHeader(task.code_prompt, task.entry_point);
-  const system: ChatMessage = { role: 'system', content: template('coder-system') };
-  const judge = (code: string): Promise<Judged> => judgeCode(deps.exec, task, o.timeoutS, code);
-
-  try {
-    const first: ChatMessage = { role: 'user', content: render(template('coder-initial'), { problem: task.instruct_prompt }) };
-    const ctx0: TurnContext = { taskId: task.task_id, turn: 0, step: 'initial' };
-    const gen0 = await deps.coder.generate([system, first], { role: 'coder', context: ctx0 as unknown as Record<string, unknown> });
-    const ex0 = extractCode(gen0.text);
-    const cur0 = await judge(header + ex0.code);
-    rec.turns.push({ ...turnResult(0, cur0), raw: gen0.text, fenced: ex0.fenced, usage: { coder: usageOf([gen0]) } });
-
-    for (let i = 1; i <= o.maxTurns; i++) {
-      const prev = refVersion(rt, i - 1);
-      if (!prev) throw new Error(`reference log has no version ${i - 1} for ${task.task_id}${rt.error ? ` (reference episode error: ${rt.error})` : ''}`);
-      if (prev.passed) {
-        rec.turns.push({ turn: i, code: prev.code, status: 'pass', copied: true, input: { from: 'reference', turn: i - 1, code: prev.code, status: 'pass', logged_passed: true } });
-        continue;
-      }
-      const before = await judge(prev.code);
-      const execFb = o.setting.exec === 'none' ? undefined : executionFeedback(before.exec, o.setting.exec, o.compat);
-      const feedback: NonNullable<StaticTurnRecord['feedback']> = { compilation: before.compile.text };
-      if (execFb) { feedback.execution = execFb.text; feedback.executionCoverage = o.setting.exec as 'partial' | 'full'; }
-      const drift: string[] = [];
-      if (prev.compilation_feedback !== undefined && prev.compilation_feedback.trim() !== feedback.compilation!.trim()) drift.push('compilation');
-      if (execFb && prev.execution_feedback !== undefined && prev.execution_feedback.trim() !== execFb.text.trim()) drift.push('execution');
-      if (prev.compilation_feedback !== undefined || (execFb && prev.execution_feedback !== undefined)) feedback.drift = drift;
-      const user = prev.user_feedback ?? undefined;
-      if (user !== undefined && user !== '') {
-        feedback.user = user;
-        feedback.replayed = true;
-        feedback.leakScore = leakScore(user, task.canonical_solution);
-        feedback.leakFlagged = feedback.leakScore > LEAK_THRESHOLD;
-      }
-      const input = { from: 'reference' as const, turn: i - 1, code: prev.code, status: before.exec.status, logged_passed: prev.passed, tests: testsOf(before.exec) };
-      // A silent novice in the log: the code stays as it was, with no call (as in live episodes).
-      if (o.setting.user === 'novice' && feedback.user === undefined) {
-        rec.turns.push({ ...turnResult(i, before), unchanged: true, feedback, input });
-        continue;
-      }
-      const ctx: TurnContext = {
-        taskId: task.task_id, turn: i, step: 'refine', previousCode: prev.code, compilation: before.compile,
-        ...(execFb ? { execution: { ...execFb, coverage: o.setting.exec as 'partial' | 'full' } } : {}),
-        ...(feedback.user !== undefined ? { userFeedback: feedback.user, user: o.setting.user as 'novice' | 'expert' } : {}),
-      };
-      const msg: ChatMessage = {
-        role: 'user',
-        content: render(template('coder-refine'), {
-          problem: task.instruct_prompt, previous_code: prev.code, compilation: feedback.compilation, execution: feedback.execution, user: feedback.user,
-        }),
-      };
-      const gens: Generation[] = [];
-      const gen = await deps.coder.generate([system, msg], { role: 'coder', context: ctx as unknown as Record<string, unknown> });
-      gens.push(gen);
-      const ex = extractCode(gen.text);
-      let next = await judge(header + ex.code);
-      let fixes = 0;
-      while (!next.compile.ok && o.setting.user !== 'novice' && fixes < o.syntaxFixes) {
-        fixes++;
-        const fixCtx: TurnContext = { taskId: task.task_id, turn: i, step: 'syntax-fix', previousCode: next.code, compilation: next.compile };
-        const fixMsg: ChatMessage = { role: 'user', content: render(template('coder-syntax-fix'), { previous_code: next.code, compilation: next.compile.text }) };
-        const fg = await deps.coder.generate([system, fixMsg], { role: 'coder', context: fixCtx as unknown as Record<string, unknown> });
-        gens.push(fg);
-        next = await judge(header + extractCode(fg.text).code);
-      }
-      rec.turns.push({
-        ...turnResult(i, next), raw: gen.text, fenced: ex.fenced, feedback, input, ...(fixes ? { syntaxFixes: fixes } : {}),
-        usage: { coder: usageOf(gens) },
-      });
-    }
-  } catch (err) {
-    // A model that keeps failing ends this episode only; broken infrastructure stops the run.
-    if (!(err instanceof ModelError)) throw err;
-    rec.error = errorMessage(err);
-  }
-  const firstPass = rec.turns.findIndex((t) => t.status === 'pass');
-  rec.solved_at = firstPass >= 0 ? firstPass : null;
-  return rec;
-}

@@ -1,23 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-/** JSON with object keys sorted at every level and undefined members dropped: one text per value. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
+import { stableJson } from '../util/json.js';
 
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : sortKeys(x)));
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x);
-    }
-    return out;
-  }
-  return v;
-}
+/** The reference file's canonical JSON (the one stable-JSON text of src/util/json.ts). */
+export const canonicalJson = stableJson;
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');

@@ -14,7 +14,8 @@ import type { Reference, ReferenceTask, ReferenceTurn } from './types.js';
  *   `ITER=1..10` -> record `{previous_code, compilation_feedback, execution_feedback,
  *   verbal_feedback, label}` (a parquet MAP<string, STRUCT> or a STRUCT with fields `ITER=k`);
  * - or a single row (no `task_id` column) whose cells map `ITER=k` -> a list of records that carry
- *   their own `task_id` (or a map task_id -> record);
+ *   their own `task_id` (parquet), a struct of parallel lists `{task_id: [...], ...}` (the
+ *   `datasets` JSON form), or a map task_id -> record;
  * - a cell may also be a JSON string of the same value.
  * `ITER=k` holds what the reference was shown at turn k: `previous_code` is its code version k-1,
  * the three feedback texts are about that code, and `label` is that code's full-test pass/fail.
@@ -105,6 +106,9 @@ export function referenceFromConvCodeBench(rows: Row[], file: string, kind: 'con
           put(row.task_id, k, asRecord(value, `${file}: ${where}`), where);
         } else if (Array.isArray(value)) {
           value.forEach((rec, j) => { const r = asRecord(rec, `${file}: ${where}[${j}]`); put(r.task_id, k, r, `${where}[${j}]`); });
+        } else if (isParallelLists(value)) {
+          // The `datasets` JSON form: one list per field, aligned by position.
+          zipParallel(value, `${file}: ${where}`).forEach((r, j) => put(r.task_id, k, r, `${where}[${j}]`));
         } else {
           for (const [id, rec] of entriesOf(value)) put(rec && typeof rec === 'object' && 'task_id' in (rec as Row) ? (rec as Row).task_id : id, k, asRecord(rec, `${file}: ${where}.${id}`), `${where}.${id}`);
         }
@@ -166,6 +170,19 @@ function iterMap(cell: unknown, where: string): [number, unknown][] {
     out.push([k, value]);
   }
   return out;
+}
+
+/** `{task_id: [...], previous_code: [...], ...}`: a struct of lists, as `datasets` writes a list of records to JSON. */
+function isParallelLists(v: unknown): v is Record<string, unknown[]> {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && Array.isArray((v as Row).task_id);
+}
+
+function zipParallel(v: Record<string, unknown[]>, where: string): Row[] {
+  const n = v.task_id!.length;
+  for (const [field, list] of Object.entries(v)) {
+    if (!Array.isArray(list) || list.length !== n) throw new UserError('BAD_REFERENCE', `${where}: field ${field} is not a list of ${n} values like task_id`);
+  }
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(Object.entries(v).map(([f, list]) => [f, list[i]])));
 }
 
 function entriesOf(v: unknown): [string, unknown][] {

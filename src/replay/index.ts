@@ -6,5 +6,6 @@ export { PUBLISHED_DATASET, parseLabel, readJsonRows, readParquetRows, reference
 export { loadReference } from './load.js';
 export { recallByTurn, staticPassAt1ByTurn, staticScore, type StaticScore } from './scoring.js';
 export { summarizeStatic, targetVector, type StaticSummary } from './summary.js';
-export { benchEpisode, checkDatasetVersion, resolveDataset, runBench, selectStaticSettings, type BenchDeps, type BenchEvent, type BenchOptions, type BenchResult, type BenchRun } from './bench.js';
+export { benchEpisode, replaySource, refVersion } from './episode.js';
+export { checkDatasetVersion, resolveDataset, runBench, selectStaticSettings, type BenchDeps, type BenchEvent, type BenchOptions, type BenchResult, type BenchRun } from './bench.js';
 export { freezeReference, mergeReferences, type FreezeOptions, type FreezeResult } from './freeze.js';

@@ -6,7 +6,7 @@
  * Score 1 when the reference's version 0 passes. Otherwise for i = start..T (start 0 with
  * compensateInit, the default; 1 without, as the original's flag off): if i >= 1 and ref[i-1]
  * passed, score 1/i and stop; else if target[i] passed, score 1/(i+1) and stop.
- * Recall runs the same loop with score 1.
+ * Recall runs the same loop with score 1, always from turn 0.
  */
 export interface StaticScore {
   /** Reciprocal rank (0 when nothing scored). */
@@ -19,11 +19,18 @@ export interface StaticScore {
 
 export function staticScore(ref: readonly boolean[], target: readonly boolean[], maxTurns: number, compensateInit = true): StaticScore {
   if (ref[0] === true) return { rr: 1, recalled: true, at: 0, by: 'reference' };
-  for (let i = compensateInit ? 0 : 1; i <= maxTurns; i++) {
-    if (i >= 1 && ref[i - 1] === true) return { rr: 1 / i, recalled: true, at: i, by: 'reference' };
-    if (target[i] === true) return { rr: 1 / (i + 1), recalled: true, at: i, by: 'target' };
-  }
-  return { rr: 0, recalled: false, at: null, by: null };
+  const walk = (start: number): { i: number; by: 'reference' | 'target' } | null => {
+    for (let i = start; i <= maxTurns; i++) {
+      if (i >= 1 && ref[i - 1] === true) return { i, by: 'reference' };
+      if (target[i] === true) return { i, by: 'target' };
+    }
+    return null;
+  };
+  // Only MRR's loop start depends on compensate_init; recall always starts at turn 0 (as the original).
+  const m = walk(compensateInit ? 0 : 1);
+  const r = compensateInit ? m : walk(0);
+  const rr = m ? (m.by === 'reference' ? 1 / m.i : 1 / (m.i + 1)) : 0;
+  return { rr, recalled: !!r, at: m ? m.i : null, by: m ? m.by : null };
 }
 
 /** Static per-turn pass@1: the target's version t passed, or the reference's version 0 did. */

@@ -27,6 +27,9 @@ export interface StaticSummary {
   reference_user_model: string | null;
   reference_sha256: string;
   compensate_init: boolean;
+  exclude_init_solved: boolean;
+  /** Tasks left out because the target solved them at turn 0 (exclude_init_solved). */
+  excluded_init_solved: number;
   /**
    * Turns whose recomputed compilation/execution feedback differs from the logged text, and reference
    * versions whose full-test result judged now differs from their logged label (another environment).
@@ -44,6 +47,8 @@ export interface StaticMeta {
   referenceUserModel: string | null;
   referenceSha256: string;
   compensateInit: boolean;
+  /** Drop the tasks the target solved at its own turn 0 (the original's exclude_init_solved). */
+  excludeInitSolved?: boolean;
 }
 
 /** Target pass vector of a static record (missing turns count as not passed). */
@@ -63,9 +68,11 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
   let rr = 0;
   let rec = 0;
   const vectors: { ref: boolean[]; target: boolean[] }[] = [];
-  for (const r of records) {
-    for (const t of r.turns) if (t.usage?.coder) addCounts(coder, t.usage.coder);
-    if (r.error) continue; // the tokens were spent, but the episode is not the model's result
+  // Tokens were spent on every episode; an errored one is not the model's result, so it is not scored.
+  for (const r of records) for (const t of r.turns) if (t.usage?.coder) addCounts(coder, t.usage.coder);
+  const completed = records.filter((r) => !r.error);
+  const scored = meta.excludeInitSolved ? completed.filter((r) => targetVector(r, 0)[0] !== true) : completed;
+  for (const r of scored) {
     const target = targetVector(r, meta.maxTurns);
     vectors.push({ ref: r.reference_pass, target });
     const s = staticScore(r.reference_pass, target, meta.maxTurns, meta.compensateInit);
@@ -83,14 +90,14 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
       }
     }
   }
-  const n = vectors.length;
+  const n = scored.length;
   return {
     mode: 'static',
     mrr: n ? rr / n : 0,
     recall: n ? rec / n : 0,
     pass_at_1_by_turn: staticPassAt1ByTurn(vectors, meta.maxTurns),
     n_tasks: n,
-    n_errors: records.length - n,
+    n_errors: records.length - completed.length,
     errored_tasks: records.filter((r) => r.error).map((r) => r.task_id),
     setting: meta.setting,
     model: meta.model,
@@ -105,6 +112,8 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     reference_user_model: meta.referenceUserModel,
     reference_sha256: meta.referenceSha256,
     compensate_init: meta.compensateInit,
+    exclude_init_solved: !!meta.excludeInitSolved,
+    excluded_init_solved: completed.length - scored.length,
     feedback_drift: drift,
   };
 }

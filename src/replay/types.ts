@@ -84,15 +84,7 @@ export interface TurnInput {
   tests?: Record<string, 'pass' | 'fail'>;
 }
 
-export type StaticTurnRecord = Omit<TurnRecord, 'feedback'> & {
-  feedback?: NonNullable<TurnRecord['feedback']> & {
-    /** The user feedback was replayed from the reference log (no simulator call). */
-    replayed?: boolean;
-    /** Feedback pieces whose recomputed text differs from the logged one. */
-    drift?: string[];
-  };
-  input?: TurnInput;
-};
+export type StaticTurnRecord = TurnRecord & { input?: TurnInput };
 
 export interface StaticEpisodeRecord extends Omit<EpisodeRecord, 'turns'> {
   mode: 'static';

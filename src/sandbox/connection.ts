@@ -1,27 +1,22 @@
 import type { Readable, Writable } from 'node:stream';
 import { InfraError } from '../util/errors.js';
+import { envelopeSchema, parseReply, readySchema, type JudgeRequest, type ReadyInfo, type ReplyOf, type RequestKind } from './protocol.js';
+
+export type { ReadyInfo } from './protocol.js';
 
 /** Largest line accepted from a judge server; more is an infrastructure error, not buffered forever. */
 const LINE_CAP = 64 * 1024 * 1024;
 
-export interface ReadyInfo {
-  ready: true;
-  python: string;
-  pid: number;
-  preloaded: string[];
-  missing: string[];
-  preloadMs: number;
-}
-
-type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Pending = { kind: RequestKind; resolve: (v: never) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
 
 /**
  * One judge server (inside a container or a local subprocess) speaking JSON lines.
- * Requests are answered in order; a watchdog rejects a request whose answer does not come.
+ * Every message is checked against the protocol schemas; replies are matched to requests by id,
+ * and a watchdog rejects a request whose answer does not come.
  */
 export class JudgeConnection {
   private buf = '';
-  private pending: Pending[] = [];
+  private readonly pending = new Map<number, Pending>();
   private readyWaiter?: { resolve: (r: ReadyInfo) => void; reject: (e: Error) => void };
   private closedError?: Error;
   private seq = 0;
@@ -51,14 +46,15 @@ export class JudgeConnection {
     });
   }
 
-  request(body: Record<string, unknown>, watchdogMs: number): Promise<Record<string, unknown>> {
+  /** Sends one request; resolves with its checked reply, rejects with JUDGE_PROTOCOL when the reply is malformed. */
+  request<B extends JudgeRequest>(body: B, watchdogMs: number): Promise<ReplyOf<B['kind']>> {
     if (this.closedError) return Promise.reject(this.closedError);
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new InfraError('JUDGE_UNRESPONSIVE', `${this.label}: no answer within ${watchdogMs} ms`));
       }, watchdogMs);
-      this.pending.push({ resolve, reject, timer });
+      this.pending.set(id, { kind: body.kind, resolve: resolve as (v: never) => void, reject, timer });
       this.input.write(JSON.stringify({ ...body, id }) + '\n');
     });
   }
@@ -68,10 +64,11 @@ export class JudgeConnection {
     if (this.closedError) return;
     this.closedError = err;
     this.readyWaiter?.reject(err);
-    for (const p of this.pending.splice(0)) {
+    for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(err);
     }
+    this.pending.clear();
   }
 
   private onData(chunk: string): void {
@@ -88,22 +85,44 @@ export class JudgeConnection {
     }
   }
 
+  private protocolError(why: string): void {
+    this.fail(new InfraError('JUDGE_PROTOCOL', `${this.label}: ${why}`));
+  }
+
   private onLine(line: string): void {
-    let msg: Record<string, unknown>;
+    let msg: unknown;
     try {
-      msg = JSON.parse(line) as Record<string, unknown>;
+      msg = JSON.parse(line);
     } catch {
-      this.fail(new InfraError('JUDGE_PROTOCOL', `${this.label}: unreadable judge answer: ${line.slice(0, 200)}`));
+      this.protocolError(`unreadable judge answer: ${line.slice(0, 200)}`);
       return;
     }
-    if (msg.ready === true && !this.ready) {
-      this.ready = msg as unknown as ReadyInfo;
+    if (!this.ready) {
+      const ready = readySchema.safeParse(msg);
+      if (!ready.success) {
+        this.protocolError(`first judge message is not a ready message: ${line.slice(0, 200)}`);
+        return;
+      }
+      this.ready = ready.data;
       this.readyWaiter?.resolve(this.ready);
       return;
     }
-    const p = this.pending.shift();
-    if (!p) return;
+    const env = envelopeSchema.safeParse(msg);
+    if (!env.success) {
+      // The server answers a request it could not read with an error but no id.
+      const error = (msg as { error?: unknown } | null)?.error;
+      this.protocolError(typeof error === 'string' ? `judge rejected a request: ${error}` : `judge reply without id: ${line.slice(0, 200)}`);
+      return;
+    }
+    const p = this.pending.get(env.data.id);
+    if (!p) {
+      this.protocolError(`judge reply for unknown request id ${env.data.id}`);
+      return;
+    }
+    this.pending.delete(env.data.id);
     clearTimeout(p.timer);
-    p.resolve(msg);
+    const reply = parseReply(p.kind, msg);
+    if (reply.ok) p.resolve(reply.value as never);
+    else p.reject(new InfraError('JUDGE_PROTOCOL', `${this.label}: ${reply.why}`));
   }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfraError } from '../util/errors.js';
-import { JudgeConnection } from './connection.js';
+import { JudgeConnection, type ReadyInfo } from './connection.js';
 import { JudgeSandbox } from './judge-sandbox.js';
 import { judgeDir, judgeHash } from './paths.js';
 import { SlotPool, type Slot } from './pool.js';
@@ -21,6 +21,9 @@ export const LOCAL_SANDBOX_WARNING =
   'local sandbox: judged code runs as your user on this host; with bubblewrap it gets a private /tmp, ' +
   'no network and its own PID namespace over a read-only view of the host, without bubblewrap only a ' +
   'scratch directory, a cleared environment and a time limit. Use --sandbox docker for untrusted code.';
+
+/** PATH of the judge process, so that `python3` names the same interpreter for it and for the probe. */
+const JUDGE_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 let bwrapUsable: boolean | undefined;
 
@@ -45,9 +48,29 @@ export class LocalSandbox extends JudgeSandbox {
     this.pool = new SlotPool(opts.parallel, () => this.createSlot());
   }
 
+  /**
+   * Interpreter and judge version. Learned from the first judge's ready message; asked before any
+   * judge started, one probe of the same interpreter (same PATH) answers, also kept.
+   */
   environmentId(): string {
-    const v = spawnSync(this.python, ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' });
-    return `local:${this.python}:${v.stdout?.trim() ?? '?'}:judge-${judgeHash()}`;
+    if (this.envId === undefined) {
+      const v = spawnSync(this.python, ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8', env: { PATH: JUDGE_PATH } });
+      this.envId = this.idFor(v.stdout?.trim() || '?');
+    }
+    return this.envId;
+  }
+
+  private envId?: string;
+
+  private idFor(pythonVersion: string): string {
+    return `local:${this.python}:${pythonVersion}:judge-${judgeHash()}`;
+  }
+
+  /** Records the environment a ready judge reports; a judge on another interpreter than before is an error. */
+  private noteReady(ready: ReadyInfo): void {
+    const id = this.idFor(ready.python);
+    this.envId ??= id;
+    if (id !== this.envId) throw new InfraError('JUDGE_START', `local judge runs ${id}, expected ${this.envId}`);
   }
 
   private async createSlot(): Promise<Slot> {
@@ -56,7 +79,7 @@ export class LocalSandbox extends JudgeSandbox {
     // /tmp); the root is read-only, so no other mount point can be made. The judge's wipe skips it.
     const judge = this.isolated ? '/tmp/.judge/judge.py' : join(judgeDir(), 'judge.py');
     const serverArgs = ['-P', '-s', '-B', judge, 'serve', '--preload', this.opts.preload ?? 'json,unittest,unittest.mock,re,collections,itertools,math'];
-    const env = { PATH: '/usr/local/bin:/usr/bin:/bin', TZ: 'UTC', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', MPLBACKEND: 'Agg', PYTHONHASHSEED: '0' };
+    const env = { PATH: JUDGE_PATH, TZ: 'UTC', LANG: 'C.UTF-8', OMP_NUM_THREADS: '1', MPLBACKEND: 'Agg', PYTHONHASHSEED: '0' };
     let cmd: string;
     let args: string[];
     if (this.isolated) {
@@ -85,7 +108,7 @@ export class LocalSandbox extends JudgeSandbox {
       rmSync(scratchHost, { recursive: true, force: true });
     };
     try {
-      await conn.waitReady(60_000);
+      this.noteReady(await conn.waitReady(60_000));
     } catch (err) {
       await destroy();
       throw new InfraError('JUDGE_START', `${(err as Error).message}${errTail ? `: ${errTail.trim().split('\n').pop()}` : ''}`);

@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url';
 /** Project root, from either src/sandbox (tests) or dist/sandbox (built CLI). */
 export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** Directory holding judge.py (mounted read-only into containers). */
+/** Directory holding the judge launcher judge.py and its package (mounted read-only into containers). */
 export function judgeDir(): string {
   return join(projectRoot, 'src', 'sandbox', 'python');
 }
+
+/** The judge's package directory, beside the launcher. */
+const JUDGE_PACKAGE = 'codeconv_judge';
 
 /** Same hash as scripts/build-image.sh: sha256 over "sha  ./path" lines of the recipe's files. */
 export function recipeHash(recipe = 'bigcodebench'): string {
@@ -39,9 +42,30 @@ export function judgeScriptExists(): boolean {
   return existsSync(join(judgeDir(), 'judge.py'));
 }
 
+/** Files of the judge program: the launcher and every module of its package, in a fixed order. */
+export function judgeFiles(): string[] {
+  const pkg = readdirSync(join(judgeDir(), JUDGE_PACKAGE)).filter((f) => f.endsWith('.py')).sort();
+  return ['judge.py', ...pkg.map((f) => `${JUDGE_PACKAGE}/${f}`)];
+}
+
 let judgeHashMemo: string | undefined;
 /** Hash of the judge program: results judged by another version of it are not reused. */
 export function judgeHash(): string {
-  judgeHashMemo ??= createHash('sha256').update(readFileSync(join(judgeDir(), 'judge.py'))).digest('hex').slice(0, 12);
+  if (judgeHashMemo === undefined) {
+    const h = createHash('sha256');
+    for (const f of judgeFiles()) h.update(`${f}\0`).update(readFileSync(join(judgeDir(), f))).update('\0');
+    judgeHashMemo = h.digest('hex').slice(0, 12);
+  }
   return judgeHashMemo;
+}
+
+const assetMemo = new Map<string, string>();
+/** Text of a Python program kept beside the judge (e.g. reasoning/case2code.py), read once. */
+export function judgeAsset(relPath: string): string {
+  let text = assetMemo.get(relPath);
+  if (text === undefined) {
+    text = readFileSync(join(judgeDir(), relPath), 'utf8');
+    assetMemo.set(relPath, text);
+  }
+  return text;
 }

@@ -3,7 +3,10 @@ import { basename, join } from 'node:path';
 import type { WorldConfig } from '../config/world.js';
 import { ExecCache } from '../episode/exec-cache.js';
 import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
+import { liveSource } from '../episode/live-source.js';
+import type { ProtocolOptions } from '../episode/protocol.js';
 import { runEpisode } from '../episode/runner.js';
+import { loadSamples, sandboxSanitizer, type Turn0Source } from '../episode/turn0.js';
 import { parseSetting } from '../episode/settings.js';
 import { createModel } from '../models/factory.js';
 import type { ChatModel } from '../models/types.js';
@@ -41,7 +44,7 @@ export interface RunWorldResult {
 }
 
 /** Keys that define a run's results; a run directory holding other values for them is not resumed. */
-const IDENTITY_KEYS = ['model', 'userModel', 'setting', 'maxTurns', 'dataset', 'history', 'compat', 'syntaxFixes', 'timeoutS', 'seed', 'modelParams', 'userModelParams'] as const;
+const IDENTITY_KEYS = ['model', 'userModel', 'setting', 'maxTurns', 'dataset', 'history', 'compat', 'maxCallsPerTurn', 'turn0Prompt', 'turn0Samples', 'timeoutS', 'seed', 'modelParams', 'userModelParams'] as const;
 
 export function defaultRunDir(c: WorldConfig): string {
   const id = createHash('sha256').update(JSON.stringify(IDENTITY_KEYS.map((k) => c[k]))).digest('hex').slice(0, 8);
@@ -56,14 +59,13 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   const setting = parseSetting(c.setting);
   const all = loadTasks(c.dataset);
   const tasks = selectTasks(all, c.dataset, { ids: c.ids, subset: c.subset, limit: c.limit });
-  const byId = new Map(all.map((t) => [t.task_id, t]));
   const runDir = c.out ?? defaultRunDir(c);
   const dir = RunDir.open({
     dir: runDir, kind: 'world', journal: 'episodes.jsonl', config: { ...c, out: runDir },
     identity: Object.fromEntries(IDENTITY_KEYS.map((k) => [k, c[k]])),
   });
   try {
-    return await runIn(dir, c, deps, { t0, log, setting, tasks, byId });
+    return await runIn(dir, c, deps, { t0, log, setting, tasks, all });
   } finally {
     dir.close();
   }
@@ -74,19 +76,23 @@ interface Prepared {
   log: Logger;
   setting: ReturnType<typeof parseSetting>;
   tasks: ReturnType<typeof selectTasks>;
-  byId: Map<string, ReturnType<typeof selectTasks>[number]>;
+  all: ReturnType<typeof loadTasks>;
 }
 
 async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepared): Promise<RunWorldResult> {
-  const { t0, log, setting, tasks, byId } = p;
+  const { t0, log, setting, tasks, all } = p;
   const runDir = dir.dir;
   await deps.sandbox.start(); // a missing engine or image fails here, before any episode
   const tracker = new UsageTracker(loadPrices());
   const deps0 = { cacheDir: join(c.cacheDir, 'responses'), cache: c.cache, tracker };
-  const coder = deps.coder ?? createModel(c.model, c.modelParams, {
-    ...deps0, offline: (skill) => new OfflineCoder({ skill, seed: c.seed, lookup: (id) => byId.get(id) }),
-  });
+  const coder = deps.coder ?? createModel(c.model, c.modelParams, { ...deps0, offline: (skill) => new OfflineCoder({ skill, seed: c.seed, tasks: all }) });
   const user = setting.user === 'none' ? undefined : deps.user ?? createModel(c.userModel, c.userModelParams, { ...deps0, offline: () => new OfflineUser() });
+  const turn0: Turn0Source = c.turn0Samples ? loadSamples(c.turn0Samples, tasks.map((t) => t.task_id)) : { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
+  const protocol: ProtocolOptions = {
+    setting, maxTurns: c.maxTurns, history: c.history, compat: c.compat === 'convcodeworld', maxCallsPerTurn: c.maxCallsPerTurn,
+    timeoutS: c.timeoutS, leakThreshold: c.leakThreshold, turn0: c.turn0Prompt === 'bigcodebench' ? 'bigcodebench' : 'plain',
+  };
+  const source = liveSource(user);
   const exec = new ExecCache(deps.sandbox, c.cache ? join(c.cacheDir, 'exec') : undefined);
 
   const journal = dir.journal('episodes.jsonl', EpisodeRecordSchema);
@@ -101,9 +107,12 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
 
   let finished = resumed;
   await mapLimit(todo, c.concurrency, async (task) => {
-    const rec = await runEpisode(task, {
-      setting, maxTurns: c.maxTurns, history: c.history, compat: c.compat === 'convcodeworld', syntaxFixes: c.syntaxFixes, timeoutS: c.timeoutS, leakThreshold: c.leakThreshold,
-    }, { coder, user, exec, onTurn: (taskId, turn) => deps.onEvent?.({ type: 'turn', taskId, turn }) });
+    const rec = await runEpisode(task, protocol, {
+      coder, exec, source, turn0, onTurn: (taskId, turn) => deps.onEvent?.({ type: 'turn', taskId, turn }),
+    }, {
+      task_id: task.task_id, setting: setting.name, model: coder.id, user_model: user?.id ?? null,
+      synthetic: coder.synthetic || !!user?.synthetic, turns: [], solved_at: null,
+    });
     if (rec.error) log.warn(`${task.task_id}: episode error: ${rec.error}`);
     await journal.append(rec);
     done.set(rec.task_id, rec);

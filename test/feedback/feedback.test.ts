@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PASSED_ALL_TESTS } from '../../src/feedback/constants.js';
 import { executionFeedback, partialTestNames, truncateFeedback } from '../../src/feedback/execution.js';
-import { extractCode, importHeader } from '../../src/feedback/extract.js';
+import { codeFromAnswer, importHeader } from '../../src/feedback/extract.js';
 import { leakScore, postprocessUserFeedback } from '../../src/feedback/user.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
 
@@ -13,8 +13,8 @@ const result = (details: Record<string, string>, over: Partial<ExecResult> = {})
 
 describe('execution feedback', () => {
   it('lists every failing test as NAME + traceback with full tests', () => {
-    const fb = executionFeedback(result({ test_b: 'Traceback b', test_d: 'Traceback d' }), 'full');
-    expect(fb.text).toBe('TEST_B\nTraceback b\nTEST_D\nTraceback d');
+    const fb = executionFeedback(result({ test_b: 'Traceback b  ', test_d: 'Traceback d' }), 'full');
+    expect(fb.text).toBe('TEST_B\nTraceback b  \n\nTEST_D\nTraceback d\n');
     expect(fb.failing).toEqual(['test_b', 'test_d']);
   });
   it('partial tests only show failures among the first three tests', () => {
@@ -26,7 +26,11 @@ describe('execution feedback', () => {
     expect(partialTestNames(result({}), true)).toEqual(['setUp', 'test_a', 'test_b']);
     expect(executionFeedback(result({ test_c: 'x' }), 'partial', true).passed).toBe(true);
     expect(executionFeedback(result({ ALL: 'boom' }), 'partial', true).text).toBe(PASSED_ALL_TESTS);
-    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', false).text).toBe('ALL\nboom');
+    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', false).text).toBe('ALL\nboom\n');
+  });
+  it('a failed run with no per-test details: empty text, still a failure (full); nothing shown reads as passed (partial)', () => {
+    expect(executionFeedback(result({}, { status: 'timeout' }), 'full')).toEqual({ passed: false, failing: [], text: '' });
+    expect(executionFeedback(result({}, { status: 'fail' }), 'partial').text).toBe(PASSED_ALL_TESTS);
   });
   it('truncates at 8000 characters: head lines, "...", tail lines', () => {
     const lines = Array.from({ length: 20 }, (_, i) => `line ${i} ` + 'x'.repeat(500));
@@ -44,10 +48,21 @@ describe('execution feedback', () => {
 });
 
 describe('code extraction', () => {
-  it('prefers the first python block, then any block, then raw text', () => {
-    expect(extractCode('a\n```python\nx = 1\n```\n```python\ny\n```').code).toBe('x = 1\n');
-    expect(extractCode('```\nz = 2\n```').code).toBe('z = 2\n');
-    expect(extractCode('no code here')).toEqual({ code: 'no code here', fenced: false });
+  it('prefers the first closed python block, then a closed bare block, then the cut raw text', () => {
+    expect(codeFromAnswer('a\n```python\nx = 1\n```\n```python\ny\n```').code).toBe('x = 1');
+    expect(codeFromAnswer('```\nz = 2\n```').code).toBe('z = 2');
+    expect(codeFromAnswer('no code here')).toEqual({ code: 'no code here', fenced: false });
+    // An unclosed fence is not a block: the text is used with its fence marks removed.
+    expect(codeFromAnswer('```python\nw = 3\n')).toEqual({ code: 'python\nw = 3\n', fenced: false });
+    expect(codeFromAnswer('```py\nv = 4\n```')).toEqual({ code: 'py\nv = 4\n', fenced: false });
+  });
+  it('cuts at a --- line between blank lines and at the first triple newline, before looking for fences', () => {
+    expect(codeFromAnswer('```python\na = 1\n```\n\n---\n\n```python\nb\n```').code).toBe('a = 1');
+    expect(codeFromAnswer('```python\nimport os\n\n\ndef f():\n    pass\n```').code).toBe('python\nimport os');
+  });
+  it('empty code after extraction is an error', () => {
+    expect(codeFromAnswer('```python\n \n```')).toMatchObject({ error: 'EMPTY_CODE' });
+    expect(codeFromAnswer('')).toMatchObject({ error: 'EMPTY_CODE' });
   });
   it('takes the import header up to def task_func', () => {
     expect(importHeader('import os\nX = 1\ndef task_func(a):\n')).toBe('import os\nX = 1\n');
@@ -55,10 +70,12 @@ describe('code extraction', () => {
 });
 
 describe('simulated user feedback', () => {
-  it('keeps text before --- and a double blank line; the expert loses code fences', () => {
+  it('keeps text before --- and a triple newline; the expert is cut at a newline before a fence', () => {
     expect(postprocessUserFeedback('Fix the loop.\n---\nignored', false)).toBe('Fix the loop.');
     expect(postprocessUserFeedback('One.\n\n\nTwo.', false)).toBe('One.');
+    expect(postprocessUserFeedback('One.\n \n\nTwo.', false)).toBe('One.\n \n\nTwo.');
     expect(postprocessUserFeedback('Use a dict.\n```python\nd = {}\n```', true)).toBe('Use a dict.');
+    expect(postprocessUserFeedback('Use `d = {}` here.', true)).toBe('Use `d = {}` here.');
     expect(postprocessUserFeedback('Use a dict.\n```python\nd = {}\n```', false)).toContain('```');
   });
   it('scores quoted reference code high and prose low', () => {

@@ -130,33 +130,32 @@ describe('cacheKey', () => {
   const real = { id: 'openai:gpt-4o', synthetic: false };
   const synthetic = { id: 'offline:0.5', synthetic: true };
 
-  test('context keys synthetic models only', () => {
-    const a: GenerateOptions = { role: 'coder', context: { task: 'T/1', turn: 1 } };
-    const b: GenerateOptions = { role: 'coder', context: { turn: 2, task: 'T/1' } };
-    expect(cacheKey(real, MESSAGES, a)).toBe(cacheKey(real, MESSAGES, b));
-    expect(cacheKey(synthetic, MESSAGES, a)).not.toBe(cacheKey(synthetic, MESSAGES, b));
-    // Key order in context does not matter.
-    expect(cacheKey(synthetic, MESSAGES, a)).toBe(cacheKey(synthetic, MESSAGES, { role: 'coder', context: { turn: 1, task: 'T/1' } }));
+  test('a synthetic model keys on its behaviour version and role; a real one on neither', () => {
+    const opts: GenerateOptions = { role: 'coder' };
+    expect(cacheKey(real, MESSAGES, opts)).toBe(cacheKey(real, MESSAGES, { role: 'user' }));
+    expect(cacheKey(synthetic, MESSAGES, opts)).not.toBe(cacheKey(synthetic, MESSAGES, { role: 'user' }));
+    expect(cacheKey({ ...synthetic, behaviour: '2' }, MESSAGES, opts)).not.toBe(cacheKey({ ...synthetic, behaviour: '3' }, MESSAGES, opts));
   });
 
   test('stableJson sorts keys at every level', () => {
     expect(stableJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
   });
 
-  test('a synthetic model is cached with its context', async () => {
+  test('a synthetic model is cached on its messages', async () => {
     let calls = 0;
     const fake: ChatModel = {
       id: 'offline:0.5',
       synthetic: true,
-      async generate(_m, opts): Promise<Generation> {
+      async generate(m): Promise<Generation> {
         calls++;
-        return { text: `turn ${String(opts.context?.turn)}`, usage: { inputTokens: 1, outputTokens: 1 }, latencyMs: 0, cached: false };
+        return { text: `seen ${m.length}`, usage: { inputTokens: 1, outputTokens: 1 }, latencyMs: 0, cached: false };
       },
     };
     const m = new CachedModel(fake, ResponseCache.open(dir));
-    expect((await m.generate(MESSAGES, { role: 'coder', context: { turn: 1 } })).text).toBe('turn 1');
-    expect((await m.generate(MESSAGES, { role: 'coder', context: { turn: 2 } })).text).toBe('turn 2');
-    expect((await m.generate(MESSAGES, { role: 'coder', context: { turn: 1 } })).cached).toBe(true);
+    const two = [...MESSAGES, { role: 'user' as const, content: 'again' }];
+    expect((await m.generate(MESSAGES, { role: 'coder' })).text).toBe(`seen ${MESSAGES.length}`);
+    expect((await m.generate(two, { role: 'coder' })).text).toBe(`seen ${two.length}`);
+    expect((await m.generate(MESSAGES, { role: 'coder' })).cached).toBe(true);
     expect(calls).toBe(2);
   });
 });

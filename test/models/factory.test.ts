@@ -86,7 +86,7 @@ describe('createModel', () => {
     const m = createModel('offline:0.3', {}, { cacheDir: dir, offline });
     expect(seen).toBe(0.3);
     expect(m.synthetic).toBe(true);
-    expect((await m.generate(Q, { role: 'user', context: { turn: 1 } })).text).toBe('synthetic');
+    expect((await m.generate(Q, { role: 'user' })).text).toBe('synthetic');
     expect(createModel('offline', {}, { cache: false, offline }).id).toBe('offline:0.5');
   });
 

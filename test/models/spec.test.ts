@@ -13,6 +13,11 @@ describe('parseModelSpec', () => {
     ['offline:0.25', { provider: 'offline', skill: 0.25 }],
     ['offline:1', { provider: 'offline', skill: 1 }],
     [' offline:0 ', { provider: 'offline', skill: 0 }],
+    // LangChain's own provider:model form; model names may hold ":" (ollama tags, Bedrock ids).
+    ['anthropic:claude-sonnet-4-5', { provider: 'anthropic', model: 'claude-sonnet-4-5' }],
+    ['ollama:llama3.1:8b@http://127.0.0.1:11434/', { provider: 'ollama', model: 'llama3.1:8b', baseURL: 'http://127.0.0.1:11434' }],
+    ['bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0', { provider: 'bedrock', model: 'anthropic.claude-3-5-sonnet-20240620-v1:0' }],
+    ['google-genai:gemini-2.5-pro', { provider: 'google-genai', model: 'gemini-2.5-pro' }],
   ])('%s', (spec, expected) => {
     expect(parseModelSpec(spec)).toEqual(expected);
   });
@@ -20,7 +25,9 @@ describe('parseModelSpec', () => {
   test.each([
     ['', /empty spec/],
     ['gpt-4o', /unknown provider "gpt-4o"/],
-    ['anthropic:claude', /unknown provider "anthropic"/],
+    ['claude:sonnet', /unknown provider "claude" \(known: .*anthropic/],
+    ['anthropic:', /model name is empty/],
+    ['ollama:llama3@127.0.0.1:11434', /must start with http/],
     ['openai', /missing model name/],
     ['openai:', /model name is empty/],
     ['vllm:@http://localhost:8000', /model name is empty/],

@@ -49,6 +49,20 @@ describe('costs', () => {
     expect(costOf(prices, 'vllm:gpt-4o@http://localhost:8000/v1', 10, 10)).toBeUndefined();
     expect(costOf(prices, 'openai:constructor', 10, 10)).toBeUndefined();
   });
+  test('other vendors are priced by "<provider>:<model>" keys; local servers and look-alikes are not', () => {
+    const p = { ...prices, 'anthropic:claude-haiku-4-5': { input: 1, output: 5 } };
+    expect(costOf(p, 'anthropic:claude-haiku-4-5', 1_000_000, 1_000_000)).toBeCloseTo(6);
+    expect(costOf(p, 'anthropic:claude-haiku-4-5@http://127.0.0.1:9', 1000, 0)).toBeCloseTo(0.001);
+    expect(costOf(p, 'anthropic:gpt-4o', 10, 10)).toBeUndefined();
+    expect(costOf(p, 'openai:anthropic:claude-haiku-4-5', 10, 10)).toBeUndefined();
+    expect(costOf(p, 'ollama:claude-haiku-4-5@http://127.0.0.1:11434', 10, 10)).toBeUndefined();
+  });
+  test('the shipped table prices the main Anthropic and Google models', () => {
+    const shipped = loadPrices();
+    for (const id of ['anthropic:claude-sonnet-4-5', 'anthropic:claude-haiku-4-5', 'anthropic:claude-opus-4-1', 'google-genai:gemini-2.5-pro', 'google-genai:gemini-2.5-flash']) {
+      expect(costOf(shipped, id, 1000, 1000), id).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('UsageTracker', () => {

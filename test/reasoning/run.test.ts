@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/run-reasoning.js';
 import type { ChatMessage, ChatModel, GenerateOptions, Generation } from '../../src/models/types.js';
 import { loadTask } from '../../src/reasoning/data.js';
-import { OfflineReasoningModel } from '../../src/reasoning/offline.js';
+import { OfflineReasoningModel, type ReasoningData } from '../../src/reasoning/offline.js';
 import { runReasoning } from '../../src/reasoning/run.js';
 import { closeSandbox, dataDir, localSandbox, missing, noteSkip } from './helpers.js';
 
@@ -27,6 +27,13 @@ class CountingModel implements ChatModel {
   }
 }
 
+/** The offline reasoner, built with the run's items as runReasoning hands them over. */
+const offline = (strength: number, seed = 0) => (d: ReasoningData): ChatModel => new OfflineReasoningModel(strength, seed, d);
+const counted = (strength: number, seed: number) => {
+  const box: { model?: CountingModel; calls: () => number } = { calls: () => box.model?.calls ?? 0 };
+  return { box, build: (d: ReasoningData): ChatModel => (box.model = new CountingModel(new OfflineReasoningModel(strength, seed, d))) };
+};
+
 afterAll(async () => {
   await closeSandbox();
 });
@@ -34,10 +41,10 @@ afterAll(async () => {
 describe.skipIf(!!skip)('runReasoning with the offline model', () => {
   it('writes generations, scored and summary files marked synthetic, and resumes', async () => {
     const out = tmp();
-    const model = new CountingModel(new OfflineReasoningModel(0.6, 7));
+    const first = counted(0.6, 7);
     const opts = { task: 'cruxeval-o', dataDir, n: 3, temperature: 0.8, limit: 30, out };
-    const r = await runReasoning(opts, { model, sandbox: localSandbox() });
-    expect(model.calls).toBe(90);
+    const r = await runReasoning(opts, { model: first.build, sandbox: localSandbox() });
+    expect(first.box.calls()).toBe(90);
     const gens = readJson(join(out, 'generations.json'));
     expect(gens.synthetic).toBe(true);
     expect(Object.keys(gens).filter((k) => k !== 'synthetic')).toHaveLength(30);
@@ -54,9 +61,9 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     for (const line of readFileSync(join(out, 'calls.jsonl'), 'utf8').trim().split('\n')) expect(JSON.parse(line).synthetic).toBe(true);
 
     // Same options and --out: every call is reused, the result is identical.
-    const again = new CountingModel(new OfflineReasoningModel(0.6, 7));
-    const r2 = await runReasoning(opts, { model: again, sandbox: localSandbox() });
-    expect(again.calls).toBe(0);
+    const again = counted(0.6, 7);
+    const r2 = await runReasoning(opts, { model: again.build, sandbox: localSandbox() });
+    expect(again.box.calls()).toBe(0);
     expect(r2.summary.counts.resumed_calls).toBe(90);
     expect(r2.score.scored).toEqual(r.score.scored);
   }, 120_000);
@@ -65,7 +72,7 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     const out = tmp();
     const r = await runReasoning(
       { task: 'cruxeval-i', dataDir, n: 2, cot: true, limit: 40, out },
-      { model: new OfflineReasoningModel(1), sandbox: localSandbox() },
+      { model: offline(1), sandbox: localSandbox() },
     );
     expect(r.summary.pass_at_k.pass_at_1).toBe(100);
     expect(r.summary.cot).toBe(true);
@@ -76,7 +83,7 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     const out = tmp();
     const r = await runReasoning(
       { task: 'codeglance-pannum', dataDir, n: 4, rag: true, temperature: 0.8, out },
-      { model: new OfflineReasoningModel(0.5), sandbox: localSandbox() },
+      { model: offline(0.5), sandbox: localSandbox() },
     );
     expect(Object.keys(r.summary.pass_at_k)).toEqual(['pass_at_1', 'pass_at_3', 'pass_at_5', 'pass_at_10']);
     expect(r.summary.pass_at_k.pass_at_10).toBe(100); // n < k
@@ -85,22 +92,22 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     expect(byFeature.complexity!.reduce((s, b) => s + b.samples, 0)).toBe(50);
     const perfect = await runReasoning(
       { task: 'codeglance-pannum', dataDir, n: 1, out: tmp() },
-      { model: new OfflineReasoningModel(1), sandbox: localSandbox() },
+      { model: offline(1), sandbox: localSandbox() },
     );
     expect(perfect.summary.pass_at_k.pass_at_1).toBe(100);
   }, 120_000);
 
   it('Case2Code: strength 1 writes the reference function; weaker answers fail', async () => {
     const ids = loadTask('case2code', { dataDir }).items.slice(0, 12).map((i) => i.id);
-    const good = await runReasoning({ task: 'case2code', dataDir, n: 1, ids, out: tmp() }, { model: new OfflineReasoningModel(1), sandbox: localSandbox() });
+    const good = await runReasoning({ task: 'case2code', dataDir, n: 1, ids, out: tmp() }, { model: offline(1), sandbox: localSandbox() });
     expect(good.summary.pass_at_k.pass_at_1).toBe(100);
     expect(good.summary.case2code_status).toEqual({ correct: 12 });
-    const bad = await runReasoning({ task: 'case2code', dataDir, n: 1, ids, out: tmp() }, { model: new OfflineReasoningModel(0), sandbox: localSandbox() });
+    const bad = await runReasoning({ task: 'case2code', dataDir, n: 1, ids, out: tmp() }, { model: offline(0), sandbox: localSandbox() });
     expect(bad.summary.pass_at_k.pass_at_1).toBeLessThan(50);
   }, 120_000);
 
   it('rejects ids that are not in the task', async () => {
-    await expect(runReasoning({ task: 'cruxeval-o', dataDir, ids: ['sample_0', 'sample_9999'], out: tmp() }, { model: new OfflineReasoningModel(1), sandbox: localSandbox() }))
+    await expect(runReasoning({ task: 'cruxeval-o', dataDir, ids: ['sample_0', 'sample_9999'], out: tmp() }, { model: offline(1), sandbox: localSandbox() }))
       .rejects.toThrow(/ids not in task cruxeval-o: sample_9999/);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTaskName, loadTask, parseJsonWithNaN } from '../../src/reasoning/data.js';
-import { OfflineReasoningModel, reasoningContext, splitTopLevel, wrongLiteral } from '../../src/reasoning/offline.js';
+import { OfflineReasoningModel, splitTopLevel, wrongLiteral } from '../../src/reasoning/offline.js';
 import { meanPassAtK, passAtK, passAtKTable } from '../../src/reasoning/passk.js';
 import { extractCode, postprocess, postprocessAnswer, pyStrip } from '../../src/reasoning/postprocess.js';
 import { buildMessages, PROMPT_DIR, stopSequences } from '../../src/reasoning/prompts.js';
@@ -220,12 +220,13 @@ describe('offline reasoning model', () => {
 
   it.skipIf(!!skipData)('is deterministic, synthetic, and its accuracy follows the strength', async () => {
     const task = loadTask('cruxeval-o', { dataDir });
+    const data = { task, items: task.items, cot: false, rag: false };
     const ask = async (m: OfflineReasoningModel, i: number, s: number) =>
-      (await m.generate(buildMessages(task, task.items[i]!), { role: 'reasoner', sampleIndex: s, context: { reasoning: reasoningContext(task, task.items[i]!, false) } })).text;
-    const a = new OfflineReasoningModel(0.5);
+      (await m.generate(buildMessages(task, task.items[i]!), { role: 'reasoner', sampleIndex: s })).text;
+    const a = new OfflineReasoningModel(0.5, 0, data);
     expect(a.synthetic).toBe(true);
     expect(a.id).toBe('offline:0.5');
-    expect(await ask(a, 3, 2)).toBe(await ask(new OfflineReasoningModel(0.5), 3, 2));
+    expect(await ask(a, 3, 2)).toBe(await ask(new OfflineReasoningModel(0.5, 0, data), 3, 2));
     const correct = async (m: OfflineReasoningModel) => {
       let c = 0;
       for (let i = 0; i < 200; i++) {
@@ -234,12 +235,12 @@ describe('offline reasoning model', () => {
       }
       return c / 200;
     };
-    expect(await correct(new OfflineReasoningModel(1))).toBe(1);
-    expect(await correct(new OfflineReasoningModel(0))).toBe(0);
+    expect(await correct(new OfflineReasoningModel(1, 0, data))).toBe(1);
+    expect(await correct(new OfflineReasoningModel(0, 0, data))).toBe(0);
     const mid = await correct(a);
     expect(mid).toBeGreaterThan(0.35);
     expect(mid).toBeLessThan(0.65);
-    await expect(a.generate([], { role: 'reasoner' })).rejects.toThrow(/needs the item/);
+    await expect(a.generate([], { role: 'reasoner' })).rejects.toThrow(/knows no item/);
   });
 });
 

@@ -12,7 +12,8 @@ import type { StaticEpisodeRecord } from '../../src/replay/types.js';
 import { DockerSandbox } from '../../src/sandbox/docker.js';
 import { runWorld, type RunWorldResult } from '../../src/world/run-world.js';
 import { dockerReady } from '../helpers/docker.js';
-import { SAMPLE } from './helpers.js';
+import { referenceFromRunDir } from '../../src/replay/from-run.js';
+import { SAMPLE, writePublishedJson, writePublishedParquet } from './helpers.js';
 
 const ready = dockerReady();
 const read = <T>(file: string): T[] => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as T);
@@ -127,5 +128,18 @@ describe.skipIf(!ready.ok)(`run-bench on a live run of the sample tasks${ready.o
     expect(resumed.runs[0]!.summary).toEqual(viaFile.runs[0]!.summary);
     // Another target in the same directory is refused.
     await expect(runBench({ reference: file, model: 'offline:0.5', out: cut, cacheDir: cacheDir() }, { sandbox: sb })).rejects.toThrow(/different "model"/);
+  });
+
+  it('the same log in the published parquet layout and in the datasets JSON layout replays to the same static scores', async () => {
+    const ref = referenceFromRunDir(live.runDir).reference;
+    const pq = join(dir, 'published.parquet');
+    const js = join(dir, 'published.json');
+    writePublishedParquet(pq, ref);
+    writePublishedJson(js, ref);
+    const opts = { model: 'offline:0.5', dataset: SAMPLE, referenceModel: 'offline:0.3', cacheDir: cacheDir() };
+    const a = (await runBench({ ...opts, reference: pq, out: join(dir, 'from-parquet') }, { sandbox: sb })).runs[0]!.summary;
+    const b = (await runBench({ ...opts, reference: js, out: join(dir, 'from-json') }, { sandbox: sb })).runs[0]!.summary;
+    expect(a.n_tasks).toBe(5);
+    expect([b.mrr, b.recall, b.pass_at_1_by_turn, b.solved_at_histogram]).toEqual([a.mrr, a.recall, a.pass_at_1_by_turn, a.solved_at_histogram]);
   });
 });

@@ -1,3 +1,4 @@
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,4 +123,46 @@ export function toConvCodeBenchRows(ref: Reference): Record<string, unknown>[] {
     }
   }
   return [...rows.values()];
+}
+
+/** The published shape: ONE row; per setting a struct of ITER=k, each a list of records with their task_id. */
+export function publishedRow(ref: Reference): Record<string, Record<string, Record<string, unknown>[]>> {
+  const row: Record<string, Record<string, Record<string, unknown>[]>> = {};
+  for (const r of toConvCodeBenchRows(ref)) {
+    for (const s of Object.keys(ref.settings)) {
+      for (const [k, rec] of Object.entries(r[s] as Record<string, Record<string, unknown>>)) ((row[s] ??= {})[k] ??= []).push({ task_id: r.task_id, ...rec });
+    }
+  }
+  return row;
+}
+
+const str = (name: string) => ({ name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const });
+
+/** The published parquet: one row, a column per setting, ITER=k a LIST of record structs. */
+export function writePublishedParquet(file: string, ref: Reference): void {
+  const row = publishedRow(ref);
+  const settings = Object.keys(ref.settings);
+  const iters = Array.from({ length: ref.max_turns }, (_, i) => i + 1);
+  const schema = [
+    { name: 'root', num_children: settings.length },
+    ...settings.flatMap((s) => [
+      { name: s, repetition_type: 'OPTIONAL' as const, num_children: iters.length },
+      ...iters.flatMap((k) => [
+        { name: `ITER=${k}`, repetition_type: 'OPTIONAL' as const, converted_type: 'LIST' as const, num_children: 1 },
+        { name: 'list', repetition_type: 'REPEATED' as const, num_children: 1 },
+        { name: 'element', repetition_type: 'OPTIONAL' as const, num_children: 6 },
+        ...['task_id', 'previous_code', 'compilation_feedback', 'execution_feedback', 'verbal_feedback', 'label'].map(str),
+      ]),
+    ]),
+  ];
+  writeFileSync(file, Buffer.from(parquetWriteBuffer({ columnData: settings.map((s) => ({ name: s, data: [row[s]] })), schema })));
+}
+
+/** The same row as the `datasets` library writes it to JSON: each ITER a struct of parallel lists. */
+export function writePublishedJson(file: string, ref: Reference): void {
+  const row = publishedRow(ref);
+  const parallel = Object.fromEntries(Object.entries(row).map(([s, iters]) => [s, Object.fromEntries(Object.entries(iters).map(([k, recs]) => [
+    k, Object.fromEntries(Object.keys(recs[0]!).map((f) => [f, recs.map((r) => r[f])])),
+  ]))]));
+  writeFileSync(file, JSON.stringify(parallel) + '\n');
 }

@@ -13,7 +13,7 @@ import { loadReference } from '../../src/replay/load.js';
 import { writeReferenceFile } from '../../src/replay/reference-file.js';
 import type { Reference } from '../../src/replay/types.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { fakeLiveRun, fakeStaticRun, SAMPLE, toConvCodeBenchRows } from './helpers.js';
+import { fakeLiveRun, fakeStaticRun, SAMPLE, toConvCodeBenchRows, writePublishedJson, writePublishedParquet } from './helpers.js';
 
 /** Errors tested here are raised before anything runs: a sandbox that must never be used. */
 const noSandbox = new Proxy({}, { get: (_t, p) => (p === 'environmentId' ? () => 'none' : () => { throw new Error(`sandbox.${String(p)} called`); }) }) as Sandbox;
@@ -249,6 +249,24 @@ describe('published ConvCodeBench layout', () => {
     // Numeric task ids become BigCodeBench/<n>.
     expect(back.reference.settings.CF_SEF!.tasks.map((t) => t.task_id)).toEqual(['BigCodeBench/0', 'BigCodeBench/1', 'BigCodeBench/2']);
     expect(back.reference.settings.CF_SEF!.tasks.map((t) => t.turns)).toEqual(expected(reference).CF_SEF!.tasks.map((t) => t.turns));
+  });
+
+  it('the published single-row layout: parquet lists of records and the datasets JSON of parallel lists read the same', async () => {
+    const pq = join(dir, 'published.parquet');
+    const js = join(dir, 'published.json');
+    writePublishedParquet(pq, reference);
+    writePublishedJson(js, reference);
+    const fromParquet = await loadReference(pq, { referenceModel: 'offline:0.3' });
+    expect(fromParquet.reference.settings).toEqual(expected(reference));
+
+    const fromJson = await loadReference(js, { referenceModel: 'offline:0.3' });
+    expect(fromJson.reference.settings).toEqual(fromParquet.reference.settings);
+    expect(fromJson.reference.max_turns).toBe(fromParquet.reference.max_turns);
+
+    const ragged = JSON.parse(readFileSync(js, 'utf8')) as Record<string, Record<string, Record<string, unknown[]>>>;
+    ragged.CF_SEF!['ITER=1']!.label!.pop();
+    writeFileSync(js, JSON.stringify(ragged));
+    await expect(loadReference(js)).rejects.toThrow(/column CF_SEF, ITER=1: field label is not a list of 3 values like task_id/);
   });
 
   it('bad labels and shapes name the place', async () => {

@@ -22,9 +22,9 @@ describe('ConvCodeBench static scoring (hand-computed)', () => {
     expect(staticScore([F, F, T], [F, F, F, F], 3)).toEqual({ rr: 1 / 3, recalled: true, at: 3, by: 'reference' });
   });
 
-  it('compensate_init on (default) credits the target\'s own turn 0; off ignores it', () => {
+  it('compensate_init on (default) credits the target\'s own turn 0 in MRR; off ignores it there, while recall always starts at turn 0', () => {
     expect(staticScore([F, F, F], [T, F, F, F], 3)).toEqual({ rr: 1, recalled: true, at: 0, by: 'target' });
-    expect(staticScore([F, F, F], [T, F, F, F], 3, false)).toEqual({ rr: 0, recalled: false, at: null, by: null });
+    expect(staticScore([F, F, F], [T, F, F, F], 3, false)).toEqual({ rr: 0, recalled: true, at: null, by: null });
     // Off: a later pass still counts with its usual rank.
     expect(staticScore([F, F, F], [T, F, T, F], 3, false)).toEqual({ rr: 1 / 3, recalled: true, at: 2, by: 'target' });
   });

@@ -74,6 +74,39 @@ describe.skipIf(!ready.ok)(`run-world on the sample tasks${ready.ok ? '' : ` (sk
     expect(recall.CF_SEF).toBeGreaterThanOrEqual(recall.CF_EF_FULL!);
   });
 
+  it('offline models follow the protocol: under CF a turn whose code compiles makes no call, so compiling code stays flat', async () => {
+    const r = await run('order-CF', { setting: 'CF', model: 'offline:0.2', seed: 3 });
+    const eps = readFileSync(join(r.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    let quiet = 0;
+    for (const e of eps) {
+      for (const t of e.turns.slice(1)) {
+        const prev = e.turns[t.turn - 1];
+        if (t.copied) continue;
+        if (prev.compilation.ok) {
+          expect(t.steps).toEqual([]);
+          expect(t.code).toBe(prev.code);
+          quiet++;
+        } else expect(t.steps[0]).toBe('compile-fix');
+      }
+    }
+    expect(quiet).toBeGreaterThan(0);
+    expect(r.summary.usage.coder.calls).toBe(eps.reduce((n, e) => n + e.turns.reduce((m: number, t: { steps?: string[] }) => m + (t.steps?.length ?? 0), 0), 0));
+  });
+
+  it('compat convcodeworld: turn 0 the BigCodeBench way (its prompt, 1280 tokens, sanitized in the sandbox), judged calibrated', async () => {
+    const r = await run('compat', { setting: 'CF_EF_FULL', model: 'offline:0.5', compat: 'convcodeworld', limit: 3, maxTurns: 1 });
+    expect(r.summary.compat).toBe('convcodeworld');
+    const eps = readFileSync(join(r.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    for (const e of eps) {
+      const t0 = e.turns[0];
+      expect(t0.raw).toMatch(/^Here is an implementation/);
+      // The sanitizer kept the code the entry point needs and dropped the prose.
+      expect(t0.code).toMatch(/^import |^from |^def /m);
+      expect(t0.code).not.toContain('Here is');
+      expect(t0.code).toContain('def task_func');
+    }
+  });
+
   it('resumes after an interruption with the same summary, and a new directory makes no calls', async () => {
     const full = await run('full', { setting: 'CF_EF_UNIT_SEF', model: 'offline:0.4', seed: 7 });
     const file = join(full.runDir, 'episodes.jsonl');

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ANSWER_STOP, codeFromAnswer } from '../feedback/extract.js';
+import type { ChatMessage, ChatModel } from '../models/types.js';
+import { projectRoot } from '../sandbox/paths.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
+import { InfraError } from '../util/errors.js';
+import { readJsonl } from '../util/jsonl.js';
+import { UserError } from '../util/errors.js';
+import { usageOf, type Judged } from './judge.js';
+import { render, template } from './prompts.js';
+import { BIGCODEBENCH_MAX_TOKENS, type ProtocolOptions } from './protocol.js';
+import type { TurnRecord } from './record.js';
+
+/** Turns an answer into BigCodeBench's sanitized solution (code the entry point needs). */
+export type Sanitizer = (answer: string, entryPoint: string) => Promise<string>;
+
+/** Where turn 0 comes from: a model call, or the solutions of an existing samples file. */
+export type Turn0Source =
+  | { kind: 'generate'; sanitize?: Sanitizer }
+  | { kind: 'samples'; file: string; solutions: Map<string, string> };
+
+/** Reads a BigCodeBench samples file ({task_id, solution}); each selected task must be present. */
+export function loadSamples(file: string, taskIds: string[]): Turn0Source {
+  const solutions = new Map<string, string>();
+  readJsonl<Record<string, unknown>>(file).forEach((row, i) => {
+    const id = row.task_id;
+    const code = typeof row.solution === 'string' ? row.solution : row.raw_solution;
+    if (typeof id !== 'string') throw new UserError('BAD_SAMPLES', `${file}:${i + 1}: missing task_id`);
+    if (typeof code !== 'string') throw new UserError('BAD_SAMPLES', `${file}:${i + 1}: task ${id} has no "solution" text`);
+    if (!solutions.has(id)) solutions.set(id, code);
+  });
+  const missing = taskIds.filter((id) => !solutions.has(id));
+  if (missing.length) throw new UserError('BAD_SAMPLES', `${file}: no solution for ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`);
+  return { kind: 'samples', file, solutions };
+}
+
+const SANITIZE_SOURCE = (): string => readFileSync(join(projectRoot, 'resources', 'python', 'bigcodebench_sanitize.py'), 'utf8');
+
+/** The sanitizer run in the sandbox (it parses untrusted model output with Python's ast). */
+export function sandboxSanitizer(sandbox: Sandbox): Sanitizer {
+  const source = SANITIZE_SOURCE();
+  return async (answer, entryPoint) => {
+    const call = `\nimport json as _json\n__result__ = sanitize(_json.loads(${JSON.stringify(JSON.stringify(answer))}), ${JSON.stringify(entryPoint)})\n`;
+    const [r] = await sandbox.runChecks([{ code: source + call, timeoutS: 20 }]);
+    if (!r || !r.ok || typeof r.value !== 'string') throw new InfraError('SANITIZER', `the turn-0 sanitizer failed: ${r?.error?.split('\n').pop() ?? 'no result'}`);
+    return r.value;
+  };
+}
+
+/** Version 0 of an episode and the record fields that say how it was made. */
+export async function firstVersion(
+  task: BigCodeBenchTask, header: string, o: ProtocolOptions,
+  deps: { coder: ChatModel; turn0: Turn0Source; chat: ChatMessage[]; judge: (code: string) => Promise<Judged> },
+): Promise<{ judged: Judged; extra: Partial<TurnRecord> }> {
+  if (deps.turn0.kind === 'samples') {
+    return { judged: await deps.judge(deps.turn0.solutions.get(task.task_id)!), extra: { fromSamples: true } };
+  }
+  const bcb = o.turn0 === 'bigcodebench';
+  const msg: ChatMessage = { role: 'user', content: render(template(bcb ? 'coder-initial-bigcodebench' : 'coder-initial'), { problem: bcb ? task.instruct_prompt.trim() : task.instruct_prompt }) };
+  const gen = await deps.coder.generate([msg], { role: 'coder', ...(bcb ? { maxTokens: BIGCODEBENCH_MAX_TOKENS } : { stop: [ANSWER_STOP] }) });
+  if (o.history === 'full') deps.chat.push(msg, { role: 'assistant', content: gen.text });
+  const usage = { coder: usageOf([gen]) };
+  if (bcb) {
+    if (!deps.turn0.sanitize) throw new InfraError('SANITIZER', 'turn0 bigcodebench needs a sanitizer');
+    const code = await deps.turn0.sanitize(gen.text, task.entry_point);
+    return { judged: await deps.judge(code), extra: { raw: gen.text, steps: ['generate'], usage, ...(code.trim() ? {} : { extractError: 'EMPTY_CODE' as const }) } };
+  }
+  const ex = codeFromAnswer(gen.text);
+  return {
+    judged: await deps.judge(header + ex.code),
+    extra: { raw: gen.text, fenced: ex.fenced, steps: ['generate'], usage, ...(ex.error ? { extractError: ex.error } : {}) },
+  };
+}

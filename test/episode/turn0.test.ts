@@ -1,0 +1,49 @@
+/** Turn 0 from BigCodeBench's prompt and sanitizer, or from an existing samples file. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSamples } from '../../src/episode/turn0.js';
+import { projectRoot } from '../../src/sandbox/paths.js';
+import { CODE, live, TASK } from './helpers.js';
+
+describe('turn 0', () => {
+  it('bigcodebench: its instruct prompt, 1280 new tokens, the sanitizer; only turn 0 is judged calibrated', async () => {
+    const seen: string[] = [];
+    const sanitize = async (answer: string): Promise<string> => { seen.push(answer); return CODE.failA; };
+    const r = await live('CF_EF_FULL', ['prose and ' + CODE.failA, CODE.pass], [], { turn0: 'bigcodebench' }, { kind: 'generate', sanitize });
+    const first = r.coder.calls[0]!;
+    expect(first.prompt).toBe(`Please provide a self-contained Python script that solves the following problem in a markdown code block:\n\`\`\`\n${TASK.instruct_prompt}\n\`\`\`\n`);
+    expect(first.opts.maxTokens).toBe(1280);
+    expect(seen[0]).toContain('prose and');
+    expect(r.rec.turns[0]!.code).toBe(CODE.failA);
+    const calibratedForm = (code: string): string => TASK.code_prompt + '\n    pass\n' + code;
+    expect(r.sandbox.judged[0]).toBe(calibratedForm(CODE.failA));
+    // Turn 1's version is judged as it is.
+    expect(r.sandbox.judged).toContain('import os\nLIMIT = 3\n' + CODE.pass);
+    expect(r.sandbox.judged).not.toContain(calibratedForm('import os\nLIMIT = 3\n' + CODE.pass));
+  });
+
+  it('a samples file gives turn 0 with no model call; a task it lacks is a one-line error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'turn0-'));
+    const file = join(dir, 'samples.jsonl');
+    writeFileSync(file, JSON.stringify({ task_id: 'T/1', solution: CODE.failA }) + '\n');
+    const r = await live('CF_EF_FULL', [CODE.pass], [], {}, loadSamples(file, ['T/1']));
+    expect(r.rec.turns[0]!.fromSamples).toBe(true);
+    expect(r.rec.turns[0]!.code).toBe(CODE.failA);
+    expect(r.coder.calls).toHaveLength(1);
+    expect(r.coder.calls[0]!.prompt).toContain('Previous code:');
+    expect(() => loadSamples(file, ['T/1', 'T/2'])).toThrow(/samples\.jsonl: no solution for T\/2/);
+    writeFileSync(file, '{"task_id": "T/1"}\n');
+    expect(() => loadSamples(file, ['T/1'])).toThrow(/samples\.jsonl:1: task T\/1 has no "solution" text/);
+  });
+
+  it('the sanitizer keeps imports and the definitions the entry point needs', () => {
+    const answer = 'Sure:\n```python\nimport os\nfrom math import sqrt\nX = 2\nUNUSED = 3\ndef helper(a):\n    return sqrt(a) * X\ndef task_func(b):\n    return helper(b)\nprint(task_func(4))\n```\nDone.';
+    const script = `import sys, json\nsys.path.insert(0, ${JSON.stringify(join(projectRoot, 'resources', 'python'))})\nfrom bigcodebench_sanitize import sanitize\nprint(json.dumps(sanitize(sys.stdin.read(), 'task_func')))`;
+    const r = spawnSync('python3', ['-c', script], { input: answer, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toBe('import os\nfrom math import sqrt\nX = 2\ndef helper(a):\n    return sqrt(a) * X\ndef task_func(b):\n    return helper(b)\n');
+  });
+});

@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http';
+import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-server.js';
+
+/**
+ * A 127.0.0.1 server speaking the Ollama chat API (POST /api/chat). With "stream": true (what
+ * LangChain's ChatOllama sends) the answer is NDJSON: content chunks, then a "done" line carrying
+ * prompt_eval_count/eval_count; with "stream": false one JSON object. Errors are {"error": "..."}.
+ */
+export class MockOllamaServer extends MockChatServer {
+  protected readonly route = '/api/chat';
+
+  static start(): Promise<MockOllamaServer> {
+    return MockChatServer.listen(new MockOllamaServer());
+  }
+
+  protected texts(body: Record<string, unknown>): string[] {
+    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
+    return messages.map((m) => contentText(m.content));
+  }
+
+  protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
+    const model = typeof body.model === 'string' ? body.model : 'mock';
+    const texts = this.texts(body);
+    const text = this.answer(texts);
+    const input = texts.reduce((n, t) => n + t.length, 0);
+    const line = (content: string, done: boolean, counts: boolean): string =>
+      JSON.stringify({
+        model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done,
+        ...(done ? { done_reason: 'stop', total_duration: 1000, ...(counts ? { prompt_eval_count: 11 + input, eval_count: text.length } : {}) } : {}),
+      }) + '\n';
+    const half = Math.ceil(text.length / 2);
+    switch (mode) {
+      case 'ok':
+      case 'no-usage':
+        if (body.stream === false) {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(line(text, true, mode === 'ok'));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.write(line(text.slice(0, half), false, false));
+        res.write(line(text.slice(half), false, false));
+        res.end(line('', true, mode === 'ok'));
+        return;
+      case 'stall':
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.write(line(text.slice(0, half), false, false));
+        this.later(this.slowMs, () => {
+          if (!res.destroyed) res.end(line(text.slice(half), true, true));
+        });
+        return;
+      case 'truncated':
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.end(line(text.slice(0, half), false, false));
+        return;
+      case '429':
+        send(res, 429, { error: 'too many requests' }, this.retryAfter === undefined ? {} : { 'retry-after': this.retryAfter });
+        return;
+      case '500':
+        send(res, 500, { error: 'llama runner process has terminated' });
+        return;
+      case '401':
+        send(res, 401, { error: 'unauthorized' });
+        return;
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.end('{"model": "x", "message": {"role": "assis\n');
+        return;
+      case 'empty':
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        res.end('{"model": "x", "done": true}\n');
+        return;
+      default:
+        send(res, 400, { error: `mock: mode ${mode} is not an Ollama mode` });
+    }
+  }
+}
