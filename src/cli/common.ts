@@ -8,6 +8,7 @@ import { InfraError, UserError } from '../util/errors.js';
  * process.exitCode; anything else is a bug and keeps its stack.
  */
 export async function runCli(name: string, body: () => Promise<void>): Promise<void> {
+  exitOnSignals();
   try {
     await body();
   } catch (err) {
@@ -21,10 +22,47 @@ export async function runCli(name: string, body: () => Promise<void>): Promise<v
       if (err.code !== 'commander.helpDisplayed' && err.code !== 'commander.version') process.exitCode = 2;
       return;
     }
+    // A path the user gave that the system refused (a directory for a file, a file for a directory).
+    const fsErr = err as NodeJS.ErrnoException;
+    if (fsErr.path && fsErr.code && USER_FS_CODES.has(fsErr.code)) {
+      process.stderr.write(`${name}: ${fsErr.path}: ${FS_REASON[fsErr.code] ?? fsErr.code}\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.stderr.write(`${name}: internal error\n`);
     console.error(err);
     process.exitCode = 1;
   }
+}
+
+/** Exit code of a run that finished but left episodes errored (not scored; the same command retries them). */
+export const EXIT_ERRORED = 4;
+
+/** Says that some episodes errored and makes the command exit non-zero. */
+export function reportErrored(name: string, errored: string[], where: string): void {
+  if (!errored.length) return;
+  const ids = errored.slice(0, 5).join(', ') + (errored.length > 5 ? ', ...' : '');
+  process.stderr.write(`${name}: ${errored.length} episode${errored.length > 1 ? 's' : ''} errored (${ids}) and ${errored.length > 1 ? 'are' : 'is'} not scored; rerun the same command to retry (${where})\n`);
+  process.exitCode = EXIT_ERRORED;
+}
+
+const FS_REASON: Record<string, string> = {
+  EISDIR: 'is a directory', ENOTDIR: 'a part of the path is not a directory', EEXIST: 'already exists',
+  EACCES: 'permission denied', ENOENT: 'no such file or directory',
+};
+const USER_FS_CODES = new Set(Object.keys(FS_REASON));
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+let signalsHooked = false;
+
+/**
+ * The CLI, not the library, decides that a signal ends the process: exiting runs the library's
+ * 'exit' hooks (sandbox containers removed, run-directory locks released).
+ */
+function exitOnSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const [sig, code] of Object.entries(SIGNAL_EXIT)) process.on(sig, () => process.exit(code));
 }
 
 /** Splits "a,b , c" into ["a","b","c"]. */

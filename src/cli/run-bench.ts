@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { runBench } from '../replay/bench.js';
@@ -8,8 +7,9 @@ import { benchTable } from '../replay/report.js';
 import { STATIC_SETTINGS } from '../replay/types.js';
 import { ProgressLine } from '../report/progress.js';
 import { createRunLogger } from '../report/run-log.js';
+import { ensureDir } from '../run/run-dir.js';
 import { UserError } from '../util/errors.js';
-import { cliMain, csv, isEntryPoint } from './common.js';
+import { cliMain, csv, isEntryPoint, reportErrored } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 
 interface BenchCliOptions extends SandboxCliOptions {
@@ -77,7 +77,7 @@ function buildProgram(): Command {
     if (!o.reference) throw new UserError('MISSING_OPTION', '--reference is required');
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
-    mkdirSync(resolve(o.out), { recursive: true });
+    ensureDir(resolve(o.out));
     const logger = createRunLogger(resolve(o.out), o.quiet);
     const sandbox = sandboxFromCli(o);
     let bar: ProgressLine | undefined;
@@ -100,6 +100,7 @@ function buildProgram(): Command {
       process.stdout.write(benchTable(r));
       for (const run of r.runs) {
         process.stdout.write(`run directory: ${run.runDir}  (${run.stats.episodesRun} episodes run, ${run.stats.resumed} resumed; ${run.stats.judged} judgments, ${run.stats.execCacheHits} from cache)\n`);
+        reportErrored('run-bench', run.summary.errored_tasks, run.runDir);
       }
     } finally {
       await sandbox.close();

@@ -33,7 +33,7 @@ void runCli('run-eval', async () => {
     const k = Object.entries(r.passAtK).map(([n, v]) => `${n} ${(v * 100).toFixed(1)}`).join('  ');
     const replaced = Object.entries((sandbox as { replacements?: Record<string, number> }).replacements ?? {});
     if (replaced.length) process.stderr.write(`run-eval: sandbox slots replaced after unclean resets: ${replaced.map(([k, v]) => `${v}x ${k}`).join('; ')}\n`);
-    process.stdout.write(`${r.counts.pass} pass, ${r.counts.fail} fail, ${r.counts.timeout} timeout (${r.judged} judged, ${r.resumed} resumed)  ${k}\n${r.file}\n`);
+    process.stdout.write(`${r.counts.pass} pass, ${r.counts.fail} fail, ${r.counts.timeout} timeout (${r.judged} judged, ${r.resumed} resumed${r.merged ? `, ${r.merged} kept from earlier runs in this directory` : ''})  ${k}\n${r.file}\n`);
   } finally {
     await sandbox.close();
   }

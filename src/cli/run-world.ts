@@ -6,10 +6,11 @@ import { parseSetting, settingFrom, SETTING_NAMES, type ExecCoverage, type UserK
 import { createRunLogger } from '../report/run-log.js';
 import { worldProgress } from '../report/world-progress.js';
 import { worldTable } from '../report/world-table.js';
+import { ensureDir } from '../run/run-dir.js';
 import { createSandbox } from '../sandbox/index.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
-import { csv, runCli } from './common.js';
+import { csv, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 
 const program = new Command('run-world')
@@ -79,8 +80,7 @@ void runCli('run-world', async () => {
   const cfg = resolveWorldConfig(layers);
   const runDir = cfg.out ?? defaultRunDir(cfg);
   cfg.out = runDir;
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(runDir, { recursive: true });
+  ensureDir(runDir);
   const logger = createRunLogger(runDir, o.quiet);
   const sb = cfg.sandbox;
   const sandbox = sb.kind === 'queue'
@@ -90,6 +90,7 @@ void runCli('run-world', async () => {
     const r = await runWorld(cfg, { sandbox, logger, onEvent: o.quiet ? undefined : worldProgress() });
     process.stdout.write(worldTable(r.summary));
     process.stdout.write(`run directory: ${r.runDir}  (${r.stats.episodesRun} episodes run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache)\n`);
+    reportErrored('run-world', r.summary.errored_tasks, r.runDir);
   } finally {
     await sandbox.close();
     await logger.close();

@@ -13,6 +13,7 @@ export interface CompareOptions {
 
 export interface RunMetrics {
   run: RunData;
+  /** Completed tasks (the metrics' denominator); errored ones are in run.errored. */
   n: number;
   mrr: Interval;
   recall: Interval;
@@ -50,6 +51,8 @@ export interface Comparison {
   maxTurns: number;
   spearman: { mrr: Correlation; recall: Correlation };
   paired: PairedComparison[];
+  /** Pairs over the same tasks with no test: some tasks errored on one side (a rerun retries them). */
+  refused: { a: string; b: string; errored: { a: string[]; b: string[] } }[];
   pairsOmitted: number;
   options: Required<CompareOptions>;
 }
@@ -67,12 +70,10 @@ export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparis
 export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison {
   const opts: Required<CompareOptions> = { resamples: o.resamples ?? 2000, seed: o.seed ?? 1, maxPairs: o.maxPairs ?? 100 };
   const boot = { resamples: opts.resamples, seed: opts.seed };
-  const metrics = (run: RunData): RunMetrics => ({
-    run,
-    n: run.tasks.length,
-    mrr: bootstrapCI(run.tasks.map((t) => t.rr), boot),
-    recall: bootstrapCI(run.tasks.map((t) => (t.recalled ? 1 : 0)), boot),
-  });
+  const metrics = (run: RunData): RunMetrics => {
+    const done = run.tasks.filter((t) => !t.error);
+    return { run, n: done.length, mrr: bootstrapCI(done.map((t) => t.rr), boot), recall: bootstrapCI(done.map((t) => (t.recalled ? 1 : 0)), boot) };
+  };
   const rows = new Map<string, CompareRow>();
   for (const run of runs) {
     let model = run.model;
@@ -98,6 +99,7 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
   // Paired tests over exactly the same tasks: two runs given, or runs that differ in one of model,
   // setting and mode (two models on a setting, two settings for a model, live vs static).
   const paired: PairedComparison[] = [];
+  const refused: Comparison['refused'] = [];
   let omitted = 0;
   for (let i = 0; i < runs.length; i++) {
     for (let j = i + 1; j < runs.length; j++) {
@@ -106,6 +108,11 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
       if (!sameTasks(a, b)) continue;
       const differ = Number(a.model !== b.model) + Number(a.setting !== b.setting) + Number(a.mode !== b.mode);
       if (runs.length > 2 && differ > 1) continue;
+      if (a.errored.length || b.errored.length) {
+        // An errored task has no outcome on that side: a paired test would compare it as a failure.
+        refused.push({ a: runName(a), b: runName(b), errored: { a: a.errored, b: b.errored } });
+        continue;
+      }
       if (paired.length >= opts.maxPairs) { omitted++; continue; }
       const bt = new Map(b.tasks.map((t) => [t.task_id, t]));
       const ids = a.tasks.map((t) => t.task_id);
@@ -130,6 +137,7 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
     maxTurns: Math.max(0, ...runs.map((r) => r.maxTurns)),
     spearman: { mrr: corr((m) => m.mrr.estimate), recall: corr((m) => m.recall.estimate) },
     paired,
+    refused,
     pairsOmitted: omitted,
     options: opts,
   };
@@ -152,10 +160,11 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|');
 export function toMarkdown(c: Comparison): string {
   const L: string[] = [];
   L.push('## MRR and recall (x100, bootstrap 95% CI over tasks)', '');
-  L.push('| model | setting | live MRR | static MRR | live recall | static recall | tasks (live / static) | reference |');
-  L.push('|---|---|---|---|---|---|---|---|');
+  L.push('Over the completed tasks; errored episodes (an endpoint that kept failing) are counted apart, not as failures.', '');
+  L.push('| model | setting | live MRR | static MRR | live recall | static recall | tasks (live / static) | errored (live / static) | reference |');
+  L.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of c.rows) {
-    L.push(`| ${cell(r.model)} | ${r.setting} | ${ci(r.live)} | ${ci(r.static)} | ${ci(r.live, 'recall')} | ${ci(r.static, 'recall')} | ${r.live?.n ?? '-'} / ${r.static?.n ?? '-'} | ${cell(r.static?.run.referenceModel ?? '-')} |`);
+    L.push(`| ${cell(r.model)} | ${r.setting} | ${ci(r.live)} | ${ci(r.static)} | ${ci(r.live, 'recall')} | ${ci(r.static, 'recall')} | ${r.live?.n ?? '-'} / ${r.static?.n ?? '-'} | ${r.live?.run.errored.length ?? '-'} / ${r.static?.run.errored.length ?? '-'} | ${cell(r.static?.run.referenceModel ?? '-')} |`);
   }
   L.push('', `## pass@1 by turn (x100)`, '');
   const turns = Array.from({ length: c.maxTurns + 1 }, (_, t) => t);
@@ -179,6 +188,13 @@ export function toMarkdown(c: Comparison): string {
       L.push(`| ${cell(p.a)} | ${cell(p.b)} | ${p.n} | ${signed(p.mrrDiff.estimate)} [${signed(p.mrrDiff.lo)}, ${signed(p.mrrDiff.hi)}] | ${pval(p.mrrP)} | ${signed(p.recallDiff.estimate)} [${signed(p.recallDiff.lo)}, ${signed(p.recallDiff.hi)}] | ${pval(p.recallP)} |`);
     }
     if (c.pairsOmitted) L.push('', `(${c.pairsOmitted} more pairs over the same tasks not listed)`);
+  }
+  if (c.refused.length) {
+    L.push('', '## Paired tests refused (tasks errored on one side; rerun those runs to retry them)', '');
+    for (const r of c.refused) {
+      const list = (ids: string[]): string => (ids.length ? `${ids.length} (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})` : '0');
+      L.push(`- ${cell(r.a)} vs ${cell(r.b)}: errored tasks ${list(r.errored.a)} / ${list(r.errored.b)}`);
+    }
   }
   L.push(...costSection(c));
   if (c.runs.some((r) => r.synthetic)) L.push('', '_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._');

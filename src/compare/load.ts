@@ -6,6 +6,8 @@ import { firstPass, passAt1ByTurn } from '../metrics/live.js';
 import { recallByTurn, staticPassAt1ByTurn, staticScore } from '../replay/scoring.js';
 import { targetVector } from '../replay/summary.js';
 import type { StaticEpisodeRecord, StaticTurnRecord } from '../replay/types.js';
+import { issueText } from '../run/format.js';
+import { AnyEpisodeRecordSchema, RunSummarySchema } from '../run/records.js';
 import { UserError } from '../util/errors.js';
 import type { UsageCounts } from '../world/summary.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
@@ -44,7 +46,11 @@ export interface RunData {
   compensateInit?: boolean;
   maxTurns: number;
   synthetic: boolean;
+  /** Every task with a record; errored ones carry `error` and are left out of the metrics. */
   tasks: TaskOutcome[];
+  /** Tasks whose episode errored (not the model's failure: a rerun retries them). */
+  errored: string[];
+  /** Over the completed tasks. */
   mrr: number;
   recall: number;
   passAt1ByTurn: number[];
@@ -54,17 +60,6 @@ export interface RunData {
 }
 
 export type RoleCost = UsageCounts;
-
-interface SummaryJson {
-  usage?: Partial<Record<'coder' | 'user', Partial<RoleCost>>>;
-  mode?: 'live' | 'static';
-  model: string;
-  setting: string;
-  max_turns: number;
-  synthetic?: boolean;
-  reference_model?: string;
-  compensate_init?: boolean;
-}
 
 /** Run directories among the arguments: a directory with summary.json, or those found below it (3 levels). */
 export function expandRunDirs(args: string[]): string[] {
@@ -88,19 +83,19 @@ export function expandRunDirs(args: string[]): string[] {
 export function loadRun(dir: string): RunData {
   const sFile = join(dir, 'summary.json');
   if (!existsSync(sFile)) throw new UserError('BAD_RUN', `${dir}: no summary.json`);
-  let s: SummaryJson;
+  let doc: unknown;
   try {
-    s = JSON.parse(readFileSync(sFile, 'utf8')) as SummaryJson;
+    doc = JSON.parse(readFileSync(sFile, 'utf8'));
   } catch (err) {
     throw new UserError('BAD_RUN', `${sFile}: malformed JSON (${(err as Error).message})`);
   }
-  if (typeof s.model !== 'string' || typeof s.setting !== 'string' || typeof s.max_turns !== 'number') {
-    throw new UserError('BAD_RUN', `${sFile}: not a run-world or run-bench summary (needs model, setting, max_turns)`);
-  }
+  const parsed = RunSummarySchema.safeParse(doc);
+  if (!parsed.success) throw new UserError('BAD_RUN', `${sFile}: not a run-world or run-bench summary (${issueText(parsed.error)})`);
+  const s = parsed.data;
   const mode = s.mode === 'static' ? 'static' : 'live';
   const T = s.max_turns;
   const records = new Map<string, EpisodeRecord | StaticEpisodeRecord>();
-  for (const r of readJsonlTolerant<EpisodeRecord | StaticEpisodeRecord>(join(dir, 'episodes.jsonl'))) records.set(r.task_id, r);
+  for (const r of readJsonlTolerant(join(dir, 'episodes.jsonl'), AnyEpisodeRecordSchema)) records.set(r.task_id, r);
   const tasks: TaskOutcome[] = [];
   const staticVectors: { ref: boolean[]; target: boolean[] }[] = [];
   const liveVectors: boolean[][] = [];
@@ -108,15 +103,16 @@ export function loadRun(dir: string): RunData {
     let rr: number;
     let stop: number | null;
     if (mode === 'static') {
-      const sr = r as StaticEpisodeRecord;
+      if (!('reference_pass' in r)) throw new UserError('BAD_RUN', `${dir}: episode ${r.task_id} is not a run-bench record`);
+      const sr = r;
       const target = targetVector(sr, T);
-      staticVectors.push({ ref: sr.reference_pass ?? [], target });
-      const sc = staticScore(sr.reference_pass ?? [], target, T, s.compensate_init ?? true);
+      if (!r.error) staticVectors.push({ ref: sr.reference_pass, target });
+      const sc = staticScore(sr.reference_pass, target, T, s.compensate_init ?? true);
       rr = sc.rr;
       stop = sc.at;
     } else {
       const v = r.turns.map((t) => t.status === 'pass');
-      liveVectors.push(v);
+      if (!r.error) liveVectors.push(v);
       const f = firstPass(v);
       rr = f < 0 ? 0 : 1 / (f + 1);
       stop = f < 0 ? null : f;
@@ -125,7 +121,8 @@ export function loadRun(dir: string): RunData {
   }
   // Task order fixed by id, not by finishing order, so that bootstrap intervals repeat across reruns.
   tasks.sort((a, b) => a.task_id.localeCompare(b.task_id, 'en', { numeric: true }));
-  const n = tasks.length;
+  const scored = tasks.filter((t) => !t.error);
+  const n = scored.length;
   return {
     dir,
     label: (SETTING_NAMES as readonly string[]).includes(basename(dir)) ? `${basename(dirname(dir))}/${basename(dir)}` : basename(dir),
@@ -137,10 +134,11 @@ export function loadRun(dir: string): RunData {
     maxTurns: T,
     synthetic: !!s.synthetic,
     tasks,
-    mrr: n ? tasks.reduce((a, t) => a + t.rr, 0) / n : 0,
-    recall: n ? tasks.filter((t) => t.recalled).length / n : 0,
+    errored: tasks.filter((t) => t.error).map((t) => t.task_id),
+    mrr: n ? scored.reduce((a, t) => a + t.rr, 0) / n : 0,
+    recall: n ? scored.filter((t) => t.recalled).length / n : 0,
     passAt1ByTurn: mode === 'static' ? staticPassAt1ByTurn(staticVectors, T) : passAt1ByTurn(liveVectors, T),
-    recallByTurn: recallByTurn(tasks.map((t) => t.stop), T),
+    recallByTurn: recallByTurn(scored.map((t) => t.stop), T),
     ...(s.usage ? { usage: { coder: roleCost(s.usage.coder), user: roleCost(s.usage.user) } } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { projectRoot } from '../sandbox/paths.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
 import { UserError } from '../util/errors.js';
+import { readUserFile } from '../util/files.js';
 
 /** One schema for resources/*.yaml and the run-world command line (CLI flags use the same keys). */
 export const WorldConfigSchema = z
@@ -53,9 +54,10 @@ export const DEFAULT_CONFIG_FILE = join(projectRoot, 'resources', 'config.yaml')
 /** Reads a YAML config; a bad file names the file, the key and the reason. */
 export function readYamlConfig(file: string): Record<string, unknown> {
   if (!existsSync(file)) throw new UserError('NO_CONFIG', `${file}: no such config file`);
+  const text = readUserFile(file);
   let doc: unknown;
   try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
+    doc = parseYaml(text);
   } catch (err) {
     throw new UserError('BAD_CONFIG', `${file}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
   }
@@ -71,8 +73,10 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
   const parsed = WorldConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const key = issue.path.join('.') || '(top level)';
-    const from = [...layers].reverse().find((l) => hasPath(l.values, issue.path))?.file ?? layers[layers.length - 1]?.file ?? 'config';
+    // An unknown key is reported on its parent: name the key itself, and blame the layer that sets it.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const key = path.join('.') || '(top level)';
+    const from = [...layers].reverse().find((l) => hasPath(l.values, path))?.file ?? layers[layers.length - 1]?.file ?? 'config';
     throw new UserError('BAD_CONFIG', `${from}: key "${key}": ${issue.message}`);
   }
   const c = parsed.data;
@@ -110,5 +114,6 @@ function hasPath(obj: Record<string, unknown>, path: (string | number)[]): boole
     if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return false;
     cur = (cur as Record<string, unknown>)[p as string];
   }
-  return true;
+  // The command line lists every option, set or not: an unset one blames no layer.
+  return cur !== undefined;
 }

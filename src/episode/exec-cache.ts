@@ -8,7 +8,8 @@ type Entry = { key: string; exec?: ExecResult; syntax?: SyntaxResult };
 
 /**
  * Judges identical code against the same tests in the same environment once: results are kept in
- * memory and appended to a JSONL file, so a later run (any directory) reuses them too.
+ * memory and appended to a JSONL file, so a later run (any directory) reuses them too. Only
+ * verdicts are stored: a judgment the sandbox failed throws (InfraError) and leaves nothing behind.
  */
 export class ExecCache {
   private readonly map = new Map<string, Entry>();
@@ -21,7 +22,10 @@ export class ExecCache {
     for (const f of safeList(dir)) {
       if (!f.endsWith('.jsonl')) continue;
       repairJsonlTail(join(dir, f));
-      for (const e of readJsonlTolerant<Entry>(join(dir, f))) this.map.set(e.key, { ...this.map.get(e.key), ...e });
+      for (const e of readJsonlTolerant<Entry>(join(dir, f))) {
+        if (e.exec && lostSandboxVerdict(e.exec)) continue;
+        this.map.set(e.key, { ...this.map.get(e.key), ...e });
+      }
     }
     this.file = join(dir, `exec-${process.pid}-${Date.now().toString(36)}.jsonl`);
   }
@@ -63,6 +67,14 @@ export class ExecCache {
     this.map.set(e.key, e);
     if (this.file) await appendJsonl(this.file, e);
   }
+}
+
+/**
+ * Entries written before infrastructure failures stopped being verdicts: a judge killed from outside
+ * was recorded as the code's `fail`. They are judged again.
+ */
+function lostSandboxVerdict(e: ExecResult): boolean {
+  return !e.oom && (e.details.ALL ?? '').startsWith('The sandbox died while judging');
 }
 
 const hash = (...parts: string[]): string => {

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { passAtKTable } from '../metrics/pass-at-k.js';
+import { fileSha256 } from '../replay/canonical.js';
+import { versionField } from '../run/format.js';
+import { RunDir } from '../run/run-dir.js';
 import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult, Sandbox } from '../sandbox/types.js';
 import { loadTasks, normalizeTaskId, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
-import { appendJsonl, readJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
+import { readJsonl } from '../util/jsonl.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 
 export const SampleSchema = z
@@ -38,18 +39,27 @@ export interface EvalEntry {
   details: Record<string, string>;
 }
 
-interface ProgressRecord extends EvalEntry {
-  index: number;
-  key: string;
-  durationMs: number;
-  timedOut: boolean;
-  oom: boolean;
-}
+/** One judged sample in eval_progress.jsonl. */
+const ProgressRecordSchema = z.object({
+  version: versionField,
+  key: z.string(),
+  index: z.number().int().min(0),
+  task_id: z.string(),
+  solution: z.string(),
+  status: z.enum(['pass', 'fail', 'timeout']),
+  details: z.record(z.string(), z.string()),
+  durationMs: z.number(),
+  timedOut: z.boolean(),
+  oom: z.boolean(),
+});
+type ProgressRecord = z.infer<typeof ProgressRecordSchema>;
 
 export interface RunEvalResult {
   file: string;
   judged: number;
   resumed: number;
+  /** Samples judged by earlier invocations for tasks outside this one's selection (kept in the results). */
+  merged: number;
   passAtK: Record<string, number>;
   counts: { pass: number; fail: number; timeout: number };
 }
@@ -92,15 +102,35 @@ export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<
     });
   }
 
-  mkdirSync(opts.out, { recursive: true });
-  const progressFile = join(opts.out, 'eval_progress.jsonl');
-  repairJsonlTail(progressFile);
+  if (!jobs.length) {
+    throw new UserError('NOTHING_TO_JUDGE', opts.samples ? `${opts.samples}: no samples to judge${opts.ids?.length || opts.subset === 'hard' ? ' for the selected tasks' : ' (the file holds no records)'}` : 'no tasks selected: nothing to judge');
+  }
+  // Results depend on the dataset's bytes, the samples and the judge: another value is another run.
+  const identity = {
+    datasetSha256: fileSha256(opts.dataset), samplesSha256: opts.samples ? fileSha256(opts.samples) : 'canonical', timeoutS: opts.timeoutS,
+    calibrated: opts.calibrated !== false, fresh: !!opts.fresh, environment: deps.sandbox.environmentId(),
+  };
+  const dir = RunDir.open({
+    dir: opts.out, kind: 'eval', journal: 'eval_progress.jsonl', identity,
+    config: { ...identity, dataset: opts.dataset, samples: opts.samples ?? null, ids: opts.ids, subset: opts.subset },
+  });
+  try {
+    return await judgeAll(dir, jobs, opts, deps, log);
+  } finally {
+    dir.close();
+  }
+}
+
+type Job = { task: BigCodeBenchTask; index: number; solution: string; program: string };
+
+async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalOptions, deps: RunEvalDeps, log: Logger): Promise<RunEvalResult> {
+  const journal = dir.journal('eval_progress.jsonl', ProgressRecordSchema);
   const done = new Map<string, ProgressRecord>();
-  for (const r of readJsonlTolerant<ProgressRecord>(progressFile)) done.set(r.key, r);
-  const keyOf = (j: (typeof jobs)[number]): string => `${j.task.task_id}#${j.index}#${sha(j.program)}#${opts.timeoutS}`;
+  for (const r of journal.read()) done.set(r.key, r);
+  const keyOf = (j: Job): string => `${j.task.task_id}#${j.index}#${sha(j.program)}#${opts.timeoutS}`;
   const todo = jobs.filter((j) => !done.has(keyOf(j)));
   const resumed = jobs.length - todo.length;
-  if (resumed) log.info(`resuming: ${resumed} of ${jobs.length} samples already judged in ${progressFile}`);
+  if (resumed) log.info(`resuming: ${resumed} of ${jobs.length} samples already judged in ${journal.file}`);
 
   if (todo.length) await deps.sandbox.start();
   let finished = resumed;
@@ -111,27 +141,28 @@ export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<
       key: keyOf(j), index: j.index, task_id: j.task.task_id, solution: j.solution, status: r.status,
       details: r.details, durationMs: r.durationMs, timedOut: r.timedOut, oom: r.oom,
     };
-    await appendJsonl(progressFile, rec);
+    await journal.append(rec);
     done.set(rec.key, rec);
     deps.onProgress?.(++finished, jobs.length);
   });
 
+  // Every sample judged in this directory, this invocation's selection or an earlier one's.
+  const bySample = new Map<string, ProgressRecord>();
+  for (const r of done.values()) bySample.set(`${r.task_id}#${r.index}`, r);
+  const merged = bySample.size - jobs.length;
+  const ordered = [...bySample.values()].sort((a, b) => a.task_id.localeCompare(b.task_id, 'en', { numeric: true }) || a.index - b.index);
   const evalOut: Record<string, EvalEntry[]> = {};
   const perTask = new Map<string, { n: number; c: number }>();
   const counts = { pass: 0, fail: 0, timeout: 0 };
-  for (const j of jobs) {
-    const r = done.get(keyOf(j))!;
-    (evalOut[j.task.task_id] ??= []).push({ task_id: r.task_id, solution: r.solution, status: r.status, details: r.details });
-    const t = perTask.get(j.task.task_id) ?? { n: 0, c: 0 };
+  for (const r of ordered) {
+    (evalOut[r.task_id] ??= []).push({ task_id: r.task_id, solution: r.solution, status: r.status, details: r.details });
+    const t = perTask.get(r.task_id) ?? { n: 0, c: 0 };
     t.n++;
     if (r.status === 'pass') t.c++;
-    perTask.set(j.task.task_id, t);
+    perTask.set(r.task_id, t);
     counts[r.status]++;
   }
   const passAtK = passAtKTable([...perTask.values()], [1, 5, 10, 25, 100]);
-  const file = join(opts.out, 'eval_results.json');
-  const tmp = file + '.tmp';
-  writeFileSync(tmp, JSON.stringify({ date: new Date().toISOString().replace('T', ' ').slice(0, 19), eval: evalOut, pass_at_k: passAtK }, null, 2));
-  renameSync(tmp, file);
-  return { file, judged: todo.length, resumed, passAtK, counts };
+  const file = dir.writeJson('eval_results.json', { date: new Date().toISOString().replace('T', ' ').slice(0, 19), eval: evalOut, pass_at_k: passAtK });
+  return { file, judged: todo.length, resumed, merged, passAtK, counts };
 }

@@ -96,7 +96,8 @@ export class ResponseCache {
 
 function isRecord(r: Partial<CacheRecord>): r is CacheRecord {
   return (
-    typeof r === 'object' && r !== null && typeof r.k === 'string' && typeof r.text === 'string' &&
+    // Empty answers were stored before they counted as malformed: such entries are called again.
+    typeof r === 'object' && r !== null && typeof r.k === 'string' && typeof r.text === 'string' && r.text !== '' &&
     typeof r.usage?.inputTokens === 'number' && typeof r.usage?.outputTokens === 'number'
   );
 }
@@ -164,7 +165,8 @@ export class CachedModel implements ChatModel {
     }
     const call = (async (): Promise<Generation> => {
       const gen = await this.inner.generate(messages, opts);
-      if (!gen.cached) {
+      // An empty answer is never stored (a provider that let one through would have it replayed forever).
+      if (!gen.cached && gen.text !== '') {
         await this.cache.put({ k: key, model: this.inner.id, text: gen.text, usage: gen.usage, latencyMs: gen.latencyMs, t: new Date().toISOString() });
       }
       return gen;

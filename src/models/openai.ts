@@ -1,4 +1,5 @@
 import { ChatOpenAI } from '@langchain/openai';
+import { answerCap, capAnswer } from './answer.js';
 import { endpointLimiter, type Semaphore } from './limiter.js';
 import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation, type ModelErrorCode, type TokenUsage } from './types.js';
 
@@ -102,7 +103,10 @@ export class OpenAIChatModel implements ChatModel {
         const latencyMs = Math.round(performance.now() - started);
         const text = textOf(reply.content);
         if (text === undefined) throw new BadResponse('reply content is not text');
-        return { text, usage: usageOf(reply, messages, text), latencyMs, cached: false };
+        // A 200 with null or empty content is a broken answer, not the model's: retried, never cached.
+        if (text === '') throw new BadResponse('reply content is null or empty');
+        const kept = capAnswer(text, answerCap(opts.maxTokens ?? this.maxTokens));
+        return { text: kept, usage: usageOf(reply, messages, text), latencyMs, cached: false };
       } catch (err) {
         lastError = err;
         last = classify(err, timedOut, this.timeoutMs);

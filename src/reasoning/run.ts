@@ -1,21 +1,22 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { ChatModel, Generation } from '../models/types.js';
+import { z } from 'zod';
+import type { ChatModel } from '../models/types.js';
+import { writeJsonAtomic } from '../run/atomic.js';
+import { versionField } from '../run/format.js';
+import { RunDir } from '../run/run-dir.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
-import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { loadTask } from './data.js';
-import { featureBreakdown } from './features.js';
 import type { ReasoningData } from './offline.js';
 import { buildMessages, promptTemplate, stopSequences, templateName } from './prompts.js';
-import { postprocess } from './postprocess.js';
-import { scoreGenerations, type CheckRunner, type ScoreResult } from './scoring.js';
+import { scoreGenerations } from './scoring.js';
 import type { GenerationsMap, ReasoningItem, ReasoningTask, ScorerVersion } from './types.js';
+import { writeOutputs, type ReasoningSandbox, type RunReasoningResult, type UsageSummary } from './outputs.js';
+import { processGenerations } from './score-file.js';
 
-/** Sandbox as runReasoning uses it; environmentId is recorded when present. */
-export type ReasoningSandbox = CheckRunner & { environmentId?: () => string };
+export { processGenerations, readGenerationsFile, scoreFile, type ReadGenerations, type ScoreFileOptions } from './score-file.js';
+export { scoredFileContent, type ReasoningSandbox, type ReasoningSummary, type RunReasoningResult, type SummaryCounts, type UsageSummary } from './outputs.js';
 
 export interface RunReasoningOptions {
   task: string;
@@ -48,55 +49,6 @@ export interface RunReasoningDeps {
   onProgress?: (phase: 'generate' | 'score', done: number, total: number) => void;
 }
 
-export interface UsageSummary {
-  calls: number;
-  cached_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  estimated_calls: number;
-}
-
-export interface SummaryCounts {
-  items_in_task: number;
-  samples: number;
-  generations: number;
-  filtered: number;
-  /** Distinct check programs. */
-  judgments: number;
-  /** Of those, decided by the literal fast path. */
-  literal_decided: number;
-  passed: number;
-  timed_out: number;
-  solved_samples: number;
-  resumed_calls?: number;
-}
-
-export interface ReasoningSummary {
-  task: string;
-  model: string | null;
-  synthetic: boolean;
-  n: number | null;
-  temperature: number | null;
-  cot: boolean | null;
-  rag: boolean | null;
-  scorer: ScorerVersion;
-  max_tokens?: number;
-  pass_at_k: Record<string, number>;
-  counts: SummaryCounts;
-  usage: UsageSummary | null;
-  by_feature?: ReturnType<typeof featureBreakdown>;
-  case2code_status?: Record<string, number>;
-  sandbox: string | null;
-  data_file: string;
-  durations_ms: { generation?: number; scoring: number };
-  created_at: string;
-}
-
-export interface RunReasoningResult {
-  summary: ReasoningSummary;
-  score: ScoreResult;
-  files: { generations?: string; scored: string; summary: string };
-}
 
 /**
  * Selects items by --ids (validated; CodeGlance rows may also be named by their data-file ID, e.g.
@@ -119,58 +71,25 @@ export function selectItems(task: ReasoningTask, ids?: string[], limit?: number)
   return items;
 }
 
-/** Post-processes raw model text for scoring (Case2Code: the code block). */
-export function processGenerations(task: ReasoningTask, raw: GenerationsMap, cot: boolean): GenerationsMap {
-  return Object.fromEntries(Object.entries(raw).map(([id, list]) => [id, list.map((g) => postprocess(g, task.mode, cot))]));
-}
 
 function defaultMaxTokens(task: ReasoningTask, cot: boolean): number {
   if (task.family === 'case2code') return cot ? 2048 : 1024;
   return cot ? 1000 : 100;
 }
 
-function writeJson(file: string, value: unknown): void {
-  const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 1) + '\n');
-  renameSync(tmp, file);
-}
 
-/** The published scored-file layout, plus `synthetic` when an offline model produced it. */
-export function scoredFileContent(score: ScoreResult, synthetic: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (synthetic) out.synthetic = true;
-  out.raw_generations = score.generations;
-  out.raw_scored_generations = score.scored;
-  Object.assign(out, score.passAtK);
-  if (score.task === 'case2code') {
-    out.case2code_status = Object.fromEntries(
-      Object.entries(score.verdicts).map(([id, vs]) => [id, vs.map((v) => (v.kind === 'judged' ? v.case2code?.status ?? (v.pass ? 'correct' : 'error') : 'filtered'))]),
-    );
-  }
-  return out;
-}
-
-function case2codeStatusCounts(score: ScoreResult): Record<string, number> | undefined {
-  if (score.task !== 'case2code') return undefined;
-  const counts: Record<string, number> = {};
-  for (const vs of Object.values(score.verdicts)) {
-    for (const v of vs) {
-      const s = v.kind === 'judged' ? v.case2code?.status ?? 'error' : 'filtered';
-      counts[s] = (counts[s] ?? 0) + 1;
-    }
-  }
-  return counts;
-}
-
-interface CallRecord {
-  synthetic?: true;
-  key: string;
-  id: string;
-  sample: number;
-  text: string;
-  usage: Generation['usage'];
-  cached: boolean;
-}
+/** One finished model call in calls.jsonl; `key` names the settings it was made with. */
+const CallRecordSchema = z.object({
+  version: versionField,
+  synthetic: z.literal(true).optional(),
+  key: z.string(),
+  id: z.string(),
+  sample: z.number().int().min(0),
+  text: z.string(),
+  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), estimated: z.literal(true).optional() }),
+  cached: z.boolean(),
+});
+type CallRecord = z.infer<typeof CallRecordSchema>;
 
 /**
  * Generates n samples per item with the model, post-processes and scores them, and writes
@@ -190,17 +109,42 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
   const maxTokens = opts.maxTokens ?? defaultMaxTokens(task, cot);
   const stop = stopSequences(task);
   const model = typeof deps.model === 'function' ? deps.model({ task, items, cot, rag }) : deps.model;
-  mkdirSync(opts.out, { recursive: true });
+  // Calls journaled under other settings stay in the directory unused, so only the kind is checked.
+  const dir = RunDir.open({
+    dir: opts.out, kind: 'reasoning', journal: 'calls.jsonl', identity: {},
+    config: { task: task.name, model: model.id, n, temperature, cot, rag, ids: opts.ids, limit: opts.limit, maxTokens, scorer: opts.scorer ?? 'v2' },
+  });
+  try {
+    return await generateAndScore(dir, task, model, { opts, deps, cot, rag, n, temperature, maxTokens, stop, log, items });
+  } finally {
+    dir.close();
+  }
+}
+
+interface GenerateSettings {
+  opts: RunReasoningOptions;
+  deps: RunReasoningDeps;
+  cot: boolean;
+  rag: boolean;
+  n: number;
+  temperature: number;
+  maxTokens: number;
+  stop: string[] | undefined;
+  log: Logger;
+  items: ReasoningItem[];
+}
+
+async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatModel, g: GenerateSettings): Promise<RunReasoningResult> {
+  const { opts, deps, cot, rag, n, temperature, maxTokens, stop, log, items } = g;
 
   // Calls already made with exactly these settings (same prompt templates too) are reused.
   const key = createHash('sha256')
     .update(JSON.stringify([task.name, model.id, temperature, cot, rag, maxTokens, stop ?? null, promptTemplate(templateName(task, cot)), promptTemplate('system')]))
     .digest('hex')
     .slice(0, 16);
-  const journal = join(opts.out, 'calls.jsonl');
-  repairJsonlTail(journal);
+  const journal = dir.journal('calls.jsonl', CallRecordSchema);
   const done = new Map<string, CallRecord>();
-  for (const r of readJsonlTolerant<CallRecord>(journal)) if (r.key === key) done.set(`${r.id}\u0000${r.sample}`, r);
+  for (const r of journal.read()) if (r.key === key) done.set(`${r.id}\u0000${r.sample}`, r);
 
   const jobs = items.flatMap((item) => Array.from({ length: n }, (_, sample) => ({ item, sample })));
   let finished = 0;
@@ -225,7 +169,7 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
       ...(model.synthetic ? { synthetic: true as const } : {}),
       key, id: item.id, sample, text: gen.text, usage: gen.usage, cached: gen.cached,
     };
-    await appendJsonl(journal, rec);
+    await journal.append(rec);
     deps.onProgress?.('generate', ++finished, jobs.length);
     return rec;
   });
@@ -242,8 +186,9 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
     usage.output_tokens += r.usage.outputTokens;
   }
   const synthetic = model.synthetic;
-  const generationsFile = join(opts.out, 'generations.json');
-  writeJson(generationsFile, synthetic ? { synthetic: true, ...raw } : raw);
+  // The id -> list layout that score reads back, so no version key here.
+  const generationsFile = dir.path('generations.json');
+  writeJsonAtomic(generationsFile, synthetic ? { synthetic: true, ...raw } : raw, 1);
 
   const processed = processGenerations(task, raw, cot);
   const score = await scoreGenerations(task, processed, {
@@ -251,148 +196,11 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
     sandbox: deps.sandbox,
     onProgress: (d, t) => deps.onProgress?.('score', d, t),
   });
-  const result = writeOutputs(task, score, {
-    out: opts.out, model: opts.modelLabel ?? model.id, synthetic, n, temperature, cot, rag, maxTokens, usage,
+  const result = writeOutputs(task, score, (name, value) => dir.writeJson(name, value, 1), {
+    model: opts.modelLabel ?? model.id, synthetic, n, temperature, cot, rag, maxTokens, usage,
     sandbox: deps.sandbox, generationMs, resumed,
   });
   log.info(`run-reasoning: ${Object.entries(score.passAtK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}`);
   return { ...result, files: { ...result.files, generations: generationsFile } };
 }
 
-interface OutputMeta {
-  out: string;
-  model: string | null;
-  synthetic: boolean;
-  n: number | null;
-  temperature: number | null;
-  cot: boolean | null;
-  rag: boolean | null;
-  maxTokens?: number;
-  usage: UsageSummary | null;
-  sandbox: ReasoningSandbox;
-  generationMs?: number;
-  resumed?: number;
-}
-
-function writeOutputs(task: ReasoningTask, score: ScoreResult, meta: OutputMeta): Omit<RunReasoningResult, 'files'> & { files: { scored: string; summary: string } } {
-  mkdirSync(meta.out, { recursive: true });
-  const scoredFile = join(meta.out, 'scored.json');
-  writeJson(scoredFile, scoredFileContent(score, meta.synthetic));
-  const byFeature = task.family === 'codeglance' ? featureBreakdown(task.items, score.scored) : undefined;
-  const c2c = case2codeStatusCounts(score);
-  const summary: ReasoningSummary = {
-    task: task.name,
-    model: meta.model,
-    synthetic: meta.synthetic,
-    n: meta.n,
-    temperature: meta.temperature,
-    cot: meta.cot,
-    rag: meta.rag,
-    scorer: score.scorer,
-    ...(meta.maxTokens !== undefined ? { max_tokens: meta.maxTokens } : {}),
-    pass_at_k: score.passAtK,
-    counts: {
-      items_in_task: task.items.length,
-      samples: score.counts.samples,
-      generations: score.counts.generations,
-      filtered: score.counts.filtered,
-      judgments: score.counts.judgments,
-      literal_decided: score.counts.literalDecided,
-      passed: score.counts.passed,
-      timed_out: score.counts.timedOut,
-      solved_samples: score.counts.solvedSamples,
-      ...(meta.resumed ? { resumed_calls: meta.resumed } : {}),
-    },
-    usage: meta.usage,
-    ...(byFeature ? { by_feature: byFeature } : {}),
-    ...(c2c ? { case2code_status: c2c } : {}),
-    sandbox: meta.sandbox.environmentId?.() ?? null,
-    data_file: task.source,
-    durations_ms: { ...(meta.generationMs !== undefined ? { generation: Math.round(meta.generationMs) } : {}), scoring: Math.round(score.durationMs) },
-    created_at: new Date().toISOString(),
-  };
-  const summaryFile = join(meta.out, 'summary.json');
-  writeJson(summaryFile, summary);
-  return { summary, score, files: { scored: scoredFile, summary: summaryFile } };
-}
-
-export interface ReadGenerations {
-  generations: GenerationsMap;
-  /** The file carried `"synthetic": true`. */
-  synthetic: boolean;
-  /** It was a scored file (its `raw_generations` were read). */
-  fromScoredFile: boolean;
-}
-
-/**
- * Reads a generations file (id -> list) or a scored file (its `raw_generations`). A top-level
- * boolean `synthetic` is metadata, not an id. Structural problems are UserErrors; ids are checked
- * against the task when scoring.
- */
-export function readGenerationsFile(file: string): ReadGenerations {
-  if (!existsSync(file)) throw new UserError('ENOENT', `${file}: no such file`);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError('BAD_JSON', `${file}: malformed JSON (${(err as Error).message})`);
-  }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    throw new UserError('BAD_GENERATIONS', `${file}: expected an object mapping sample ids to lists of generations`);
-  }
-  let obj = data as Record<string, unknown>;
-  const synthetic = obj.synthetic === true;
-  const fromScoredFile = 'raw_generations' in obj;
-  if (fromScoredFile) {
-    const inner = obj.raw_generations;
-    if (!inner || typeof inner !== 'object' || Array.isArray(inner)) {
-      throw new UserError('BAD_GENERATIONS', `${file}: raw_generations is not an object mapping sample ids to lists`);
-    }
-    obj = inner as Record<string, unknown>;
-  } else if (typeof obj.synthetic === 'boolean') {
-    const { synthetic: _drop, ...rest } = obj;
-    obj = rest;
-  }
-  for (const [id, list] of Object.entries(obj)) {
-    if (!Array.isArray(list)) throw new UserError('BAD_GENERATIONS', `${file}: entry ${id} is not a list`);
-    const bad = list.findIndex((g) => typeof g !== 'string');
-    if (bad >= 0) throw new UserError('BAD_GENERATIONS', `${file}: entry ${id}[${bad}] is not a string`);
-  }
-  return { generations: obj as GenerationsMap, synthetic, fromScoredFile };
-}
-
-export interface ScoreFileOptions {
-  task: string;
-  generations: string;
-  dataDir?: string;
-  scorer?: ScorerVersion;
-  out: string;
-  /** The entries are raw model text: apply the task's post-processing first. */
-  raw?: boolean;
-  /** With raw: the CoT rule. */
-  cot?: boolean;
-  dedupe?: boolean;
-  literalFastPath?: boolean;
-}
-
-/** `run-reasoning score`: scores a generations or scored file and writes scored.json and summary.json. */
-export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: ReasoningSandbox; logger?: Logger; onProgress?: (done: number, total: number) => void }): Promise<RunReasoningResult> {
-  const task = loadTask(opts.task, { dataDir: opts.dataDir });
-  const read = readGenerationsFile(opts.generations);
-  let gens = read.generations;
-  const wrongIds = Object.keys(gens).filter((id) => !task.byId.has(id));
-  if (wrongIds.length) {
-    throw new UserError('UNKNOWN_IDS', `${opts.generations}: ids not in task ${task.name}: ${wrongIds.slice(0, 5).join(', ')}${wrongIds.length > 5 ? `, ... (${wrongIds.length} in all)` : ''}`);
-  }
-  if (opts.raw) gens = processGenerations(task, gens, !!opts.cot);
-  const score = await scoreGenerations(task, gens, {
-    scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath, onProgress: deps.onProgress,
-  });
-  const lengths = Object.values(gens).map((l) => l.length);
-  const n = lengths.length && lengths.every((l) => l === lengths[0]) ? lengths[0]! : null;
-  deps.logger?.info(`run-reasoning score: ${basename(opts.generations)} ${Object.entries(score.passAtK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}`);
-  return writeOutputs(task, score, {
-    out: opts.out, model: null, synthetic: read.synthetic, n, temperature: null, cot: opts.raw ? !!opts.cot : null, rag: null,
-    usage: null, sandbox: deps.sandbox,
-  });
-}

@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { stringify as toYaml } from 'yaml';
 import { ExecCache } from '../episode/exec-cache.js';
 import type { ProtocolOptions } from '../episode/protocol.js';
 import { parseSetting } from '../episode/settings.js';
@@ -13,11 +12,11 @@ import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
 import { projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { previousRunConfig } from '../world/run-world.js';
+import { StaticEpisodeRecordSchema } from '../run/records.js';
+import { RunDir } from '../run/run-dir.js';
 import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
-import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { fileSha256 } from './canonical.js';
 import { loadReference } from './load.js';
@@ -82,9 +81,6 @@ export interface BenchResult {
   reference: { file: string; sha256: string; model: string; settings: string[] };
   runs: BenchRun[];
 }
-
-/** Keys that define a static run's results: another value in an existing directory refuses to resume. */
-const IDENTITY_KEYS = ['referenceSha256', 'model', 'setting', 'maxTurns', 'datasetSha256', 'maxCallsPerTurn', 'turn0Prompt', 'timeoutS', 'seed', 'modelParams', 'compat'] as const;
 
 /** Picks the settings to replay; only the five ConvCodeBench settings, and only those the reference holds. */
 export function selectStaticSettings(requested: string[] | undefined, ref: LoadedReference, label: string): string[] {
@@ -166,66 +162,67 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       turn0Prompt: o.turn0Prompt ?? (ref.compat === 'convcodeworld' ? 'bigcodebench' : 'plain'),
       timeoutS: o.timeoutS ?? ref.timeout_s, seed, modelParams: publicParams, compat: ref.compat,
     };
-    mkdirSync(runDir, { recursive: true });
-    checkSameRun(runDir, identity);
-    writeFileSync(join(runDir, 'config.yaml'), toYaml({
-      mode: 'static', ...identity, reference: loaded.file, referenceModel: ref.reference_model, dataset: datasetFile,
-      compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved, ids: o.ids, limit: o.limit, out: runDir,
-    }));
-
-    const tracker = new UsageTracker(prices);
-    const coder = deps.coder
-      ? new TrackedModel(deps.coder, tracker)
-      : createModel(o.model, params, {
-        cacheDir: join(cacheDir, 'responses'), cache, tracker,
-        offline: (skill) => new OfflineCoder({ skill, seed, tasks: all }),
-      });
-    const judged0 = exec.stats.judged;
-    const hits0 = exec.stats.hits;
-
-    const file = join(runDir, 'episodes.jsonl');
-    repairJsonlTail(file);
-    const done = new Map<string, StaticEpisodeRecord>();
-    for (const r of readJsonlTolerant<StaticEpisodeRecord>(file)) done.set(r.task_id, r);
-    const todo = refTasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
-    const resumed = refTasks.length - todo.length;
-    log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}`);
-    deps.onEvent?.({ type: 'start', setting, runDir, total: refTasks.length, resumed });
-
-    const s = parseSetting(setting);
-    const turn0: Turn0Source = { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
-    let finished = resumed;
-    await mapLimit(todo, o.concurrency ?? 4, async (rt) => {
-      const protocol: ProtocolOptions = {
-        setting: s, maxTurns, history: 'none', compat: ref.compat === 'convcodeworld', maxCallsPerTurn: identity.maxCallsPerTurn,
-        timeoutS: identity.timeoutS, leakThreshold: o.leakThreshold ?? LEAK_THRESHOLD, turn0: identity.turn0Prompt,
-      };
-      const rec = await benchEpisode(byId.get(rt.task_id)!, rt, protocol, ref.reference_model, { coder, exec, turn0 });
-      if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
-      await appendJsonl(file, rec);
-      done.set(rec.task_id, rec);
-      deps.onEvent?.({ type: 'episode', setting, record: rec, done: ++finished, total: refTasks.length });
+    const dir = RunDir.open({
+      dir: runDir, kind: 'bench', journal: 'episodes.jsonl', identity,
+      config: {
+        mode: 'static', ...identity, reference: loaded.file, referenceModel: ref.reference_model, dataset: datasetFile,
+        compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved, ids: o.ids, limit: o.limit, out: runDir,
+      },
     });
+    try {
+      const tracker = new UsageTracker(prices);
+      const coder = deps.coder
+        ? new TrackedModel(deps.coder, tracker)
+        : createModel(o.model, params, {
+          cacheDir: join(cacheDir, 'responses'), cache, tracker,
+          offline: (skill) => new OfflineCoder({ skill, seed, tasks: all }),
+        });
+      const judged0 = exec.stats.judged;
+      const hits0 = exec.stats.hits;
 
-    const records = refTasks.map((t) => done.get(t.task_id)).filter((r): r is StaticEpisodeRecord => !!r);
-    const summary = summarizeStatic(records, {
-      setting, model: coder.id, maxTurns, synthetic: coder.synthetic || ref.synthetic, referenceModel: ref.reference_model,
-      referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved,
-    }, prices);
-    const out = { ...summary, dataset: basename(datasetFile), history: 'none' as const, compat: ref.compat };
-    const tmp = join(runDir, 'summary.json.tmp');
-    writeFileSync(tmp, JSON.stringify(out, null, 2) + '\n');
-    renameSync(tmp, join(runDir, 'summary.json'));
-    const usage = tracker.toJSON();
-    const calls = (role: string): number => (usage[role] ? usage[role]!.calls - usage[role]!.cached_calls : 0);
-    const stats = {
-      episodesRun: todo.length, resumed, modelCalls: { coder: calls('coder'), user: calls('user') },
-      judged: exec.stats.judged - judged0, execCacheHits: exec.stats.hits - hits0, wallMs: Date.now() - t0,
-    };
-    writeFileSync(join(runDir, 'run-stats.json'), JSON.stringify(stats, null, 2) + '\n');
-    log.info(`done ${setting}: MRR ${(summary.mrr * 100).toFixed(1)} recall ${(summary.recall * 100).toFixed(1)}; coder calls ${stats.modelCalls.coder}, judged ${stats.judged}`);
-    deps.onEvent?.({ type: 'end', setting, summary });
-    runs.push({ setting, runDir, summary: out, stats });
+      const journal = dir.journal('episodes.jsonl', StaticEpisodeRecordSchema);
+      const done = new Map<string, StaticEpisodeRecord>();
+      for (const r of journal.read()) done.set(r.task_id, r);
+      const todo = refTasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
+      const resumed = refTasks.length - todo.length;
+      log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}`);
+      deps.onEvent?.({ type: 'start', setting, runDir, total: refTasks.length, resumed });
+
+      const s = parseSetting(setting);
+      const turn0: Turn0Source = { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
+      let finished = resumed;
+      await mapLimit(todo, o.concurrency ?? 4, async (rt) => {
+        const protocol: ProtocolOptions = {
+          setting: s, maxTurns, history: 'none', compat: ref.compat === 'convcodeworld', maxCallsPerTurn: identity.maxCallsPerTurn,
+          timeoutS: identity.timeoutS, leakThreshold: o.leakThreshold ?? LEAK_THRESHOLD, turn0: identity.turn0Prompt,
+        };
+        const rec = await benchEpisode(byId.get(rt.task_id)!, rt, protocol, ref.reference_model, { coder, exec, turn0 });
+        if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
+        await journal.append(rec);
+        done.set(rec.task_id, rec);
+        deps.onEvent?.({ type: 'episode', setting, record: rec, done: ++finished, total: refTasks.length });
+      });
+
+      const records = refTasks.map((t) => done.get(t.task_id)).filter((r): r is StaticEpisodeRecord => !!r);
+      const summary = summarizeStatic(records, {
+        setting, model: coder.id, maxTurns, synthetic: coder.synthetic || ref.synthetic, referenceModel: ref.reference_model,
+        referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved,
+      }, prices);
+      const out = { ...summary, dataset: basename(datasetFile), history: 'none' as const, compat: ref.compat };
+      dir.writeJson('summary.json', out);
+      const usage = tracker.toJSON();
+      const calls = (role: string): number => (usage[role] ? usage[role]!.calls - usage[role]!.cached_calls : 0);
+      const stats = {
+        episodesRun: todo.length, resumed, modelCalls: { coder: calls('coder'), user: calls('user') },
+        judged: exec.stats.judged - judged0, execCacheHits: exec.stats.hits - hits0, wallMs: Date.now() - t0,
+      };
+      dir.writeStats(stats);
+      log.info(`done ${setting}: MRR ${(summary.mrr * 100).toFixed(1)} recall ${(summary.recall * 100).toFixed(1)}; coder calls ${stats.modelCalls.coder}, judged ${stats.judged}`);
+      deps.onEvent?.({ type: 'end', setting, summary });
+      runs.push({ setting, runDir, summary: out, stats });
+    } finally {
+      dir.close();
+    }
   }
   return { reference: { file: loaded.file, sha256: loaded.sha256, model: ref.reference_model, settings }, runs };
 }
@@ -243,13 +240,3 @@ function selectRefTasks(tasks: ReferenceTask[], o: BenchOptions, setting: string
   return out;
 }
 
-function checkSameRun(runDir: string, identity: Record<string, unknown>): void {
-  const prev = previousRunConfig(runDir);
-  if (!prev) return;
-  if (prev.mode !== 'static') throw new UserError('RUN_MISMATCH', `${runDir} holds a run-world run; use another --out`);
-  for (const k of IDENTITY_KEYS) {
-    if (JSON.stringify(prev[k]) !== JSON.stringify(identity[k])) {
-      throw new UserError('RUN_MISMATCH', `${runDir} holds a run-bench run with a different "${k}" (${JSON.stringify(prev[k])}); use another --out to start a new run`);
-    }
-  }
-}

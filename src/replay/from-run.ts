@@ -1,22 +1,26 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import type { EpisodeRecord } from '../episode/record.js';
+import { readRunConfig } from '../run/config.js';
+import { issueText } from '../run/format.js';
+import { EpisodeRecordSchema } from '../run/records.js';
 import { UserError } from '../util/errors.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
 import { fileSha256 } from './canonical.js';
 import type { Reference, ReferenceTask, ReferenceTurn } from './types.js';
 
-interface RunConfig {
-  mode?: string;
-  model?: string;
-  userModel?: string;
-  setting?: string;
-  maxTurns?: number;
-  dataset?: string;
-  compat?: 'none' | 'convcodeworld';
-  timeoutS?: number;
-}
+/** The config.yaml fields a reference needs. */
+const RunConfigSchema = z.object({
+  mode: z.string().optional(),
+  model: z.string().optional(),
+  userModel: z.string().optional(),
+  setting: z.string().optional(),
+  maxTurns: z.number().int().min(0).optional(),
+  dataset: z.string().optional(),
+  compat: z.enum(['none', 'convcodeworld']).optional(),
+  timeoutS: z.number().optional(),
+}).passthrough();
 
 /** Whether a directory is a run-world run directory (config.yaml + episodes.jsonl). */
 export function isRunDir(dir: string): boolean {
@@ -29,17 +33,14 @@ export function isRunDir(dir: string): boolean {
  */
 export function referenceFromRunDir(dir: string): { reference: Reference; datasetPath?: string } {
   if (!isRunDir(dir)) throw new UserError('BAD_REFERENCE', `${dir}: not a run directory (needs config.yaml and episodes.jsonl)`);
-  let cfg: RunConfig;
-  try {
-    cfg = (parseYaml(readFileSync(join(dir, 'config.yaml'), 'utf8')) ?? {}) as RunConfig;
-  } catch (err) {
-    throw new UserError('BAD_REFERENCE', `${join(dir, 'config.yaml')}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
-  }
+  const parsed = RunConfigSchema.safeParse(readRunConfig(dir) ?? {});
+  if (!parsed.success) throw new UserError('BAD_REFERENCE', `${join(dir, 'config.yaml')}: ${issueText(parsed.error)}`);
+  const cfg = parsed.data;
   if (!cfg.setting || !cfg.model || cfg.maxTurns === undefined) {
     throw new UserError('BAD_REFERENCE', `${join(dir, 'config.yaml')}: not a run-world config (needs model, setting and maxTurns)`);
   }
   if (cfg.mode === 'static') throw new UserError('BAD_REFERENCE', `${dir}: a run-bench (static) run cannot serve as a reference; use a run-world run`);
-  const records = readJsonlTolerant<EpisodeRecord>(join(dir, 'episodes.jsonl'));
+  const records = readJsonlTolerant(join(dir, 'episodes.jsonl'), EpisodeRecordSchema);
   const byId = new Map<string, EpisodeRecord>();
   for (const r of records) byId.set(r.task_id, r); // a rerun's record replaces an errored one
   const tasks: ReferenceTask[] = [...byId.values()].map((r) => ({

@@ -8,8 +8,10 @@ export interface StaticSummary {
   mrr: number;
   recall: number;
   pass_at_1_by_turn: number[];
+  /** Metrics are over the completed episodes (n_tasks); errored ones are counted apart. */
   n_tasks: number;
   n_errors: number;
+  errored_tasks: string[];
   setting: string;
   model: string;
   /** No simulator runs in a static replay. */
@@ -66,7 +68,10 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
   let rr = 0;
   let rec = 0;
   const vectors: { ref: boolean[]; target: boolean[] }[] = [];
-  const scored = meta.excludeInitSolved ? records.filter((r) => targetVector(r, 0)[0] !== true) : records;
+  // Tokens were spent on every episode; an errored one is not the model's result, so it is not scored.
+  for (const r of records) for (const t of r.turns) if (t.usage?.coder) addCounts(coder, t.usage.coder);
+  const completed = records.filter((r) => !r.error);
+  const scored = meta.excludeInitSolved ? completed.filter((r) => targetVector(r, 0)[0] !== true) : completed;
   for (const r of scored) {
     const target = targetVector(r, meta.maxTurns);
     vectors.push({ ref: r.reference_pass, target });
@@ -77,7 +82,6 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     hist[key] = (hist[key] ?? 0) + 1;
     if (s.by) by[s.by]++;
     for (const t of r.turns) {
-      if (t.usage?.coder) addCounts(coder, t.usage.coder);
       tallyLeak(leak, t.feedback);
       if (t.input && !t.copied && (t.input.status === 'pass') !== t.input.logged_passed) drift.label_differing_turns++;
       if (t.feedback?.drift) {
@@ -93,7 +97,8 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     recall: n ? rec / n : 0,
     pass_at_1_by_turn: staticPassAt1ByTurn(vectors, meta.maxTurns),
     n_tasks: n,
-    n_errors: records.filter((r) => r.error).length,
+    n_errors: records.length - completed.length,
+    errored_tasks: records.filter((r) => r.error).map((r) => r.task_id),
     setting: meta.setting,
     model: meta.model,
     user_model: null,
@@ -108,7 +113,7 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     reference_sha256: meta.referenceSha256,
     compensate_init: meta.compensateInit,
     exclude_init_solved: !!meta.excludeInitSolved,
-    excluded_init_solved: records.length - scored.length,
+    excluded_init_solved: completed.length - scored.length,
     feedback_drift: drift,
   };
 }

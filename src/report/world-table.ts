@@ -5,10 +5,13 @@ import type { WorldSummary } from '../world/summary.js';
 export function worldTable(s: WorldSummary): string {
   const synth = s.synthetic ? '  [synthetic: offline model/simulator, not a real LLM]' : '';
   const lines = [
-    `model ${s.model}  user ${s.user_model ?? '-'}  tasks ${s.n_tasks}  errors ${s.n_errors}${synth}`,
+    `model ${s.model}  user ${s.user_model ?? '-'}  tasks ${s.n_tasks} completed  errors ${s.n_errors}${s.n_errors ? ' (not scored; rerun to retry)' : ''}${synth}`,
     '',
     `${'setting'.padEnd(16)} ${'MRR'.padStart(6)} ${'Recall'.padStart(7)}   pass@1 by turn (0..${s.max_turns})`,
-    `${s.setting.padEnd(16)} ${pct(s.mrr).padStart(6)} ${pct(s.recall).padStart(7)}   ${s.pass_at_1_by_turn.map(pct).join(' ')}`,
+    // No completed episode: no score at all, which is not a score of 0.
+    s.n_tasks === 0
+      ? `${s.setting.padEnd(16)} ${'n/a'.padStart(6)} ${'n/a'.padStart(7)}   (no completed episode)`
+      : `${s.setting.padEnd(16)} ${pct(s.mrr).padStart(6)} ${pct(s.recall).padStart(7)}   ${s.pass_at_1_by_turn.map(pct).join(' ')}`,
     '',
     `calls  coder ${s.usage.coder.calls} (${s.usage.coder.input_tokens} in / ${s.usage.coder.output_tokens} out tokens)  user ${s.usage.user.calls} (${s.usage.user.input_tokens} in / ${s.usage.user.output_tokens} out)`,
   ];

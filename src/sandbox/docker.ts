@@ -6,6 +6,7 @@ import { InfraError } from '../util/errors.js';
 import { JudgeConnection } from './connection.js';
 import { JudgeSandbox } from './judge-sandbox.js';
 import { defaultImage, judgeDir, judgeHash } from './paths.js';
+import { HOST_LABEL, LABEL, PID_LABEL, removeLeftovers } from './leftovers.js';
 import { SlotPool, type Slot } from './pool.js';
 
 export interface DockerSandboxOptions {
@@ -20,38 +21,23 @@ export interface DockerSandboxOptions {
   preload?: string;
 }
 
-const LABEL = 'codeconv.sandbox';
-const PID_LABEL = 'codeconv.pid';
-const HOST_LABEL = 'codeconv.host';
-
-/** Containers this process created, removed on exit or signal even if close() is never reached. */
+/** Containers this process created, removed when it exits even if close() is never reached. */
 const owned = new Set<string>();
 let exitHooked = false;
 
+/**
+ * Removes this process's containers at exit. No signal handlers here: the CLI owns signals and
+ * exits (which runs this); a library user that dies of a signal leaves containers that the next
+ * start-up on this host removes (their pid is dead).
+ */
 function hookExit(): void {
   if (exitHooked) return;
   exitHooked = true;
-  const sweep = (): void => {
+  process.once('exit', () => {
     if (owned.size === 0) return;
     spawnSync('docker', ['rm', '-f', ...owned], { stdio: 'ignore', timeout: 30_000 });
     owned.clear();
-  };
-  process.once('exit', sweep);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(sig, () => {
-      sweep();
-      process.exit(sig === 'SIGINT' ? 130 : 143);
-    });
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  });
 }
 
 /** Docker containers with no network, a read-only root, limits, a warm pre-importing judge each. */
@@ -168,24 +154,4 @@ export class DockerSandbox extends JudgeSandbox {
   }
 }
 
-/** Removes containers left by earlier runs of this tool whose owning process is gone. */
-export async function removeLeftovers(docker: Docker): Promise<number> {
-  const list = await docker.listContainers({ all: true, filters: { label: [LABEL] } });
-  let removed = 0;
-  for (const c of list) {
-    const pid = Number(c.Labels[PID_LABEL]);
-    const sameHost = c.Labels[HOST_LABEL] === hostname();
-    if (sameHost && pid && pidAlive(pid)) continue;
-    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-    removed++;
-  }
-  return removed;
-}
-
-/** Sandbox containers on this engine; with ownerPid, only those a given process created. */
-export async function listSandboxContainers(ownerPid?: number, socketPath = '/var/run/docker.sock'): Promise<string[]> {
-  const docker = new Docker({ socketPath });
-  const label = ownerPid === undefined ? [LABEL] : [LABEL, `${PID_LABEL}=${ownerPid}`];
-  const list = await docker.listContainers({ all: true, filters: { label } });
-  return list.map((c) => c.Id);
-}
+export { listSandboxContainers, removeLeftovers } from './leftovers.js';

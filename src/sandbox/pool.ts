@@ -47,7 +47,7 @@ export class SlotPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.spawning]);
+    await Promise.allSettled([...this.spawning, ...this.replacing]);
     const slots = [...this.all];
     this.all.clear();
     this.idle = [];
@@ -58,8 +58,12 @@ export class SlotPool {
   private acquire(): Promise<Slot> {
     if (this.closed) return Promise.reject(new InfraError('SANDBOX_CLOSED', 'sandbox is closed'));
     if (this.broken && this.all.size === 0) return Promise.reject(this.broken);
-    const s = this.idle.pop();
-    if (s) return Promise.resolve(s);
+    // An idle judge can die too (its container killed): replace it instead of handing it out.
+    for (let s = this.idle.pop(); s; s = this.idle.pop()) {
+      if (s.conn.alive) return Promise.resolve(s);
+      void this.replace(s);
+    }
+    if (this.broken && this.all.size === 0) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -70,10 +74,17 @@ export class SlotPool {
     else this.idle.push(slot);
   }
 
-  private async replace(slot: Slot): Promise<void> {
+  private readonly replacing = new Set<Promise<void>>();
+
+  /** Tracked so that close() also waits for the removal of slots being replaced. */
+  private replace(slot: Slot): Promise<void> {
     this.all.delete(slot);
-    await slot.destroy().catch(() => undefined);
-    if (!this.closed) await this.spawn();
+    const p = (async () => {
+      await slot.destroy().catch(() => undefined);
+      if (!this.closed) await this.spawn();
+    })().finally(() => this.replacing.delete(p));
+    this.replacing.add(p);
+    return p;
   }
 
   private readonly spawning = new Set<Promise<void>>();
@@ -100,7 +111,11 @@ export class SlotPool {
       }
     }
     if (!last) return;
-    this.broken = last;
-    if (this.all.size === 0) for (const w of this.waiters.splice(0)) w.reject(last);
+    this.broken = new InfraError(
+      'SANDBOX_START',
+      `could not start a sandbox slot 3 times in a row (${last.message}); check the engine (docker ps -a, dmesg), then rerun the same command: it resumes`,
+      { cause: last },
+    );
+    if (this.all.size === 0) for (const w of this.waiters.splice(0)) w.reject(this.broken);
   }
 }

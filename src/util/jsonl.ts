@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { UserError } from './errors.js';
+import { checkUserFile, readUserFile } from './files.js';
 
 /** Parses JSON lines; a bad line is reported as `file:line: reason`. Blank lines are skipped. */
 export function parseJsonl<T = unknown>(text: string, file: string, schema?: ZodType<T, ZodTypeDef, unknown>): T[] {
@@ -18,13 +19,12 @@ export function parseJsonl<T = unknown>(text: string, file: string, schema?: Zod
 }
 
 export function readJsonl<T = unknown>(file: string, schema?: ZodType<T, ZodTypeDef, unknown>): T[] {
-  if (!existsSync(file)) throw new UserError('ENOENT', `${file}: no such file`);
-  return parseJsonl(readFileSync(file, 'utf8'), file, schema);
+  return parseJsonl(readUserFile(file), file, schema);
 }
 
 /** Streams a large JSONL file line by line with the same error reporting. */
 export async function* streamJsonl<T = unknown>(file: string, schema?: ZodType<T, ZodTypeDef, unknown>): AsyncGenerator<T> {
-  if (!existsSync(file)) throw new UserError('ENOENT', `${file}: no such file`);
+  checkUserFile(file);
   const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   let n = 0;
   for await (const raw of rl) {
@@ -53,9 +53,9 @@ function parseLine<T>(line: string, file: string, lineNo: number, schema?: ZodTy
 
 /**
  * Reads a JSONL file we wrote ourselves, tolerating a torn last line (a killed process may leave
- * half a record); every complete record is kept.
+ * half a record); every complete record is kept and, with a schema, checked (file:line on error).
  */
-export function readJsonlTolerant<T = unknown>(file: string): T[] {
+export function readJsonlTolerant<T = unknown>(file: string, schema?: ZodType<T, ZodTypeDef, unknown>): T[] {
   if (!existsSync(file)) return [];
   const lines = readFileSync(file, 'utf8').split('\n');
   const out: T[] = [];
@@ -63,11 +63,12 @@ export function readJsonlTolerant<T = unknown>(file: string): T[] {
     const line = lines[i]!.trim();
     if (!line) continue;
     try {
-      out.push(JSON.parse(line) as T);
+      JSON.parse(line);
     } catch (err) {
       if (i >= lines.length - 2) break; // torn tail from an interrupted write
       throw new UserError('BAD_JSONL', `${file}:${i + 1}: malformed JSON (${(err as Error).message})`);
     }
+    out.push(parseLine(line, file, i + 1, schema));
   }
   return out;
 }

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import type { WorldConfig } from '../config/world.js';
 import { ExecCache } from '../episode/exec-cache.js';
 import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
@@ -18,8 +16,8 @@ import { OfflineUser } from '../offline/user.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { loadTasks, selectTasks } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
-import { UserError } from '../util/errors.js';
-import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
+import { EpisodeRecordSchema } from '../run/records.js';
+import { RunDir } from '../run/run-dir.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { summarize, type WorldSummary } from './summary.js';
 
@@ -62,10 +60,28 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   const all = loadTasks(c.dataset);
   const tasks = selectTasks(all, c.dataset, { ids: c.ids, subset: c.subset, limit: c.limit });
   const runDir = c.out ?? defaultRunDir(c);
-  mkdirSync(runDir, { recursive: true });
-  checkSameRun(runDir, c);
-  writeFileSync(join(runDir, 'config.yaml'), toYaml({ ...c, out: runDir }));
+  const dir = RunDir.open({
+    dir: runDir, kind: 'world', journal: 'episodes.jsonl', config: { ...c, out: runDir },
+    identity: Object.fromEntries(IDENTITY_KEYS.map((k) => [k, c[k]])),
+  });
+  try {
+    return await runIn(dir, c, deps, { t0, log, setting, tasks, all });
+  } finally {
+    dir.close();
+  }
+}
 
+interface Prepared {
+  t0: number;
+  log: Logger;
+  setting: ReturnType<typeof parseSetting>;
+  tasks: ReturnType<typeof selectTasks>;
+  all: ReturnType<typeof loadTasks>;
+}
+
+async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepared): Promise<RunWorldResult> {
+  const { t0, log, setting, tasks, all } = p;
+  const runDir = dir.dir;
   await deps.sandbox.start(); // a missing engine or image fails here, before any episode
   const tracker = new UsageTracker(loadPrices());
   const deps0 = { cacheDir: join(c.cacheDir, 'responses'), cache: c.cache, tracker };
@@ -79,10 +95,9 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   const source = liveSource(user);
   const exec = new ExecCache(deps.sandbox, c.cache ? join(c.cacheDir, 'exec') : undefined);
 
-  const file = join(runDir, 'episodes.jsonl');
-  repairJsonlTail(file);
+  const journal = dir.journal('episodes.jsonl', EpisodeRecordSchema);
   const done = new Map<string, EpisodeRecord>();
-  for (const r of readJsonlTolerant<EpisodeRecord>(file)) done.set(r.task_id, r);
+  for (const r of journal.read()) done.set(r.task_id, r);
   const wanted = new Set(tasks.map((t) => t.task_id));
   // Finished episodes are kept; errored ones are tried again.
   const todo = tasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
@@ -99,7 +114,7 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
       synthetic: coder.synthetic || !!user?.synthetic, turns: [], solved_at: null,
     });
     if (rec.error) log.warn(`${task.task_id}: episode error: ${rec.error}`);
-    await appendJsonl(file, rec);
+    await journal.append(rec);
     done.set(rec.task_id, rec);
     deps.onEvent?.({ type: 'episode', record: rec, done: ++finished, total: tasks.length });
   });
@@ -109,39 +124,14 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
     setting: setting.name, model: coder.id, userModel: user?.id ?? null, maxTurns: c.maxTurns, synthetic: coder.synthetic || !!user?.synthetic,
   }, loadPrices());
   const out = { ...summary, dataset: basename(c.dataset), history: c.history, compat: c.compat };
-  const tmp = join(runDir, 'summary.json.tmp');
-  writeFileSync(tmp, JSON.stringify(out, null, 2) + '\n');
-  renameSync(tmp, join(runDir, 'summary.json'));
+  dir.writeJson('summary.json', out);
   const stats = {
     episodesRun: todo.length, resumed,
     modelCalls: Object.fromEntries(Object.entries(tracker.toJSON()).map(([role, u]) => [role, (u as { calls: number; cached_calls?: number }).calls - ((u as { cached_calls?: number }).cached_calls ?? 0)])),
     judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0,
   };
-  writeFileSync(join(runDir, 'run-stats.json'), JSON.stringify(stats, null, 2) + '\n');
+  dir.writeStats(stats);
   log.info(`done: MRR ${(summary.mrr * 100).toFixed(1)} recall ${(summary.recall * 100).toFixed(1)}; model calls ${JSON.stringify(stats.modelCalls)}, judged ${stats.judged}, exec cache hits ${stats.execCacheHits}`);
   deps.onEvent?.({ type: 'end', summary });
   return { runDir, summary: out, stats };
 }
-
-/** The config a run directory was started with, when it already holds episodes (else undefined). */
-export function previousRunConfig(runDir: string): Record<string, unknown> | undefined {
-  const file = join(runDir, 'config.yaml');
-  if (!existsSync(file) || !existsSync(join(runDir, 'episodes.jsonl'))) return undefined;
-  try {
-    return JSON.parse(JSON.stringify(parseYaml(readFileSync(file, 'utf8')))) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
-function checkSameRun(runDir: string, c: WorldConfig): void {
-  const prev = previousRunConfig(runDir);
-  if (!prev) return;
-  for (const k of IDENTITY_KEYS) {
-    if (JSON.stringify(prev[k]) !== JSON.stringify(c[k])) {
-      throw new UserError('RUN_MISMATCH', `${runDir} holds a run with a different "${k}" (${JSON.stringify(prev[k])}); use another --out to start a new run`);
-    }
-  }
-}
-
-

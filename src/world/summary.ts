@@ -10,11 +10,14 @@ export interface SummaryUsage {
 }
 
 export interface WorldSummary {
+  /** Over the completed episodes (n_tasks); errored ones (n_errors) are not the model's failures. */
   mrr: number;
   recall: number;
   pass_at_1_by_turn: number[];
   n_tasks: number;
   n_errors: number;
+  /** Tasks whose episode errored (an endpoint that kept failing): a rerun retries them. */
+  errored_tasks: string[];
   setting: string;
   model: string;
   user_model: string | null;
@@ -56,13 +59,16 @@ export function tallyLeak(leak: LeakTally, feedback?: { leakScore?: number; leak
 
 /** Summary computed from the episode records alone, so an interrupted-and-resumed run gives the same one. */
 export function summarize(records: EpisodeRecord[], meta: { setting: string; model: string; userModel: string | null; maxTurns: number; synthetic: boolean }, prices: PriceTable): WorldSummary {
-  const vectors = records.map((r) => r.turns.map((t) => t.status === 'pass'));
+  const completed = records.filter((r) => !r.error);
+  const vectors = completed.map((r) => r.turns.map((t) => t.status === 'pass'));
   const usage = { coder: zeroCounts(), user: zeroCounts() };
   const hist: Record<string, number> = {};
   const leak: LeakTally = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
   for (const r of records) {
-    const key = r.solved_at === null ? 'unsolved' : String(r.solved_at);
-    hist[key] = (hist[key] ?? 0) + 1;
+    if (!r.error) {
+      const key = r.solved_at === null ? 'unsolved' : String(r.solved_at);
+      hist[key] = (hist[key] ?? 0) + 1;
+    }
     for (const t of r.turns) {
       for (const role of ['coder', 'user'] as const) {
         const u = t.usage?.[role];
@@ -76,8 +82,9 @@ export function summarize(records: EpisodeRecord[], meta: { setting: string; mod
     mrr: mrr(vectors),
     recall: recall(vectors),
     pass_at_1_by_turn: passAt1ByTurn(vectors, meta.maxTurns),
-    n_tasks: records.length,
-    n_errors: records.filter((r) => r.error).length,
+    n_tasks: completed.length,
+    n_errors: records.length - completed.length,
+    errored_tasks: records.filter((r) => r.error).map((r) => r.task_id),
     setting: meta.setting,
     model: meta.model,
     user_model: meta.userModel,

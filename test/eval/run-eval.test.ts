@@ -67,7 +67,7 @@ describe.skipIf(!ready.ok)(`run-eval in Docker${ready.ok ? '' : ` (skipped: ${re
     expect(judged).toHaveLength(16);
     expect(new Set(judged).size).toBe(16);
     const res = JSON.parse(readFileSync(all.file, 'utf8'));
-    expect(Object.keys(res)).toEqual(['date', 'eval', 'pass_at_k']);
+    expect(Object.keys(res)).toEqual(['version', 'date', 'eval', 'pass_at_k']);
     expect(res.eval['Sample/0']).toHaveLength(2);
     expect(Object.keys(res.eval['Sample/0'][0]).sort()).toEqual(['details', 'solution', 'status', 'task_id']);
     expect(res.eval['Sample/0'].map((e: { status: string }) => e.status)).toEqual(['pass', 'fail']);

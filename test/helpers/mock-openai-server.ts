@@ -12,7 +12,8 @@ export type MockMode =
   | '400' // bad request
   | 'cut' // destroys the socket without answering
   | 'malformed' // 200 with a body that is not JSON
-  | 'empty'; // 200 JSON without choices
+  | 'empty' // 200 JSON without choices
+  | 'null-content'; // 200 completion whose message content is null
 
 export interface MockRequest {
   path: string;
@@ -160,6 +161,9 @@ export class MockOpenAIServer {
       case 'malformed':
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"id": "chatcmpl-1", "choices": [ {"mess');
+        return;
+      case 'null-content':
+        send(res, 200, { id: 'chatcmpl-null', object: 'chat.completion', created: 0, model: body.model ?? 'mock', choices: [{ index: 0, message: { role: 'assistant', content: null }, finish_reason: 'stop', logprobs: null }] });
         return;
       case 'empty':
         send(res, 200, { id: 'chatcmpl-empty', object: 'chat.completion', created: 0, model: body.model ?? 'mock', choices: [] });

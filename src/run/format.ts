@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** Format version written into every record file; readers refuse a newer one. */
+export const FORMAT_VERSION = 1;
+
+/** The `version` field of a record: absent in files written before it existed (read as version 1). */
+export const versionField = z
+  .number()
+  .int()
+  .refine((v) => v <= FORMAT_VERSION, { message: `written by a newer format version (this build reads up to ${FORMAT_VERSION})` })
+  .optional();
+
+/** Adds the current format version in front of a record. */
+export function versioned<T extends object>(record: T): T & { version: number } {
+  return { version: FORMAT_VERSION, ...record };
+}
+
+/** First zod issue as "field "a.b": message" (or the message alone for the top level). */
+export function issueText(err: z.ZodError): string {
+  const issue = err.issues[0]!;
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  return `${path.length ? `field "${path.join('.')}": ` : ''}${issue.message}`;
+}

@@ -1,0 +1,22 @@
+import type { ZodType, ZodTypeDef } from 'zod';
+import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
+import { versioned } from './format.js';
+
+/**
+ * An append-only JSONL journal of finished work: a resumed run reads it back (through its schema,
+ * a torn last line dropped) and skips what it holds.
+ */
+export class Journal<T> {
+  constructor(readonly file: string, private readonly schema: ZodType<T, ZodTypeDef, unknown>) {}
+
+  /** Every record, in file order; cuts a torn tail first so that appends start on a fresh line. */
+  read(): T[] {
+    repairJsonlTail(this.file);
+    return readJsonlTolerant(this.file, this.schema);
+  }
+
+  /** One whole line per record, with the format version. */
+  append(record: object): Promise<void> {
+    return appendJsonl(this.file, versioned(record));
+  }
+}
