@@ -23,10 +23,11 @@ python3 /tmp/recipe/nltk_data.py /tmp/nltk-src /usr/share/nltk_data
 chmod -R a+rX /usr/share/nltk_data
 rm -rf /tmp/nltk-src
 # Pure-Python libraries that only Debian unstable packages: their files are copied in (no dpkg record).
+# Signatures are checked; expiry is not, since a frozen mirror snapshot may serve an expired sid Release.
 sid=/tmp/sid
 mkdir -p $sid/lists/partial $sid/archives/partial
 echo "deb ${DEBIAN_MIRROR:-http://deb.debian.org/debian} sid main" >$sid/sources.list
-sidapt="-o Dir::Etc::sourcelist=$sid/sources.list -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$sid/lists -o Dir::Cache::archives=$sid/archives -o Dir::State::status=/dev/null"
+sidapt="-o Acquire::Check-Valid-Until=false -o Dir::Etc::sourcelist=$sid/sources.list -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$sid/lists -o Dir::Cache::archives=$sid/archives -o Dir::State::status=/dev/null"
 apt-get $sidapt update -qq
 for pkg in $(grep -v '^\s*#' /tmp/recipe/sid-python.txt | grep -v '^\s*$'); do
   (cd $sid && apt-get $sidapt download -qq "$pkg") || { echo "setup: $pkg is no longer in sid (edit envs/bigcodebench/sid-python.txt)" >&2; exit 1; }
