@@ -6,7 +6,10 @@
 //        [--canonical our-canonical-eval_results.json] [--reference canonical-status.json]
 //        [--dataset v0.1.4.jsonl] [--out DIR] [--parallel 2] [--timeout 240] [--image TAG]
 // Without --canonical the canonical solutions are judged too (into DIR/canonical). Reruns resume.
-import { mkdirSync, readFileSync } from 'node:fs';
+// --no-run compares what DIR/eval_progress.jsonl holds so far (a partial run); without --canonical it
+// then takes "canonical passes here" from the reference statuses plus resources/bigcodebench-supplied.json.
+// Tasks whose test or prompt differs in --alt-dataset (default v0.1.0_hf) are flagged "dataset version".
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEval } from '../dist/eval/run-eval.js';
 import { DockerSandbox } from '../dist/sandbox/docker.js';
@@ -26,9 +29,10 @@ const parallel = Number(arg('--parallel', '2'));
 const timeoutS = Number(arg('--timeout', '240'));
 const readEval = (f) => JSON.parse(readFileSync(f, 'utf8')).eval;
 
-const sandbox = new DockerSandbox({ parallel, image: arg('--image') });
+const noRun = process.argv.includes('--no-run');
+const sandbox = noRun ? null : new DockerSandbox({ parallel, image: arg('--image') });
 let canonicalFile = arg('--canonical');
-try {
+if (sandbox) try {
   mkdirSync(out, { recursive: true });
   const t0 = performance.now();
   const r = await runEval({ dataset, samples, timeoutS, out, parallel: parallel * 2 }, { sandbox });
@@ -41,10 +45,18 @@ try {
   await sandbox.close();
 }
 
-const ours = readEval(join(out, 'eval_results.json'));
-const theirs = readEval(official);
-const canon = readEval(canonicalFile);
+const progress = () => Object.fromEntries(readFileSync(join(out, 'eval_progress.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.task_id, [r]]));
+const ours = noRun ? progress() : readEval(join(out, 'eval_results.json'));
+const theirs = Object.fromEntries(Object.entries(readEval(official)).filter(([id]) => !noRun || ours[id]));
 const ref = JSON.parse(readFileSync(reference, 'utf8'));
+const supplied = JSON.parse(readFileSync(new URL('../resources/bigcodebench-supplied.json', import.meta.url), 'utf8')).tasks;
+const estimated = !canonicalFile;
+const canon = canonicalFile ? readEval(canonicalFile)
+  : Object.fromEntries(Object.keys(ref).map((id) => [id, [{ status: ref[id] === 'pass' || supplied[id] ? 'pass' : 'fail' }]]));
+const loadTasks = (f) => Object.fromEntries(readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((t) => [t.task_id, t]));
+const altFile = arg('--alt-dataset', join(shared, 'data/bigcodebench/bigcodebench-v0.1.0_hf.jsonl'));
+const [cur, alt] = [loadTasks(dataset), existsSync(altFile) ? loadTasks(altFile) : {}];
+const changed = (id) => alt[id] && (alt[id].test !== cur[id]?.test || alt[id].code_prompt !== cur[id]?.code_prompt);
 const status = (e) => e?.[0]?.status ?? 'missing';
 const lastLines = (e) => Object.entries(e?.[0]?.details ?? {}).map(([k, v]) => `${k}: ${String(v).trim().split('\n').pop()}`);
 
@@ -52,6 +64,7 @@ const lastLines = (e) => Object.entries(e?.[0]?.details ?? {}).map(([k, v]) => `
 const REF_CAUSE = { 'nltk-data': 'environment:data', 'missing-lib': 'environment:library', 'version-drift': 'environment:version', network: 'environment:network' };
 function cause(id, o, t) {
   const text = lastLines(o).join('\n');
+  if (changed(id)) return 'dataset version (test or prompt differs between v0.1.4 and the alternate dataset)';
   if (status(canon[id]) !== 'pass') return `${REF_CAUSE[ref[id]] ?? 'environment'} (canonical fails here: ${ref[id] ?? 'unknown'})`;
   if (status(o) === 'timeout' || status(t) === 'timeout' || /Timeout|timed out|TimeoutError/i.test(text)) return 'timing';
   if (/ModuleNotFoundError|No module named|ImportError/.test(text)) return 'environment:library';
@@ -71,7 +84,7 @@ for (const id of ids) {
 }
 const pct = (a, b) => ((100 * a) / b).toFixed(2);
 const passes = (m) => ids.filter((id) => status(m[id]) === 'pass').length;
-console.log(`tasks ${ids.length}  ours pass ${passes(ours)}  official pass ${passes(theirs)}  canonical pass here ${canonN}`);
+console.log(`tasks ${ids.length}${noRun ? ' (judged so far)' : ''}  ours pass ${passes(ours)}  official pass ${passes(theirs)}  canonical pass here ${canonN}${estimated ? ' (estimated: reference statuses + supplied tasks)' : ''}`);
 console.log(`agreement all tasks ${agree}/${ids.length} (${pct(agree, ids.length)}%)  where canonical passes here ${canonAgree}/${canonN} (${pct(canonAgree, canonN)}%)`);
 const byCause = {};
 for (const d of diffs) byCause[d.cause.split(' (')[0]] = (byCause[d.cause.split(' (')[0]] ?? 0) + 1;
