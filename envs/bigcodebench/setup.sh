@@ -13,6 +13,30 @@ MPLCONFIGDIR=/opt/mplconfig python3 -c 'import matplotlib; matplotlib.use("Agg")
 chmod -R a+rX /opt/mplconfig
 # Mount point for the judge program (bind-mounted read-only at run time).
 mkdir -p /judge
+# NLTK data in NLTK's layout, built from Debian packages (bookworm) and the npm packages that
+# build-image.sh unpacked into /tmp/recipe/npm; nltk_data.py says which file comes from where.
+mkdir -p /tmp/nltk-src
+(cd /tmp/nltk-src && apt-get download -qq golang-gopkg-neurosnap-sentences.v1-dev golang-github-jdkato-prose-dev miscfiles wordnet-base)
+for deb in /tmp/nltk-src/*.deb; do dpkg-deb -x "$deb" /tmp/nltk-src; done
+mv /tmp/recipe/npm /tmp/nltk-src/npm
+python3 /tmp/recipe/nltk_data.py /tmp/nltk-src /usr/share/nltk_data
+chmod -R a+rX /usr/share/nltk_data
+rm -rf /tmp/nltk-src
+# Pure-Python libraries that only Debian unstable packages: their files are copied in (no dpkg record).
+# Signatures are checked; expiry is not, since a frozen mirror snapshot may serve an expired sid Release.
+sid=/tmp/sid
+mkdir -p $sid/lists/partial $sid/archives/partial
+echo "deb ${DEBIAN_MIRROR:-http://deb.debian.org/debian} sid main" >$sid/sources.list
+sidapt="-o Acquire::Check-Valid-Until=false -o Dir::Etc::sourcelist=$sid/sources.list -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$sid/lists -o Dir::Cache::archives=$sid/archives -o Dir::State::status=/dev/null"
+apt-get $sidapt update -qq
+for pkg in $(grep -v '^\s*#' /tmp/recipe/sid-python.txt | grep -v '^\s*$'); do
+  (cd $sid && apt-get $sidapt download -qq "$pkg") || { echo "setup: $pkg is no longer in sid (edit envs/bigcodebench/sid-python.txt)" >&2; exit 1; }
+  deb=$(ls $sid/${pkg}_*.deb)
+  [ "$(dpkg-deb -f "$deb" Architecture)" = all ] || { echo "setup: $pkg is not pure Python (Architecture != all)" >&2; exit 1; }
+  dpkg-deb -x "$deb" $sid/root
+done
+cp -r $sid/root/usr/lib/python3/dist-packages/. /usr/lib/python3/dist-packages/
+rm -rf $sid
 # Byte-compile what apt left uncompiled so a fresh interpreter does not try to write .pyc files.
 python3 -m compileall -q /usr/lib/python3/dist-packages >/dev/null 2>&1 || true
 apt-get clean
