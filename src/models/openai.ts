@@ -1,5 +1,6 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { answerCap, capAnswer } from './answer.js';
+import { withAttempts } from './attempts.js';
 import { endpointLimiter, type Semaphore } from './limiter.js';
 import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation, type ModelErrorCode, type TokenUsage } from './types.js';
 
@@ -81,47 +82,24 @@ export class OpenAIChatModel implements ChatModel {
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
     if (messages.length === 0) throw new ModelError('CONFIG', `${this.id}: no messages to send`, { attempts: 0 });
     const client = this.client(opts.temperature ?? this.temperature, opts.maxTokens ?? this.maxTokens);
-    let last: Failure | undefined;
-    let lastError: unknown;
-    let attempts = 0;
-    for (let attempt = 1; attempt <= this.maxRetries + 1; attempt++) {
-      if (attempt > 1) await sleep(this.delayBefore(attempt, last!));
-      attempts = attempt;
-      const release = await this.limiter.acquire();
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, this.timeoutMs);
+    const policy = {
+      id: this.id, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries, backoffBaseMs: this.backoffBaseMs,
+      backoffMaxMs: this.backoffMaxMs, maxRetryAfterMs: this.maxRetryAfterMs, limiter: this.limiter,
+    };
+    return withAttempts(policy, async (signal) => {
       const started = performance.now();
-      try {
-        const reply = await client.invoke(
-          messages.map((m) => ({ role: m.role, content: m.content })),
-          { signal: controller.signal, ...(opts.stop?.length ? { stop: opts.stop } : {}) },
-        );
-        const latencyMs = Math.round(performance.now() - started);
-        const text = textOf(reply.content);
-        if (text === undefined) throw new BadResponse('reply content is not text');
-        // A 200 with null or empty content is a broken answer, not the model's: retried, never cached.
-        if (text === '') throw new BadResponse('reply content is null or empty');
-        const kept = capAnswer(text, answerCap(opts.maxTokens ?? this.maxTokens));
-        return { text: kept, usage: usageOf(reply, messages, text), latencyMs, cached: false };
-      } catch (err) {
-        lastError = err;
-        last = classify(err, timedOut, this.timeoutMs);
-        if (!last) throw err; // not a model failure we know: a bug, keep its stack
-        if (!last.retryable) break;
-      } finally {
-        clearTimeout(timer);
-        release();
-      }
-    }
-    throw new ModelError(
-      last!.code,
-      `${this.id}: ${describe(last!)} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${last!.detail}`,
-      { attempts, cause: lastError, ...(last!.status !== undefined ? { status: last!.status } : {}) },
-    );
+      const reply = await client.invoke(
+        messages.map((m) => ({ role: m.role, content: m.content })),
+        { signal, ...(opts.stop?.length ? { stop: opts.stop } : {}) },
+      );
+      const latencyMs = Math.round(performance.now() - started);
+      const text = textOf(reply.content);
+      if (text === undefined) throw new BadResponse('reply content is not text');
+      // A 200 with null or empty content is a broken answer, not the model's: retried, never cached.
+      if (text === '') throw new BadResponse('reply content is null or empty');
+      const kept = capAnswer(text, answerCap(opts.maxTokens ?? this.maxTokens));
+      return { text: kept, usage: usageOf(reply, messages, text), latencyMs, cached: false };
+    });
   }
 
   private client(temperature: number, maxTokens: number): ChatOpenAI {
@@ -140,13 +118,6 @@ export class OpenAIChatModel implements ChatModel {
       this.clients.set(key, client);
     }
     return client;
-  }
-
-  /** Exponential backoff with equal jitter, or the server's Retry-After when it gave one. */
-  private delayBefore(attempt: number, failure: Failure): number {
-    if (failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, this.maxRetryAfterMs);
-    const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 2));
-    return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 }
 
@@ -276,8 +247,4 @@ export function estimateUsage(messages: ChatMessage[], text: string): { inputTok
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
