@@ -1,7 +1,7 @@
 import { UserError } from '../util/errors.js';
 import { CachedModel, ResponseCache, type CacheMode } from './cache.js';
 import { OpenAIChatModel } from './openai.js';
-import { formatModelSpec, parseModelParams, parseModelSpec, type ModelParams, type ModelParamsInput } from './spec.js';
+import { clientParams, formatModelSpec, parseModelParams, parseModelSpec, type ModelParams, type ModelParamsInput } from './spec.js';
 import type { ChatModel } from './types.js';
 import { createUniversalModel, isUniversalSpec, type UniversalKnobs } from './universal-factory.js';
 import { TrackedModel, type UsageTracker } from './usage.js';
@@ -48,12 +48,7 @@ export function createModel(spec: string, params: ModelParamsInput | ModelParams
       model: parsed.model,
       id,
       ...(baseURL ? { baseURL } : {}),
-      ...(p.apiKey ? { apiKey: p.apiKey } : {}),
-      temperature: p.temperature,
-      maxTokens: p.maxTokens,
-      timeoutMs: p.timeoutMs,
-      maxRetries: p.maxRetries,
-      concurrency: p.concurrency,
+      ...clientParams(p),
       ...deps.openai,
     });
   }

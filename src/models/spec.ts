@@ -83,3 +83,11 @@ export function parseModelParams(input: ModelParamsInput | undefined): ModelPara
   const where = issue.path.length ? ` "${issue.path.join('.')}":` : '';
   throw new UserError('BAD_MODEL_PARAMS', `model params:${where} ${issue.message}`);
 }
+
+/** What every chat client takes from the model parameters (key, sampling, limits, retries). */
+export function clientParams(p: ModelParams): Pick<ModelParams, 'temperature' | 'maxTokens' | 'timeoutMs' | 'maxRetries' | 'concurrency'> & { apiKey?: string } {
+  return {
+    ...(p.apiKey ? { apiKey: p.apiKey } : {}),
+    temperature: p.temperature, maxTokens: p.maxTokens, timeoutMs: p.timeoutMs, maxRetries: p.maxRetries, concurrency: p.concurrency,
+  };
+}

@@ -1,6 +1,6 @@
 import { ModelError } from './types.js';
 import { PROVIDERS, envValue, isUniversalProvider, missingPackageMessage, normalizeBaseURL, packageInstalled, type UniversalProvider } from './providers.js';
-import { formatModelSpec, type ModelParams, type ModelSpec } from './spec.js';
+import { clientParams, formatModelSpec, type ModelParams, type ModelSpec } from './spec.js';
 import { UniversalChatModel } from './universal.js';
 
 /** Test knobs shared with the OpenAI path (backoff). */
@@ -49,12 +49,7 @@ export function createUniversalModel(
     model: spec.model,
     id,
     ...(baseURL ? { baseURL } : {}),
-    ...(p.apiKey ? { apiKey: p.apiKey } : {}),
-    temperature: p.temperature,
-    maxTokens: p.maxTokens,
-    timeoutMs: p.timeoutMs,
-    maxRetries: p.maxRetries,
-    concurrency: p.concurrency,
+    ...clientParams(p),
     ...knobs,
   });
 }

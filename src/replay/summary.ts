@@ -1,28 +1,13 @@
 import type { PriceTable } from '../models/usage.js';
-import { addCounts, pricedCounts, tallyLeak, zeroCounts, type LeakTally, type SummaryUsage } from '../world/summary.js';
+import { addCounts, pricedCounts, tallyLeak, zeroCounts, type LeakTally, type SummaryCore } from '../world/summary.js';
 import { staticPassAt1ByTurn, staticScore } from './scoring.js';
 import type { StaticEpisodeRecord } from './types.js';
 
-export interface StaticSummary {
+export interface StaticSummary extends SummaryCore {
   mode: 'static';
-  mrr: number;
-  recall: number;
-  pass_at_1_by_turn: number[];
-  /** Metrics are over the completed episodes (n_tasks); errored ones are counted apart. */
-  n_tasks: number;
-  n_errors: number;
-  errored_tasks: string[];
-  setting: string;
-  model: string;
   /** No simulator runs in a static replay. */
   user_model: null;
-  synthetic: boolean;
-  max_turns: number;
-  /** Turn at which each task's score was decided ("unsolved" when never). */
-  solved_at_histogram: Record<string, number>;
   scored_by: { reference: number; target: number };
-  usage: Record<'coder' | 'user', SummaryUsage>;
-  leak: LeakTally;
   reference_model: string;
   reference_user_model: string | null;
   reference_sha256: string;

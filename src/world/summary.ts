@@ -9,7 +9,8 @@ export interface SummaryUsage {
   cost_usd?: number;
 }
 
-export interface WorldSummary {
+/** What live and static summaries share. */
+export interface SummaryCore {
   /** Over the completed episodes (n_tasks); errored ones (n_errors) are not the model's failures. */
   mrr: number;
   recall: number;
@@ -20,14 +21,18 @@ export interface WorldSummary {
   errored_tasks: string[];
   setting: string;
   model: string;
-  user_model: string | null;
   synthetic: boolean;
   max_turns: number;
+  /** Turn at which each task was solved, or its score decided ("unsolved" when never). */
   solved_at_histogram: Record<string, number>;
   usage: Record<'coder' | 'user', SummaryUsage>;
   leak: LeakTally;
-  mode: 'live';
   [k: string]: unknown;
+}
+
+export interface WorldSummary extends SummaryCore {
+  user_model: string | null;
+  mode: 'live';
 }
 
 /** Calls and tokens of one role: what a summary reports. */
