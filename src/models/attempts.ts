@@ -3,6 +3,28 @@ import type { Semaphore } from './limiter.js';
 import { classify, describe, type Failure } from './openai.js';
 import { ModelError } from './types.js';
 
+/** What every chat client is built with, whatever its provider. */
+export interface ClientOptions {
+  /** Model name as the server knows it, e.g. "gpt-4o". */
+  model: string;
+  apiKey?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** Limit for one attempt, counted from when it gets its concurrency slot. */
+  timeoutMs?: number;
+  /** Retries after the first attempt (so at most maxRetries + 1 calls). */
+  maxRetries?: number;
+  /** In-flight requests per endpoint, shared across the process (see limiter.ts). */
+  concurrency?: number;
+  /** First backoff delay; doubles each retry, with jitter (default 1000). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Longest Retry-After we obey; longer hints are cut to this (default 60000). */
+  maxRetryAfterMs?: number;
+  /** Overrides the shared per-endpoint limiter (tests). */
+  limiter?: Semaphore;
+}
+
 /** How one model retries, times out and shares its endpoint (the OpenAI path has the same knobs). */
 export interface AttemptPolicy {
   /** Model id, for error messages. */

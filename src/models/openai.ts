@@ -1,6 +1,6 @@
 import { ChatOpenAI } from '@langchain/openai';
 import { answerCap, capAnswer } from './answer.js';
-import { withAttempts } from './attempts.js';
+import { withAttempts, type ClientOptions } from './attempts.js';
 import { endpointLimiter, type Semaphore } from './limiter.js';
 import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation, type ModelErrorCode, type TokenUsage } from './types.js';
 
@@ -8,30 +8,12 @@ export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Sent to local OpenAI-compatible servers, which usually want some key but check none. */
 const DUMMY_API_KEY = 'sk-no-key-required';
 
-export interface OpenAIModelOptions {
-  /** Model name as the server knows it, e.g. "gpt-4o". */
-  model: string;
+/** The API key defaults to OPENAI_API_KEY; a dummy key is used for servers other than api.openai.com. */
+export interface OpenAIModelOptions extends ClientOptions {
   /** Identity for caches and reports (default "openai:<model>"). */
   id?: string;
   /** Default OPENAI_BASE_URL, then api.openai.com. */
   baseURL?: string;
-  /** Default OPENAI_API_KEY; a dummy key is used for servers other than api.openai.com. */
-  apiKey?: string;
-  temperature?: number;
-  maxTokens?: number;
-  /** Limit for one attempt, counted from when it gets its concurrency slot. */
-  timeoutMs?: number;
-  /** Retries after the first attempt (so at most maxRetries + 1 calls). */
-  maxRetries?: number;
-  /** In-flight requests per endpoint, shared across the process (see limiter.ts). */
-  concurrency?: number;
-  /** First backoff delay; doubles each retry, with jitter (default 1000). */
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  /** Longest Retry-After we obey; longer hints are cut to this (default 60000). */
-  maxRetryAfterMs?: number;
-  /** Overrides the shared per-endpoint limiter (tests). */
-  limiter?: Semaphore;
 }
 
 export interface Failure {

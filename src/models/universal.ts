@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { attemptFetch, withAttempts, type AttemptPolicy } from './attempts.js';
+import { attemptFetch, withAttempts, type AttemptPolicy, type ClientOptions } from './attempts.js';
 import { classifyProviderError } from './failures.js';
 import { endpointLimiter, type Semaphore } from './limiter.js';
 import { PROVIDERS, missingPackageMessage, type UniversalProvider } from './providers.js';
@@ -9,24 +9,12 @@ import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, typ
 /** Sent to a stand-in server (a proxy or a test double) that wants some key but checks none. */
 const DUMMY_API_KEY = 'no-key-required';
 
-export interface UniversalModelOptions {
+export interface UniversalModelOptions extends ClientOptions {
   provider: UniversalProvider;
-  /** Model name as the provider knows it, e.g. "claude-sonnet-4-5" or "llama3.1:8b". */
-  model: string;
   /** Identity for caches and reports, e.g. "anthropic:claude-sonnet-4-5". */
   id: string;
   /** Custom endpoint; unset means the provider's own default. */
   baseURL?: string;
-  apiKey?: string;
-  temperature?: number;
-  maxTokens?: number;
-  timeoutMs?: number;
-  maxRetries?: number;
-  concurrency?: number;
-  backoffBaseMs?: number;
-  backoffMaxMs?: number;
-  maxRetryAfterMs?: number;
-  limiter?: Semaphore;
 }
 
 /** Any chat model LangChain's initChatModel can build, with our retries, limiter, timeout and usage. */
