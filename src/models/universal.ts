@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { attemptFetch, withAttempts, type AttemptPolicy, type ClientOptions } from './attempts.js';
 import { classifyProviderError } from './failures.js';
-import { endpointLimiter, type Semaphore } from './limiter.js';
+import { endpointLimiter } from './limiter.js';
 import { PROVIDERS, missingPackageMessage, type UniversalProvider } from './providers.js';
 import { replyText, replyUsage, type ReplyLike } from './reply.js';
 import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation } from './types.js';
