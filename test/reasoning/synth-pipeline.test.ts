@@ -104,7 +104,7 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
     const data = tmp();
     mkdirSync(join(data, 'case2code'));
     writeFileSync(join(data, 'case2code/test.jsonl'), readFileSync(join(out, 'samples.jsonl')));
-    const r = await runReasoning({ task: 'case2code', dataDir: data, n: 1, out: tmp() }, { model: new OfflineReasoningModel(1), sandbox });
+    const r = await runReasoning({ task: 'case2code', dataDir: data, n: 1, out: tmp() }, { model: (d) => new OfflineReasoningModel(1, 0, d), sandbox });
     expect(r.summary.counts.samples).toBe(samples().length);
     expect(r.summary.pass_at_k.pass_at_1).toBe(100);
   }, 300_000);
