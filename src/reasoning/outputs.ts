@@ -30,14 +30,18 @@ export interface SummaryCounts {
   resumed_calls?: number;
 }
 
-export interface ReasoningSummary {
-  task: string;
+/** How a run was made: what its summary and its output metadata both record. */
+interface RunSettings {
   model: string | null;
   synthetic: boolean;
   n: number | null;
   temperature: number | null;
   cot: boolean | null;
   rag: boolean | null;
+}
+
+export interface ReasoningSummary extends RunSettings {
+  task: string;
   scorer: ScorerVersion;
   max_tokens?: number;
   pass_at_k: Record<string, number>;
@@ -87,13 +91,7 @@ function case2codeStatusCounts(score: ScoreResult): Record<string, number> | und
   return counts;
 }
 
-export interface OutputMeta {
-  model: string | null;
-  synthetic: boolean;
-  n: number | null;
-  temperature: number | null;
-  cot: boolean | null;
-  rag: boolean | null;
+export interface OutputMeta extends RunSettings {
   maxTokens?: number;
   usage: UsageSummary | null;
   sandbox: ReasoningSandbox;
