@@ -54,7 +54,7 @@ function buildProgram(): Command {
   addSandboxOptions(
     program
       .option('--reference <path>', 'run-world run directory, frozen reference file (run-bench freeze), or ConvCodeBench logs (.parquet, .json)')
-      .option('--model <spec>', 'target model: openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, offline[:skill] (synthetic)')
+      .option('--model <spec>', 'target model: openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, <provider>:<model>[@<url>] (anthropic, google-genai, ollama, ...), offline[:skill] (synthetic)')
       .option('--setting <names>', `settings to replay, comma-separated (default: those in the reference among ${STATIC_SETTINGS.join(', ')})`, csv)
       .option('--ids <ids>', 'only these task ids (comma-separated)', csv)
       .option('--limit <n>', 'only the first n tasks of the reference', positiveInt('--limit'))

@@ -16,7 +16,7 @@ import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } f
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
   .option('--config <file>', 'YAML config whose keys override resources/config.yaml')
-  .option('--model <spec>', 'coder model: openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, offline[:skill] (synthetic)')
+  .option('--model <spec>', 'coder model: openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, <provider>:<model>[@<url>] (anthropic, google-genai, ollama, ...), offline[:skill] (synthetic)')
   .option('--user-model <spec>', 'simulated user model (default auto: offline with an offline coder, else openai:gpt-4o)')
   .addOption(new Option('--setting <name>', 'one of the nine feedback settings').choices([...SETTING_NAMES]))
   .option('--exec-feedback', 'give execution feedback (with --partial-tests or --full-tests)')
