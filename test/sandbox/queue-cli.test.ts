@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../../src/config/world.js';
 import { projectRoot } from '../../src/sandbox/paths.js';
 import { listWorkers, parseQueueUrl } from '../../src/sandbox/queue/index.js';
@@ -96,11 +96,13 @@ describe.skipIf(!hasRedis)('queue commands: run-eval coordinator and run-worker 
 describe('progress line', () => {
   it('ends with the status the queue sandbox registered', async () => {
     const { ProgressLine, setProgressStatus } = await import('../../src/report/progress.js');
+    vi.stubEnv('CI', ''); // CI machines set CI=true, which turns the line off
     let text = '';
     const stream = { isTTY: true, columns: 200, write: (s: string) => { text += s; return true; } } as unknown as NodeJS.WriteStream;
     setProgressStatus(() => 'workers 2 on 2 hosts (8 slots, 7 busy)');
     new ProgressLine('run-eval', 10, stream).update(10);
     setProgressStatus(undefined);
+    vi.unstubAllEnvs();
     expect(text).toMatch(/run-eval \[#+\] 10\/10 \d+s workers 2 on 2 hosts \(8 slots, 7 busy\)/);
   });
 });
