@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Semaphore } from '../models/limiter.js';
 import { defaultImage, projectRoot, recipeHash } from '../sandbox/paths.js';
 import { InfraError } from '../util/errors.js';
+import { ownContainer, releaseContainer } from '../sandbox/owned-containers.js';
 
 export const REPO_ROOT_IN_IMAGE = '/opt/django';
 
@@ -44,16 +44,6 @@ export function defaultRepoImage(): string {
   return `codeconv-django:${h}`;
 }
 
-/** Removes this process's judgment containers if it exits while some still run. */
-const owned = new Set<string>();
-let hooked = false;
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.once('exit', () => {
-    if (owned.size) spawnSync('docker', ['rm', '-f', ...owned], { stdio: 'ignore', timeout: 30_000 });
-  });
-}
 
 /**
  * Each judgment runs in a fresh container of the Django image and is removed with it: the candidate
@@ -85,7 +75,6 @@ export class RepoSandbox {
         const why = /Cannot connect|daemon/i.test(r.stderr) ? 'cannot reach the Docker engine (bash scripts/ensure-docker.sh)' : `image ${this.image} is not built; run \`bash scripts/build-repo-image.sh\``;
         throw new InfraError('NO_REPO_IMAGE', why);
       }
-      hookExit();
     })();
     return this.checked;
   }
@@ -122,7 +111,7 @@ export class RepoSandbox {
     await this.preflight();
     const release = await this.sem.acquire();
     const name = `codeconv-repo-${process.pid}-${++this.seq}-${Date.now().toString(36)}`;
-    owned.add(name);
+    ownContainer(name);
     try {
       const args = [
         'run', '--rm', '-i', '--name', name, '--network', 'none', '--user', '1000:1000',
@@ -143,7 +132,7 @@ export class RepoSandbox {
       return JSON.parse(r.stdout.slice(at + '@@RESULT@@'.length)) as unknown;
     } finally {
       await execa('docker', ['rm', '-f', name], { reject: false, timeout: 30_000 });
-      owned.delete(name);
+      releaseContainer(name);
       release();
     }
   }

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { InfraError } from '../util/errors.js';
 import { JudgeConnection } from './connection.js';
+import { ownContainer, releaseContainer } from './owned-containers.js';
 import { JudgeSandbox } from './judge-sandbox.js';
 import { defaultImage, judgeDir, judgeHash } from './paths.js';
 import { HOST_LABEL, LABEL, PID_LABEL, removeLeftovers } from './leftovers.js';
@@ -21,24 +21,6 @@ export interface DockerSandboxOptions {
   preload?: string;
 }
 
-/** Containers this process created, removed when it exits even if close() is never reached. */
-const owned = new Set<string>();
-let exitHooked = false;
-
-/**
- * Removes this process's containers at exit. No signal handlers here: the CLI owns signals and
- * exits (which runs this); a library user that dies of a signal leaves containers that the next
- * start-up on this host removes (their pid is dead).
- */
-function hookExit(): void {
-  if (exitHooked) return;
-  exitHooked = true;
-  process.once('exit', () => {
-    if (owned.size === 0) return;
-    spawnSync('docker', ['rm', '-f', ...owned], { stdio: 'ignore', timeout: 30_000 });
-    owned.clear();
-  });
-}
 
 /** Docker containers with no network, a read-only root, limits, a warm pre-importing judge each. */
 export class DockerSandbox extends JudgeSandbox {
@@ -82,7 +64,6 @@ export class DockerSandbox extends JudgeSandbox {
         throw new InfraError('NO_IMAGE', `sandbox image ${this.image} is not built; run \`bash scripts/build-image.sh\``);
       }
       await removeLeftovers(this.docker);
-      hookExit();
     })();
     return this.preflightDone;
   }
@@ -122,9 +103,9 @@ export class DockerSandbox extends JudgeSandbox {
         Ulimits: [{ Name: 'nofile', Soft: 4096, Hard: 4096 }],
       },
     });
-    owned.add(container.id);
+    ownContainer(container.id);
     const destroy = async (): Promise<void> => {
-      owned.delete(container.id);
+      releaseContainer(container.id);
       await container.remove({ force: true }).catch(() => undefined);
     };
     try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../sandbox/paths.js';
+import { restrictions } from '../case2code.js';
 import type { CheckItem, CheckResult, Sandbox } from '../../sandbox/types.js';
 import { InfraError } from '../../util/errors.js';
 
@@ -14,6 +15,7 @@ function helper(name: 'synth_ast.py' | 'synth_exec.py'): string {
   let s = sources.get(name);
   if (s === undefined) {
     s = readFileSync(join(synthPythonDir(), name), 'utf8');
+    if (name === 'synth_exec.py') s = `${restrictions()}\n\n${s}`;
     sources.set(name, s);
   }
   return s;

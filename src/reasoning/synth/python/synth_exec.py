@@ -38,29 +38,6 @@ def _cap_memory(mb):
         pass
 
 
-def _restrict():
-    # The restrictions the original's execution prefix applies (and the Case2Code scorer repeats).
-    import faulthandler, os, shutil, subprocess
-    faulthandler.disable()
-    for name in ("exit", "quit", "open", "help"):
-        setattr(builtins, name, None)
-    os.environ["OMP_NUM_THREADS"] = "1"
-    for name in ("kill", "makedirs", "link", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir",
-                 "setuid", "fork", "forkpty", "killpg", "rename", "renames", "truncate", "replace", "unlink",
-                 "fchmod", "fchown", "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir"):
-        setattr(os, name, None)
-    for name in ("rmtree", "move", "chown"):
-        setattr(shutil, name, None)
-    subprocess.Popen = None
-    for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
-        sys.modules[name] = None
-    try:
-        import sqlite3
-        sqlite3.connect = None
-    except ImportError:
-        pass
-
-
 def _value_text(node, src):
     """How the original shows one argument: a string literal as JSON, another literal as repr, else source."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -175,7 +152,7 @@ def run(job):
     parsed, sizes = parse_examples(job["example_str"])
     _cap_memory(job.get("mem_mb", 512))
     signal.signal(signal.SIGALRM, _on_alarm)
-    _restrict()
+    _c2c_restrict()  # from restrict.py, which src/reasoning/synth/python.ts puts before this file
     ns = {"__name__": "__main__", "__builtins__": builtins, "sys": sys, "copy": copy, "json": json}
     seconds = float(job.get("call_timeout", 1.0))
     stage = "import_failed"

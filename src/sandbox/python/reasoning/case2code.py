@@ -1,5 +1,5 @@
 # Judges one Case2Code candidate inside one isolated sandbox check child (src/reasoning/case2code.ts
-# appends `__result__ = _c2c_main(<program>)`).
+# puts restrict.py before it and appends `__result__ = _c2c_main(<program>)`).
 #
 # It reproduces the reference harness's observable behaviour: the same restrictions are applied
 # before the candidate runs (exit/quit/open/help and destructive os/shutil/subprocess functions
@@ -13,28 +13,6 @@ import builtins as _c2c_builtins, io as _c2c_io, re as _c2c_re, sys as _c2c_sys
 
 _C2C_START = "@@C2C:OUTPUTS:BEGIN@@"
 _C2C_END = "@@C2C:OUTPUTS:END@@"
-
-
-def _c2c_restrict():
-    import faulthandler, os, shutil, subprocess
-    faulthandler.disable()
-    for name in ("exit", "quit", "open", "help"):
-        setattr(_c2c_builtins, name, None)
-    os.environ["OMP_NUM_THREADS"] = "1"
-    for name in ("kill", "makedirs", "link", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir",
-                 "setuid", "fork", "forkpty", "killpg", "rename", "renames", "truncate", "replace", "unlink",
-                 "fchmod", "fchown", "chmod", "chown", "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir"):
-        setattr(os, name, None)
-    for name in ("rmtree", "move", "chown"):
-        setattr(shutil, name, None)
-    subprocess.Popen = None
-    for name in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
-        _c2c_sys.modules[name] = None
-    try:
-        import sqlite3
-        sqlite3.connect = None
-    except ImportError:
-        pass
 
 
 def _c2c_parse(text):

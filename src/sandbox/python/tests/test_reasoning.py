@@ -7,10 +7,12 @@ from tests.helpers import JUDGE_DIR, in_fork
 
 
 def _load(name):
-    with open(os.path.join(JUDGE_DIR, "reasoning", name)) as f:
-        g = {"__name__": "__main__"}
-        exec(compile(f.read(), name, "exec"), g)
-        return g
+    # case2code.py is sent with restrict.py before it, as src/reasoning/case2code.ts does.
+    g = {"__name__": "__main__"}
+    for part in (["restrict.py"] if name == "case2code.py" else []) + [name]:
+        with open(os.path.join(JUDGE_DIR, "reasoning", part)) as f:
+            exec(compile(f.read(), part, "exec"), g)
+    return g
 
 
 class LiteralClassifierTest(unittest.TestCase):
