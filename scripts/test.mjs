@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Runs the vitest suite, then prints one plain closing line "N passed, N failed, N skipped".
+// Lints and type-checks (src and test), runs the vitest suite, then prints one plain closing line
+// "N passed, N failed, N skipped"; a lint error fails the run as a failed test does.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' });
+if (lint.status !== 0) console.log('lint: failed (npm run lint)');
 
 mkdirSync('test-artifacts', { recursive: true });
 const report = 'test-artifacts/vitest.json';
@@ -11,4 +15,4 @@ if (existsSync(report)) {
   const skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
   console.log(`\n${j.numPassedTests} passed, ${j.numFailedTests} failed, ${skipped} skipped`);
 }
-process.exitCode = r.status ?? 1;
+process.exitCode = lint.status !== 0 ? 1 : (r.status ?? 1);

@@ -9,9 +9,10 @@ export { ANSWER_CLOSE, ANSWER_OPEN, cutAtAnswerEnd, extractCode, postprocess, po
 export { judgePreload } from './preload.js';
 export { meanPassAtK, passAtK, passAtKTable } from './passk.js';
 export {
-  ASSERT_TIMEOUT_S, applyScorer, checkProgram, filterReason, judgeGenerations, reportedKs, runCheckBatches, scoreGenerations,
+  ASSERT_TIMEOUT_S, applyScorer, checkProgram, filterReason, judgeGenerations, reportedKs, scoreGenerations,
   scoreJudged, validateGenerations,
 } from './scoring.js';
+export { batchBounds, runCheckBatches, spreadOrder } from './check-batches.js';
 export type { CheckRunner, JudgedGenerations, ScoreCounts, ScoreOptions, ScoreResult, Verdict } from './scoring.js';
 export { CASE2CODE_TIMEOUT_S, case2codeCheck, judgeCase2Code } from './case2code.js';
 export type { Case2CodeOutcome } from './case2code.js';

@@ -266,7 +266,7 @@ describe('judge preload per task', () => {
 
 describe('check batches', () => {
   it('cover every check once, in order, and shrink toward the end', async () => {
-    const { batchBounds } = await import('../../src/reasoning/scoring.js');
+    const { batchBounds } = await import('../../src/reasoning/check-batches.js');
     for (const total of [0, 1, 7, 100, 2548]) {
       const b = batchBounds(total);
       expect(b.map(([s, e]) => e - s).reduce((a, n) => a + n, 0)).toBe(total);
@@ -282,7 +282,7 @@ describe('check batches', () => {
 
 describe('check order', () => {
   it('is a fixed permutation that scatters neighbours', async () => {
-    const { spreadOrder } = await import('../../src/reasoning/scoring.js');
+    const { spreadOrder } = await import('../../src/reasoning/check-batches.js');
     const o = spreadOrder(1000);
     expect([...o].sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(spreadOrder(1000)).toEqual(o);

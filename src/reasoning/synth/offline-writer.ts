@@ -85,7 +85,10 @@ export function writeExamples(facts: FunctionFacts, seed = 0, count = 10): strin
       parts.push(`${p.name}=${c[idx]}`);
     });
     const line = `dict(${parts.join(', ')})`;
-    if (!seen.has(line)) seen.add(line), lines.push(line);
+    if (!seen.has(line)) {
+      seen.add(line);
+      lines.push(line);
+    }
   }
   return lines;
 }

@@ -43,7 +43,10 @@ export async function loadRawSource(from: string, sandbox: Sandbox): Promise<Raw
     for (const row of r.rows) {
       // The same function can sit in two files (vendored copies): keep the first.
       if (contents.has(row.content)) bump(rejected, 'duplicate_source');
-      else contents.add(row.content), rows.push(row);
+      else {
+        contents.add(row.content);
+        rows.push(row);
+      }
     }
     chunk = [];
     size = 0;

@@ -36,6 +36,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 /** What the watch needs of a client: ioredis and BullMQ's client wrapper both have it. */
 export interface Watched {
   readonly status: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ioredis and BullMQ type their listeners differently
   on(event: string, listener: (...args: any[]) => void): unknown;
 }
 
