@@ -1,7 +1,7 @@
 /** The library API: every command's core, and the interfaces a caller plugs in. */
-export { runWorld, defaultRunDir, type RunWorldDeps, type RunWorldResult, type WorldEvent } from './world/run-world.js';
+export { runWorld, defaultRunDir, type RunWorldDeps, type RunWorldResult, type WorldReporter } from './world/run-world.js';
 export { resolveWorldConfig, readYamlConfig, WorldConfigSchema, DEFAULT_CONFIG_FILE, type WorldConfig } from './config/world.js';
-export { runBench, type BenchDeps, type BenchEvent, type BenchOptions, type BenchResult } from './replay/bench.js';
+export { runBench, type BenchDeps, type BenchReporter, type BenchOptions, type BenchResult } from './replay/bench.js';
 export { freezeReference } from './replay/freeze.js';
 export { runReasoning, type RunReasoningDeps, type RunReasoningOptions } from './reasoning/run.js';
 export { runEval, type RunEvalDeps, type RunEvalOptions, type RunEvalResult } from './eval/run-eval.js';

@@ -5,7 +5,7 @@ import { runBench } from '../replay/bench.js';
 import { freezeReference } from '../replay/freeze.js';
 import { benchTable } from '../replay/report.js';
 import { STATIC_SETTINGS } from '../replay/types.js';
-import { ProgressLine } from '../report/progress.js';
+import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
 import { ensureDir } from '../run/run-dir.js';
 import { UserError } from '../util/errors.js';
@@ -80,7 +80,6 @@ function buildProgram(): Command {
     ensureDir(resolve(o.out));
     const logger = createRunLogger(resolve(o.out), o.quiet);
     const sandbox = sandboxFromCli(o);
-    let bar: ProgressLine | undefined;
     try {
       const r = await runBench(
         {
@@ -90,11 +89,7 @@ function buildProgram(): Command {
         },
         {
           sandbox, logger,
-          onEvent: o.quiet ? undefined : (e) => {
-            if (e.type === 'start') { bar = new ProgressLine(`run-bench ${e.setting}`, e.total); bar.update(e.resumed); }
-            else if (e.type === 'episode') bar?.update(e.done);
-            else bar?.finish();
-          },
+          ...(o.quiet ? {} : { reporter: progressReporter('run-bench') }),
         },
       );
       process.stdout.write(benchTable(r));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { runEval } from '../eval/run-eval.js';
-import { ProgressLine } from '../report/progress.js';
+import { progressReporter } from '../report/progress-reporter.js';
 import { DEFAULT_DATASET } from '../tasks/bigcodebench.js';
 import { csv, runCli } from './common.js';
 import { addSandboxOptions, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
@@ -23,13 +23,11 @@ void runCli('run-eval', async () => {
   program.exitOverride().parse();
   const o = program.opts<SandboxCliOptions & { dataset: string; samples?: string; canonical?: boolean; ids?: string[]; subset: 'full' | 'hard'; timeout: number; calibrated: boolean; out: string }>();
   const sandbox = sandboxFromCli(o);
-  let bar: ProgressLine | undefined;
   try {
     const r = await runEval(
       { dataset: o.dataset, samples: o.samples, canonical: o.canonical, ids: o.ids, subset: o.subset, timeoutS: o.timeout, out: o.out, calibrated: o.calibrated, parallel: o.parallel * 2 },
-      { sandbox, onProgress: (d, t) => { bar ??= new ProgressLine('run-eval', t); bar.update(d); } },
+      { sandbox, reporter: progressReporter('run-eval') },
     );
-    bar?.finish();
     const k = Object.entries(r.passAtK).map(([n, v]) => `${n} ${(v * 100).toFixed(1)}`).join('  ');
     const replaced = Object.entries((sandbox as { replacements?: Record<string, number> }).replacements ?? {});
     if (replaced.length) process.stderr.write(`run-eval: sandbox slots replaced after unclean resets: ${replaced.map(([k, v]) => `${v}x ${k}`).join('; ')}\n`);

@@ -8,7 +8,7 @@ import { checkTaskName } from '../reasoning/data.js';
 import { judgePreload } from '../reasoning/preload.js';
 import { addSynthCommand } from '../reasoning/synth/cli.js';
 import { REASONING_TASKS, type ScorerVersion } from '../reasoning/types.js';
-import { ProgressLine } from '../report/progress.js';
+import { progressReporter } from '../report/progress-reporter.js';
 import { UserError } from '../util/errors.js';
 import { cliMain, csv, isEntryPoint } from './common.js';
 import { addSandboxOptions, positiveInt, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
@@ -103,8 +103,6 @@ function buildProgram(): Command {
         ? (data: ReasoningData) => new OfflineReasoningModel(spec.skill, 0, data)
         : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache });
     const sandbox = sandboxFromCli(o, judgePreload(o.task));
-    let bar: ProgressLine | undefined;
-    let phase = '';
     try {
       const r = await runReasoning(
         {
@@ -113,13 +111,9 @@ function buildProgram(): Command {
         },
         {
           model, sandbox,
-          onProgress: (p, d, t) => {
-            if (p !== phase) { bar?.finish(); bar = new ProgressLine(`run-reasoning ${p}`, t); phase = p; }
-            bar!.update(d);
-          },
+          reporter: progressReporter('run-reasoning'),
         },
       );
-      bar?.finish();
       report(r);
     } finally {
       await sandbox.close();
@@ -140,13 +134,11 @@ function buildProgram(): Command {
   ).action(async (_args: unknown, cmd: Command) => {
     const o = cmd.opts<ScoreOpts>();
     const sandbox = sandboxFromCli(o, judgePreload(o.task));
-    let bar: ProgressLine | undefined;
     try {
       const r = await scoreFile(
         { task: o.task, generations: o.generations, scorer: o.scorer, raw: o.raw, cot: o.cot, dataDir: o.dataDir, out: o.out },
-        { sandbox, onProgress: (d, t) => { bar ??= new ProgressLine('run-reasoning score', t); bar.update(d); } },
+        { sandbox, reporter: progressReporter('run-reasoning') },
       );
-      bar?.finish();
       report(r);
     } finally {
       await sandbox.close();

@@ -2,13 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ProgressLine } from '../report/progress.js';
+import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
 import { buildRepoTasks } from '../repo/build.js';
 import { resolveBuildConfig, resolveRunConfig } from '../repo/config.js';
 import { RepoExecCache } from '../repo/exec-cache.js';
 import { recomputeSummary } from '../repo/recompute.js';
-import { defaultRepoRunDir, runRepo, type RepoEvent } from '../repo/run.js';
+import type { RepoItem } from '../repo/metrics.js';
+import { defaultRepoRunDir, runRepo } from '../repo/run.js';
 import { RepoSandbox } from '../repo/sandbox.js';
 import { csv, runCli } from './common.js';
 import { positiveInt, positiveNumber } from './sandbox-options.js';
@@ -53,15 +54,10 @@ program.command('run', { isDefault: true })
     mkdirSync(c.out, { recursive: true });
     const logger = createRunLogger(c.out, !!o.quiet);
     const sandbox = new RepoSandbox({ parallel: c.parallel, ...(c.image ? { image: c.image } : {}) });
-    let bar: ProgressLine | undefined;
     let ok = 0;
-    const onEvent = o.quiet ? undefined : (e: RepoEvent): void => {
-      if (e.type === 'start') { bar = new ProgressLine('run-repo', e.total); bar.update(e.resumed); }
-      if (e.type === 'item') { if (e.record.stop_reason === 'passed_tests') ok++; bar?.update(e.done, `passed ${ok}`); }
-    };
+    const reporter = o.quiet ? undefined : progressReporter<RepoItem>('run-repo', (rec) => `passed ${rec.stop_reason === 'passed_tests' ? ++ok : ok}`);
     try {
-      const r = await runRepo(c, { sandbox, logger, ...(onEvent ? { onEvent } : {}) });
-      bar?.finish();
+      const r = await runRepo(c, { sandbox, logger, ...(reporter ? { reporter } : {}) });
       process.stdout.write(`${JSON.stringify(r.summary, null, 2)}\nrun directory: ${r.runDir}  (${r.stats.itemsRun} items run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache, ${(r.stats.wallMs / 1000).toFixed(0)} s)\n`);
     } finally {
       await logger.close();
@@ -84,10 +80,8 @@ program.command('build')
     const sandbox = new RepoSandbox({ parallel: c.parallel, ...(c.image ? { image: c.image } : {}) });
     const exec = new RepoExecCache(sandbox, join(c.cache_dir, 'repo-exec'));
     exec.cachedOnly = !!o.cachedOnly;
-    const bar = o.quiet ? undefined : new ProgressLine('run-repo build', c.target_tasks);
     const logger = { info: (m: string) => process.stderr.write(`run-repo build: ${m}\n`), warn: (m: string) => process.stderr.write(`warn: ${m}\n`), error: () => {}, debug: () => {} };
-    const r = await buildRepoTasks(c, { sandbox, exec, logger, onProgress: (d, a) => bar?.update(a, `validated ${d}`) });
-    bar?.finish();
+    const r = await buildRepoTasks(c, { sandbox, exec, logger, ...(o.quiet ? {} : { reporter: progressReporter('run-repo') }) });
     const ms = [...r.judgeMs].sort((a, b) => a - b);
     const q = (p: number): number => ms.length ? ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]! : 0;
     process.stdout.write(`${JSON.stringify({ out: c.out, counts: r.header.counts, dropped: r.header.dropped, build_seconds: r.header.build_seconds, trace_seconds: r.traceSeconds, judgments: ms.length, judge_ms_median: q(0.5), judge_ms_p90: q(0.9) }, null, 2)}\n`);

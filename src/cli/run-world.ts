@@ -87,7 +87,7 @@ void runCli('run-world', async () => {
     ? queueSandbox(sb.kind, sb.queue, sb.image, 'sandbox.queue')
     : createSandbox({ kind: sb.kind, parallel: sb.parallel, docker: { memoryMb: sb.memoryMb, image: sb.image } });
   try {
-    const r = await runWorld(cfg, { sandbox, logger, onEvent: o.quiet ? undefined : worldProgress() });
+    const r = await runWorld(cfg, { sandbox, logger, ...(o.quiet ? {} : { reporter: worldProgress() }) });
     process.stdout.write(worldTable(r.summary));
     process.stdout.write(`run directory: ${r.runDir}  (${r.stats.episodesRun} episodes run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache)\n`);
     reportErrored('run-world', r.summary.errored_tasks, r.runDir);

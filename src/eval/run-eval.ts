@@ -10,6 +10,7 @@ import { loadTasks, normalizeTaskId, selectTasks, type BigCodeBenchTask } from '
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import { readJsonl } from '../util/jsonl.js';
+import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 
 export const SampleSchema = z
@@ -67,7 +68,8 @@ export interface RunEvalResult {
 export interface RunEvalDeps {
   sandbox: Sandbox;
   logger?: Logger;
-  onProgress?: (done: number, total: number) => void;
+  /** Phase 'run-eval': one item per judged sample. */
+  reporter?: Reporter<ProgressRecord>;
 }
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -134,7 +136,7 @@ async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalOptions, deps: Ru
 
   if (todo.length) await deps.sandbox.start();
   let finished = resumed;
-  deps.onProgress?.(finished, jobs.length);
+  deps.reporter?.onRunStart?.({ phase: 'run-eval', runDir: dir.dir, total: jobs.length, resumed });
   await mapLimit(todo, opts.parallel, async (j) => {
     const r = await deps.sandbox.runUnittest({ solution: j.program, test: j.task.test, timeoutS: opts.timeoutS, fresh: opts.fresh });
     const rec: ProgressRecord = {
@@ -143,8 +145,9 @@ async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalOptions, deps: Ru
     };
     await journal.append(rec);
     done.set(rec.key, rec);
-    deps.onProgress?.(++finished, jobs.length);
+    deps.reporter?.onItemEnd?.({ phase: 'run-eval', record: rec, done: ++finished, total: jobs.length });
   });
+  deps.reporter?.onRunEnd?.({ phase: 'run-eval' });
 
   // Every sample judged in this directory, this invocation's selection or an earlier one's.
   const bySample = new Map<string, ProgressRecord>();

@@ -6,6 +6,7 @@ import { versionField } from '../run/format.js';
 import { RunDir } from '../run/run-dir.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
+import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { loadTask } from './data.js';
 import type { ReasoningData } from './offline.js';
@@ -46,7 +47,8 @@ export interface RunReasoningDeps {
   model: ChatModel | ((data: ReasoningData) => ChatModel);
   sandbox: ReasoningSandbox;
   logger?: Logger;
-  onProgress?: (phase: 'generate' | 'score', done: number, total: number) => void;
+  /** Phases 'generate' (one item per model call) and 'score' (judgments). */
+  reporter?: Reporter<CallRecord>;
 }
 
 
@@ -155,7 +157,7 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
     const prior = done.get(`${item.id}\u0000${sample}`);
     if (prior) {
       resumed++;
-      deps.onProgress?.('generate', ++finished, jobs.length);
+      deps.reporter?.onItemEnd?.({ phase: 'generate', record: prior, done: ++finished, total: jobs.length });
       return prior;
     }
     const gen = await model.generate(buildMessages(task, item, { cot, rag }), {
@@ -170,9 +172,10 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
       key, id: item.id, sample, text: gen.text, usage: gen.usage, cached: gen.cached,
     };
     await journal.append(rec);
-    deps.onProgress?.('generate', ++finished, jobs.length);
+    deps.reporter?.onItemEnd?.({ phase: 'generate', record: rec, done: ++finished, total: jobs.length });
     return rec;
   });
+  deps.reporter?.onRunEnd?.({ phase: 'generate' });
   const generationMs = performance.now() - t0;
 
   const raw: GenerationsMap = {};
@@ -194,8 +197,9 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
   const score = await scoreGenerations(task, processed, {
     scorer: opts.scorer ?? 'v2',
     sandbox: deps.sandbox,
-    onProgress: (d, t) => deps.onProgress?.('score', d, t),
+    onProgress: (d, t) => deps.reporter?.onProgress?.({ phase: 'score', done: d, total: t }),
   });
+  deps.reporter?.onRunEnd?.({ phase: 'score' });
   const result = writeOutputs(task, score, (name, value) => dir.writeJson(name, value, 1), {
     model: opts.modelLabel ?? model.id, synthetic, n, temperature, cot, rag, maxTokens, usage,
     sandbox: deps.sandbox, generationMs, resumed,

@@ -4,6 +4,7 @@ import { writeJsonAtomic } from '../run/atomic.js';
 import { versioned } from '../run/format.js';
 import { lockRunDir } from '../run/lock.js';
 import { ensureDir } from '../run/run-dir.js';
+import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { loadTask } from './data.js';
@@ -77,7 +78,7 @@ export interface ScoreFileOptions {
 }
 
 /** `run-reasoning score`: scores a generations or scored file and writes scored.json and summary.json. */
-export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: ReasoningSandbox; logger?: Logger; onProgress?: (done: number, total: number) => void }): Promise<RunReasoningResult> {
+export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: ReasoningSandbox; logger?: Logger; reporter?: Reporter }): Promise<RunReasoningResult> {
   const task = loadTask(opts.task, { dataDir: opts.dataDir });
   const read = readGenerationsFile(opts.generations);
   let gens = read.generations;
@@ -90,8 +91,10 @@ export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: Reasoni
   const lock = lockRunDir(opts.out);
   try {
     const score = await scoreGenerations(task, gens, {
-      scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath, onProgress: deps.onProgress,
+      scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath,
+      onProgress: (done, total) => deps.reporter?.onProgress?.({ phase: 'score', done, total }),
     });
+    deps.reporter?.onRunEnd?.({ phase: 'score' });
     const lengths = Object.values(gens).map((l) => l.length);
     const n = lengths.length && lengths.every((l) => l === lengths[0]) ? lengths[0]! : null;
     deps.logger?.info(`run-reasoning score: ${basename(opts.generations)} ${Object.entries(score.passAtK).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}`);

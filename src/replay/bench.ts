@@ -17,6 +17,7 @@ import { RunDir } from '../run/run-dir.js';
 import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
+import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { fileSha256 } from './canonical.js';
 import { loadReference } from './load.js';
@@ -57,15 +58,13 @@ export interface BenchOptions {
   referenceModel?: string;
 }
 
-export type BenchEvent =
-  | { type: 'start'; setting: string; runDir: string; total: number; resumed: number }
-  | { type: 'episode'; setting: string; record: StaticEpisodeRecord; done: number; total: number }
-  | { type: 'end'; setting: string; summary: StaticSummary };
+/** What run-bench reports, one phase per feedback setting. */
+export type BenchReporter = Reporter<StaticEpisodeRecord, never, StaticSummary>;
 
 export interface BenchDeps {
   sandbox: Sandbox;
   logger?: Logger;
-  onEvent?: (e: BenchEvent) => void;
+  reporter?: BenchReporter;
   /** Tests inject the target; otherwise it comes from the spec. */
   coder?: ChatModel;
 }
@@ -186,7 +185,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       const todo = refTasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
       const resumed = refTasks.length - todo.length;
       log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}`);
-      deps.onEvent?.({ type: 'start', setting, runDir, total: refTasks.length, resumed });
+      deps.reporter?.onRunStart?.({ phase: setting, runDir, total: refTasks.length, resumed });
 
       const s = parseSetting(setting);
       const turn0: Turn0Source = { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
@@ -200,7 +199,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
         if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
         await journal.append(rec);
         done.set(rec.task_id, rec);
-        deps.onEvent?.({ type: 'episode', setting, record: rec, done: ++finished, total: refTasks.length });
+        deps.reporter?.onItemEnd?.({ phase: setting, record: rec, done: ++finished, total: refTasks.length });
       });
 
       const records = refTasks.map((t) => done.get(t.task_id)).filter((r): r is StaticEpisodeRecord => !!r);
@@ -218,7 +217,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       };
       dir.writeStats(stats);
       log.info(`done ${setting}: MRR ${(summary.mrr * 100).toFixed(1)} recall ${(summary.recall * 100).toFixed(1)}; coder calls ${stats.modelCalls.coder}, judged ${stats.judged}`);
-      deps.onEvent?.({ type: 'end', setting, summary });
+      deps.reporter?.onRunEnd?.({ phase: setting, summary });
       runs.push({ setting, runDir, summary: out, stats });
     } finally {
       dir.close();

@@ -7,5 +7,5 @@ export { loadReference } from './load.js';
 export { recallByTurn, staticPassAt1ByTurn, staticScore, type StaticScore } from './scoring.js';
 export { summarizeStatic, targetVector, type StaticSummary } from './summary.js';
 export { benchEpisode, replaySource, refVersion } from './episode.js';
-export { checkDatasetVersion, resolveDataset, runBench, selectStaticSettings, type BenchDeps, type BenchEvent, type BenchOptions, type BenchResult, type BenchRun } from './bench.js';
+export { checkDatasetVersion, resolveDataset, runBench, selectStaticSettings, type BenchDeps, type BenchReporter, type BenchOptions, type BenchResult, type BenchRun } from './bench.js';
 export { freezeReference, mergeReferences, type FreezeOptions, type FreezeResult } from './freeze.js';

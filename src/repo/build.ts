@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { draw } from '../offline/rng.js';
 import { mapLimit } from '../util/concurrency.js';
 import { InfraError } from '../util/errors.js';
+import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { methodText, replacementFor } from './candidate.js';
 import type { RepoBuildConfig } from './config.js';
@@ -51,7 +52,7 @@ export function mutatedMethod(t: Pick<RepoTask, 'method'>, m: Mutant): string {
  * in seeded order until the target is reached: the reference must pass its tests, a `pass` stub and
  * the chosen mutation must fail them.
  */
-export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSandbox; exec: RepoExecCache; logger?: Logger; onProgress?: (done: number, accepted: number) => void }): Promise<BuildResult> {
+export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSandbox; exec: RepoExecCache; logger?: Logger; reporter?: Reporter }): Promise<BuildResult> {
   const log = deps.logger ?? silentLogger;
   const t0 = Date.now();
   const { trace, seconds: traceSeconds } = await traceOnce(c, deps.sandbox, log);
@@ -93,8 +94,9 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
     const out = await validateGroup(g.map((i) => cands[i]!));
     g.forEach((i, k) => { results[i] = out[k]; if (typeof out[k] !== 'string') accepted++; });
     done += g.length;
-    deps.onProgress?.(done, accepted);
+    deps.reporter?.onProgress?.({ phase: 'build', done: accepted, total: c.target_tasks, note: `validated ${done}` });
   });
+  deps.reporter?.onRunEnd?.({ phase: 'build' });
   /**
    * Reference, stub and first mutation of several candidates in one container (the file restored
    * after each run, the tree checked at the end); further mutations only where the first one passed.

@@ -8,6 +8,7 @@ import { loadPrices, UsageTracker } from '../models/usage.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
+import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { RepoRunConfig } from './config.js';
 import { RepoExecCache } from './exec-cache.js';
@@ -17,10 +18,8 @@ import { promptLookup, RepoOfflineModel } from './offline.js';
 import type { RepoSandbox } from './sandbox.js';
 import { loadRepoTasks } from './tasks.js';
 
-export type RepoEvent =
-  | { type: 'start'; runDir: string; total: number; resumed: number }
-  | { type: 'turn'; dpId: string; turn: RepoTurn }
-  | { type: 'item'; record: RepoItem; done: number; total: number };
+/** What run-repo reports: items, their turns, the summary (phase = the benchmark). */
+export type RepoReporter = Reporter<RepoItem, RepoTurn, RepoSummary>;
 
 /** Keys that define a run's results; a directory holding other values for them is not resumed. */
 const IDENTITY = ['benchmark', 'tasks', 'model', 'max_iter', 'think', 'context_source', 'program_repair_context', 'max_test_feedback_symb', 'max_context_symb', 'max_num_tests', 'timeout_s', 'seed', 'model_args'] as const;
@@ -34,7 +33,7 @@ export function defaultRepoRunDir(c: RepoRunConfig): string {
 export interface RunRepoResult { runDir: string; summary: RepoSummary; stats: { itemsRun: number; resumed: number; judged: number; execCacheHits: number; wallMs: number } }
 
 /** Runs (or resumes) one benchmark over the selected tasks and writes the run directory. */
-export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; logger?: Logger; onEvent?: (e: RepoEvent) => void; model?: ChatModel }): Promise<RunRepoResult> {
+export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; logger?: Logger; reporter?: RepoReporter; model?: ChatModel }): Promise<RunRepoResult> {
   const t0 = Date.now();
   const log = deps.logger ?? silentLogger;
   const { tasks: all } = loadRepoTasks(c.tasks);
@@ -66,7 +65,7 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
   const todo = tasks.filter((t) => retry(done.get(t.dp_id)));
   const resumed = tasks.length - todo.length;
   log.info(`run ${runDir}: ${tasks.length} items, ${resumed} already finished, ${c.benchmark}, model ${model.id}`);
-  deps.onEvent?.({ type: 'start', runDir, total: tasks.length, resumed });
+  deps.reporter?.onRunStart?.({ phase: c.benchmark, runDir, total: tasks.length, resumed });
   let finished = resumed;
   const loopOpts = {
     benchmark: c.benchmark, maxIter: c.max_iter, maxNumTests: c.max_num_tests, timeoutS: c.timeout_s, modelArgs: c.model_args,
@@ -76,11 +75,11 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
   let pending = todo;
   for (let round = 1; round <= 5 && pending.length; round++) {
     await mapLimit(pending, c.concurrency, async (task) => {
-      const rec = await runItem(task, loopOpts, { model, exec, onTurn: (turn) => deps.onEvent?.({ type: 'turn', dpId: task.dp_id, turn }) });
+      const rec = await runItem(task, loopOpts, { model, exec, onTurn: (turn) => deps.reporter?.onTurn?.({ phase: c.benchmark, id: task.dp_id, turn }) });
       if (rec.error) log.warn(`${task.dp_id}: ${rec.stop_reason} (round ${round}): ${rec.error}`);
       await appendJsonl(file, rec);
       done.set(rec.dp_id, rec);
-      if (round === 1) deps.onEvent?.({ type: 'item', record: rec, done: ++finished, total: tasks.length });
+      if (round === 1) deps.reporter?.onItemEnd?.({ phase: c.benchmark, record: rec, done: ++finished, total: tasks.length });
     });
     pending = pending.filter((t) => retry(done.get(t.dp_id)));
   }
@@ -92,6 +91,7 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
   const stats = { itemsRun: todo.length, resumed, judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0 };
   writeFileSync(join(runDir, 'run-stats.json'), JSON.stringify(stats, null, 2) + '\n');
   log.info(`done: ${JSON.stringify(summary.pass_rates)}; judged ${stats.judged}, cache hits ${stats.execCacheHits}`);
+  deps.reporter?.onRunEnd?.({ phase: c.benchmark, summary });
   return { runDir, summary, stats };
 }
 

@@ -1,25 +1,25 @@
-import type { WorldEvent } from '../world/run-world.js';
-import { ProgressLine } from './progress.js';
+import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
+import type { WorldSummary } from '../world/summary.js';
+import { progressReporter } from './progress-reporter.js';
+import type { Reporter } from './reporter.js';
 
-/** Progress-bar sink for run-world events: episodes done, where they were solved, calls so far. */
-export function worldProgress(): (e: WorldEvent) => void {
-  let bar: ProgressLine | undefined;
+/** Progress line for run-world: episodes done, where they were solved, calls and tokens so far. */
+export function worldProgress(): Reporter<EpisodeRecord, TurnRecord, WorldSummary> {
   const hist = new Map<string, number>();
   let calls = 0;
   let tokens = 0;
-  return (e) => {
-    if (e.type === 'start') {
-      bar = new ProgressLine('run-world', e.total);
-      bar.update(e.resumed);
-    } else if (e.type === 'turn') {
+  const line = progressReporter<EpisodeRecord, TurnRecord, WorldSummary>('run-world', (rec) => {
+    const k = rec.solved_at === null ? 'x' : String(rec.solved_at);
+    hist.set(k, (hist.get(k) ?? 0) + 1);
+    const h = [...hist.entries()].sort().map(([t, n]) => `t${t}:${n}`).join(' ');
+    return `solved ${h}  calls ${calls}  tokens ${tokens}`;
+  });
+  return {
+    ...line,
+    onTurn: (e) => {
       for (const u of [e.turn.usage?.coder, e.turn.usage?.user]) {
         if (u) { calls += u.calls; tokens += u.input_tokens + u.output_tokens; }
       }
-    } else if (e.type === 'episode') {
-      const k = e.record.solved_at === null ? 'x' : String(e.record.solved_at);
-      hist.set(k, (hist.get(k) ?? 0) + 1);
-      const h = [...hist.entries()].sort().map(([t, n]) => `t${t}:${n}`).join(' ');
-      bar?.update(e.done, `solved ${h}  calls ${calls}  tokens ${tokens}`);
-    } else if (e.type === 'end') bar?.finish();
+    },
   };
 }

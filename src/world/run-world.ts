@@ -18,19 +18,19 @@ import { loadTasks, selectTasks } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { EpisodeRecordSchema } from '../run/records.js';
 import { RunDir } from '../run/run-dir.js';
+import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { summarize, type WorldSummary } from './summary.js';
 
-export type WorldEvent =
-  | { type: 'start'; runDir: string; total: number; resumed: number }
-  | { type: 'turn'; taskId: string; turn: TurnRecord }
-  | { type: 'episode'; record: EpisodeRecord; done: number; total: number }
-  | { type: 'end'; summary: WorldSummary };
+const PHASE = 'run-world';
+
+/** What run-world reports: episodes, their turns, the summary (phase 'run-world'). */
+export type WorldReporter = Reporter<EpisodeRecord, TurnRecord, WorldSummary>;
 
 export interface RunWorldDeps {
   sandbox: Sandbox;
   logger?: Logger;
-  onEvent?: (e: WorldEvent) => void;
+  reporter?: WorldReporter;
   /** Tests inject models; otherwise they come from the config's specs. */
   coder?: ChatModel;
   user?: ChatModel;
@@ -103,12 +103,12 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   const todo = tasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
   const resumed = tasks.length - todo.length;
   log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}`);
-  deps.onEvent?.({ type: 'start', runDir, total: tasks.length, resumed });
+  deps.reporter?.onRunStart?.({ phase: PHASE, runDir, total: tasks.length, resumed });
 
   let finished = resumed;
   await mapLimit(todo, c.concurrency, async (task) => {
     const rec = await runEpisode(task, protocol, {
-      coder, exec, source, turn0, onTurn: (taskId, turn) => deps.onEvent?.({ type: 'turn', taskId, turn }),
+      coder, exec, source, turn0, onTurn: (taskId, turn) => deps.reporter?.onTurn?.({ phase: PHASE, id: taskId, turn }),
     }, {
       task_id: task.task_id, setting: setting.name, model: coder.id, user_model: user?.id ?? null,
       synthetic: coder.synthetic || !!user?.synthetic, turns: [], solved_at: null,
@@ -116,7 +116,7 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
     if (rec.error) log.warn(`${task.task_id}: episode error: ${rec.error}`);
     await journal.append(rec);
     done.set(rec.task_id, rec);
-    deps.onEvent?.({ type: 'episode', record: rec, done: ++finished, total: tasks.length });
+    deps.reporter?.onItemEnd?.({ phase: PHASE, record: rec, done: ++finished, total: tasks.length });
   });
 
   const records = tasks.map((t) => done.get(t.task_id)!).filter((r) => r && wanted.has(r.task_id));
@@ -132,6 +132,6 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   };
   dir.writeStats(stats);
   log.info(`done: MRR ${(summary.mrr * 100).toFixed(1)} recall ${(summary.recall * 100).toFixed(1)}; model calls ${JSON.stringify(stats.modelCalls)}, judged ${stats.judged}, exec cache hits ${stats.execCacheHits}`);
-  deps.onEvent?.({ type: 'end', summary });
+  deps.reporter?.onRunEnd?.({ phase: PHASE, summary: out });
   return { runDir, summary: out, stats };
 }

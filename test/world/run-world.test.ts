@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, type WorldConf
 import { createModel } from '../../src/models/factory.js';
 import { DockerSandbox } from '../../src/sandbox/docker.js';
 import { loadTasks } from '../../src/tasks/bigcodebench.js';
-import { runWorld } from '../../src/world/run-world.js';
+import { runWorld, type WorldReporter } from '../../src/world/run-world.js';
 import { dockerReady } from '../helpers/docker.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
@@ -44,11 +44,23 @@ describe.skipIf(!ready.ok)(`run-world on the sample tasks${ready.ok ? '' : ` (sk
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (name: string, over: Record<string, unknown>) =>
-    runWorld(config({ out: join(dir, name), cacheDir: join(dir, 'cache'), ...over }), { sandbox: sb });
+  const run = (name: string, over: Record<string, unknown>, reporter?: WorldReporter) =>
+    runWorld(config({ out: join(dir, name), cacheDir: join(dir, 'cache'), ...over }), { sandbox: sb, ...(reporter ? { reporter } : {}) });
 
-  it('writes episodes and a synthetic summary with the required fields', async () => {
-    const r = await run('basic', { setting: 'CF_EF_FULL_SNF', model: 'offline:0.3' });
+  it('writes episodes and a synthetic summary with the required fields, and reports them as they come', async () => {
+    const seen: string[] = [];
+    let turns = 0;
+    let reported: unknown;
+    const r = await run('basic', { setting: 'CF_EF_FULL_SNF', model: 'offline:0.3' }, {
+      onRunStart: (e) => seen.push(`start ${e.phase} ${e.total} ${e.resumed}`),
+      onTurn: () => { turns++; },
+      onItemEnd: (e) => seen.push(`item ${e.done}/${e.total} ${e.record.task_id}`),
+      onRunEnd: (e) => { seen.push(`end ${e.phase}`); reported = e.summary; },
+    });
+    expect(seen[0]).toBe('start run-world 8 0');
+    expect(seen.slice(1, 9).map((x) => x.split(' ')[1])).toEqual(['1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8', '8/8']);
+    expect(seen.slice(9)).toEqual(['end run-world']);
+    expect(reported).toEqual(r.summary);
     const s = r.summary;
     for (const k of ['mrr', 'recall', 'pass_at_1_by_turn', 'n_tasks', 'n_errors', 'setting', 'model', 'usage']) expect(s).toHaveProperty(k);
     expect(s.synthetic).toBe(true);
@@ -57,6 +69,7 @@ describe.skipIf(!ready.ok)(`run-world on the sample tasks${ready.ok ? '' : ` (sk
     expect(s.usage.coder.calls).toBeGreaterThan(0);
     const eps = readFileSync(join(r.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(eps).toHaveLength(8);
+    expect(turns).toBe(eps.reduce((n, e) => n + e.turns.length, 0));
     for (const e of eps) {
       expect(e.turns[0]).toHaveProperty('code');
       expect(['pass', 'fail', 'timeout']).toContain(e.turns[0].status);

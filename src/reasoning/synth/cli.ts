@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from '../../cli/sandbox-options.js';
 import { createModel } from '../../models/factory.js';
 import { parseModelSpec } from '../../models/spec.js';
-import { ProgressLine } from '../../report/progress.js';
+import { progressReporter } from '../../report/progress-reporter.js';
 import { UserError } from '../../util/errors.js';
 import { judgePreload } from '../preload.js';
 import { offlineWriterFor } from './inputs.js';
@@ -73,7 +73,6 @@ export function addSynthCommand(program: Command): void {
     if (ran.includes('inputs') && !o.model) throw new UserError('MISSING_OPTION', '--model is required for the inputs stage');
     const spec = o.model ? parseModelSpec(o.model) : undefined;
     const sandbox = sandboxFromCli(o, judgePreload('case2code'));
-    let bar: ProgressLine | undefined;
     try {
       const stats = await runSynth(
         {
@@ -87,13 +86,9 @@ export function addSynthCommand(program: Command): void {
             spec?.provider === 'offline'
               ? offlineWriterFor(rows, sandbox, o.seed)
               : createModel(o.model!, { temperature: o.temperature, maxTokens: o.maxTokens, concurrency: o.concurrency }, { cache: o.cache }),
-          onProgress: (stage, done, total) => {
-            if (done === 0) { bar?.finish(); bar = new ProgressLine(`synth ${stage}`, total); }
-            bar?.update(done);
-          },
+          reporter: progressReporter('synth'),
         },
       );
-      bar?.finish();
       process.stdout.write(formatSynthStats(stats, ran));
     } finally {
       await sandbox.close();

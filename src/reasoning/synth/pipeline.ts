@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatModel } from '../../models/types.js';
 import type { Sandbox } from '../../sandbox/types.js';
+import type { Reporter } from '../../report/reporter.js';
 import { UserError } from '../../util/errors.js';
 import { readJsonl, readJsonlTolerant } from '../../util/jsonl.js';
 import { buildSamples } from './build.js';
@@ -34,7 +35,8 @@ export interface SynthDeps {
   sandbox: Sandbox;
   /** The input writer for these raw rows (the offline one needs them at construction). */
   model: (rows: RawRow[]) => Promise<ChatModel>;
-  onProgress?: (stage: Stage, done: number, total: number) => void;
+  /** One phase per stage (onProgress; done 0 when a stage starts). */
+  reporter?: Reporter;
 }
 
 export interface SynthStats {
@@ -69,8 +71,8 @@ export async function runSynth(o: SynthOptions, deps: SynthDeps): Promise<SynthS
     const t0 = performance.now();
     const progress = (total: number): (() => void) => {
       let done = 0;
-      deps.onProgress?.(stage, 0, total);
-      return () => deps.onProgress?.(stage, ++done, total);
+      deps.reporter?.onRunStart?.({ phase: stage, total, resumed: 0 });
+      return () => deps.reporter?.onProgress?.({ phase: stage, done: ++done, total });
     };
     let counts: Omit<StageCounts, 'seconds'>;
     if (stage === 'inputs') {
@@ -110,6 +112,7 @@ export async function runSynth(o: SynthOptions, deps: SynthDeps): Promise<SynthS
       counts = { in: rows.length, kept: r.samples.length, dropped: r.dropped };
     }
     stats.stages[stage] = { ...counts, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+    deps.reporter?.onRunEnd?.({ phase: stage });
     writeFileSync(statsFile, JSON.stringify(stats, null, 2) + '\n');
   }
   return stats;
