@@ -15,3 +15,8 @@ export { createModel, ModelError, type ChatModel, type ChatMessage, type Generat
 export { OfflineCoder } from './offline/coder.js';
 export { OfflineUser } from './offline/user.js';
 export { loadTasks, type BigCodeBenchTask } from './tasks/bigcodebench.js';
+export { combineReporters, type Reporter } from './report/reporter.js';
+export { progressReporter } from './report/progress-reporter.js';
+export { runRepo, type RepoReporter, type RunRepoResult } from './repo/run.js';
+export { buildRepoTasks } from './repo/build.js';
+export { runSynth, type SynthDeps } from './reasoning/synth/pipeline.js';
