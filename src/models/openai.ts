@@ -131,6 +131,7 @@ export function classify(err: unknown, timedOut: boolean, timeoutMs: number): Fa
     }
     if (status === 401 || status === 403) return { code: 'AUTH', retryable: false, status, detail };
     if (status === 408) return { code: 'TIMEOUT', retryable: true, status, detail };
+    if ((status === 400 || status === 413) && isContextOverflow(e.code, e.message)) return { code: 'CONTEXT_LENGTH', retryable: false, status, detail };
     if (status === 409 || status >= 500) {
       const retryAfterMs = retryAfterOf(e.headers);
       return { code: 'SERVER', retryable: true, status, detail, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
@@ -145,6 +146,15 @@ export function classify(err: unknown, timedOut: boolean, timeoutMs: number): Fa
     return { code: 'BAD_RESPONSE', retryable: true, detail: `malformed response (${detail})` };
   }
   return undefined;
+}
+
+/**
+ * A prompt longer than the context window: OpenAI's code, or the wording of vLLM, Anthropic, Gemini
+ * and Ollama-style servers, which answer 400 (413 for some proxies) with a message only.
+ */
+const OVERFLOW = /context[_ ]length|maximum context|context window|prompt is too long|too many (input )?tokens|input is too long|exceeds the (model'?s )?(maximum|max)/i;
+export function isContextOverflow(code: unknown, message: string | undefined): boolean {
+  return code === 'context_length_exceeded' || OVERFLOW.test(message ?? '');
 }
 
 function connectionDetail(e: { message?: string; cause?: unknown }): string {
@@ -194,6 +204,8 @@ export function describe(f: Failure): string {
       return `not authorized${status}`;
     case 'CONFIG':
       return `request rejected${status}`;
+    case 'CONTEXT_LENGTH':
+      return `prompt too long for the context window${status}`;
   }
 }
 

@@ -42,7 +42,8 @@ export interface ChatModel {
   generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation>;
 }
 
-export type ModelErrorCode = 'TIMEOUT' | 'RATE_LIMIT' | 'SERVER' | 'CONNECTION' | 'BAD_RESPONSE' | 'AUTH' | 'CONFIG';
+/** CONTEXT_LENGTH: the prompt does not fit the model's context window (a caller may shorten it and call again). */
+export type ModelErrorCode = 'TIMEOUT' | 'RATE_LIMIT' | 'SERVER' | 'CONNECTION' | 'BAD_RESPONSE' | 'AUTH' | 'CONFIG' | 'CONTEXT_LENGTH';
 
 /**
  * A model call that failed for good (after retries where retrying made sense). Extends InfraError

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatModel } from '../models/types.js';
+import { ModelError, type ChatMessage, type ChatModel } from '../models/types.js';
 import type { ModelParams } from '../models/spec.js';
 import { errorMessage } from '../util/errors.js';
 import { defName, extractCode, formatProblem, methodText, normalizeMethod, referenceOf, replacementFor, type RepoBenchmark } from './candidate.js';
@@ -18,6 +18,22 @@ export interface LoopOptions extends PromptOptions {
 }
 
 /**
+ * Calls the model; while the prompt overflows its context window, drops the oldest answer and its
+ * feedback (the pair right after the task statement) and calls again, as the original does. With
+ * nothing left to drop, the overflow is the item's generation error.
+ */
+async function generateFitting(model: ChatModel, messages: ChatMessage[], keep: number, o: LoopOptions): Promise<string> {
+  for (;;) {
+    try {
+      return (await model.generate(messages, { role: 'coder', temperature: o.modelArgs.temperature, maxTokens: o.modelArgs.maxTokens })).text;
+    } catch (err) {
+      if (!(err instanceof ModelError && err.code === 'CONTEXT_LENGTH') || messages.length < keep + 2) throw err;
+      messages.splice(keep, 2);
+    }
+  }
+}
+
+/**
  * One item: method generation runs up to maxIter turns, each failed turn answered with the tail of
  * the test output and the task restated; completion and repair run one turn.
  */
@@ -25,6 +41,7 @@ export async function runItem(task: RepoTask, o: LoopOptions, deps: { model: Cha
   const bench = o.benchmark;
   const turnsAllowed = bench === 'method_gen_multiturn' ? o.maxIter : 1;
   const messages: ChatMessage[] = firstMessages(task, bench, o);
+  const firstCount = messages.length;
   const turns: RepoTurn[] = [];
   let code = '';
   let stop: RepoItem['stop_reason'] = 'max_turns_reached';
@@ -32,7 +49,7 @@ export async function runItem(task: RepoTask, o: LoopOptions, deps: { model: Cha
   for (let turn = 1; turn <= turnsAllowed; turn++) {
     let text: string;
     try {
-      text = (await deps.model.generate(messages, { role: 'coder', temperature: o.modelArgs.temperature, maxTokens: o.modelArgs.maxTokens })).text;
+      text = await generateFitting(deps.model, messages, firstCount, o);
     } catch (err) {
       stop = 'generation_error';
       error = errorMessage(err);

@@ -12,6 +12,9 @@ describe('classifyProviderError: HTTP status wherever the SDK keeps it', () => {
     ['AWS AccessDenied', Object.assign(new Error('denied'), { $metadata: { httpStatusCode: 403 } }), 'AUTH', 403, false],
     ['Stainless APIError', Object.assign(new Error('overloaded'), { status: 529 }), 'SERVER', 529, true],
     ['a 400', Object.assign(new Error('bad request'), { statusCode: 400 }), 'CONFIG', 400, false],
+    ['OpenAI context_length_exceeded', Object.assign(new Error('400 too long'), { status: 400, code: 'context_length_exceeded' }), 'CONTEXT_LENGTH', 400, false],
+    ['vLLM overflow', Object.assign(new Error("This model's maximum context length is 4096 tokens. However, you requested 5000 tokens"), { status: 400 }), 'CONTEXT_LENGTH', 400, false],
+    ['Anthropic overflow', Object.assign(new Error('prompt is too long: 210000 tokens > 200000 maximum'), { status: 400 }), 'CONTEXT_LENGTH', 400, false],
   ] as const)('%s', (_name, err, code, status, retryable) => {
     expect(c(err)).toMatchObject({ code, status, retryable });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoExecCache } from '../../src/repo/exec-cache.js';
 import { runItem, type LoopOptions } from '../../src/repo/loop.js';
-import type { ChatMessage, ChatModel } from '../../src/models/types.js';
+import { ModelError, type ChatMessage, type ChatModel } from '../../src/models/types.js';
 import type { RepoJob } from '../../src/repo/sandbox.js';
 import { toyTask } from './fixture.js';
 
@@ -53,6 +53,24 @@ describe('runItem', () => {
     const failing: ChatModel = { id: 'x', synthetic: false, generate: async () => { throw new Error('boom'); } };
     const e = await runItem(task, O, { model: failing, exec: fakeExec([]) });
     expect(e).toMatchObject({ stop_reason: 'generation_error', error: 'boom' });
+  });
+
+  it('on a context overflow drops the oldest answer and its feedback and calls again; with nothing to drop it is a generation error', async () => {
+    const bad = '```python\ndef slug(self, title):\n    return ""\n```';
+    const sent: number[] = [];
+    let i = 0;
+    // A window that holds the task and one answer with its feedback (4 messages), no more.
+    const small: ChatModel = { id: 'small-window', synthetic: true, generate: async (m) => {
+      sent.push(m.length);
+      if (m.length > 4) throw new ModelError('CONTEXT_LENGTH', 'small-window: prompt too long', { attempts: 1, status: 400 });
+      return { text: i++ < 2 ? bad : `\`\`\`python\n${good}\n\`\`\``, usage: { inputTokens: 0, outputTokens: 0 }, latencyMs: 0, cached: false };
+    } };
+    const r = await runItem(task, O, { model: small, exec: fakeExec([]) });
+    expect(r.turns.map((t) => t.status)).toEqual(['FAILED', 'FAILED', 'OK']);
+    expect(sent).toEqual([2, 4, 6, 4]);
+    const none: ChatModel = { id: 'tiny', synthetic: true, generate: async () => { throw new ModelError('CONTEXT_LENGTH', 'tiny: prompt too long', { attempts: 1, status: 400 }); } };
+    const e = await runItem(task, O, { model: none, exec: fakeExec([]) });
+    expect(e).toMatchObject({ stop_reason: 'generation_error', error: 'tiny: prompt too long' });
   });
 
   it('repair scores the method name the answer fixed', async () => {
