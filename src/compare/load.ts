@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SETTING_NAMES } from '../episode/settings.js';
 import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
@@ -6,9 +6,9 @@ import { firstPass, passAt1ByTurn } from '../metrics/live.js';
 import { recallByTurn, staticPassAt1ByTurn, staticScore } from '../replay/scoring.js';
 import { targetVector } from '../replay/summary.js';
 import type { StaticEpisodeRecord, StaticTurnRecord } from '../replay/types.js';
-import { issueText } from '../run/format.js';
 import { AnyEpisodeRecordSchema, RunSummarySchema } from '../run/records.js';
 import { UserError } from '../util/errors.js';
+import { readJsonFile } from '../util/files.js';
 import type { UsageCounts } from '../world/summary.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
 
@@ -83,15 +83,7 @@ export function expandRunDirs(args: string[]): string[] {
 export function loadRun(dir: string): RunData {
   const sFile = join(dir, 'summary.json');
   if (!existsSync(sFile)) throw new UserError('BAD_RUN', `${dir}: no summary.json`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(sFile, 'utf8'));
-  } catch (err) {
-    throw new UserError('BAD_RUN', `${sFile}: malformed JSON (${(err as Error).message})`);
-  }
-  const parsed = RunSummarySchema.safeParse(doc);
-  if (!parsed.success) throw new UserError('BAD_RUN', `${sFile}: not a run-world or run-bench summary (${issueText(parsed.error)})`);
-  const s = parsed.data;
+  const s = readJsonFile(sFile, RunSummarySchema, 'run-world or run-bench summary');
   const mode = s.mode === 'static' ? 'static' : 'live';
   const T = s.max_turns;
   const records = new Map<string, EpisodeRecord | StaticEpisodeRecord>();

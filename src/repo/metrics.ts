@@ -35,27 +35,30 @@ export const RepoItemSchema = z.object({
 });
 export type RepoItem = z.infer<typeof RepoItemSchema>;
 
-export interface RepoSummary {
-  format: 'repo-summary';
-  version: number;
-  benchmark: string;
-  model: string;
-  max_iter: number;
-  num_datapoints: number;
+export const RepoSummarySchema = z.object({
+  version: z.number().int(),
+  format: z.literal('repo-summary'),
+  benchmark: z.string(),
+  model: z.string(),
+  max_iter: z.number().int(),
+  num_datapoints: z.number().int(),
   /** % of items that passed at a turn <= i. */
-  pass_rates: Record<string, number>;
+  pass_rates: z.record(z.number()),
   /** Mean share of passing tests at turn i (an item that stopped earlier keeps its last value), in %. */
-  percent_pass: Record<string, number>;
-  chrf: number;
-  common_prefix_ratio: number;
-  match_method_name: number | null;
-  stop_reasons: Record<string, number>;
-}
+  percent_pass: z.record(z.number()),
+  chrf: z.number(),
+  common_prefix_ratio: z.number(),
+  match_method_name: z.number().nullable(),
+  stop_reasons: z.record(z.number()),
+  /** Present when an offline model answered: the numbers say nothing about any real LLM. */
+  synthetic: z.literal(true).optional(),
+});
+export type RepoSummary = z.infer<typeof RepoSummarySchema>;
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 /** The summary is a function of the item records only, so it can be recomputed from results.jsonl. */
-export function summarizeRepo(items: RepoItem[], meta: { benchmark: string; model: string; maxIter: number }): RepoSummary {
+export function summarizeRepo(items: RepoItem[], meta: { benchmark: string; model: string; maxIter: number; synthetic?: boolean }): RepoSummary {
   const n = items.length;
   const mean = (f: (r: RepoItem) => number): number => (n ? round(items.reduce((s, r) => s + f(r), 0) / n) : 0);
   const passRates: Record<string, number> = {};
@@ -71,10 +74,11 @@ export function summarizeRepo(items: RepoItem[], meta: { benchmark: string; mode
   for (const r of items) stops[r.stop_reason] = (stops[r.stop_reason] ?? 0) + 1;
   const named = items.filter((r) => r.match_method_name !== undefined);
   return {
-    format: 'repo-summary', version: REPO_RESULT_VERSION, benchmark: meta.benchmark, model: meta.model, max_iter: meta.maxIter,
+    version: REPO_RESULT_VERSION, format: 'repo-summary', benchmark: meta.benchmark, model: meta.model, max_iter: meta.maxIter,
     num_datapoints: n, pass_rates: passRates, percent_pass: pct,
     chrf: mean((r) => r.chrf), common_prefix_ratio: mean((r) => r.common_prefix_ratio),
     match_method_name: named.length ? round((100 * named.filter((r) => r.match_method_name).length) / named.length) : null,
     stop_reasons: stops,
+    ...(meta.synthetic ? { synthetic: true as const } : {}),
   };
 }

@@ -1,19 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { createModel } from '../models/factory.js';
 import type { ChatModel } from '../models/types.js';
 import { loadPrices, UsageTracker } from '../models/usage.js';
+import { writeFileAtomic } from '../run/atomic.js';
+import { RunDir } from '../run/run-dir.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
-import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { RepoRunConfig } from './config.js';
 import { RepoExecCache } from './exec-cache.js';
 import { runItem } from './loop.js';
-import { summarizeRepo, type RepoItem, type RepoSummary, type RepoTurn } from './metrics.js';
+import { RepoItemSchema, summarizeRepo, type RepoItem, type RepoSummary, type RepoTurn } from './metrics.js';
 import { promptLookup, RepoOfflineModel } from './offline.js';
 import type { RepoSandbox } from './sandbox.js';
 import { loadRepoTasks } from './tasks.js';
@@ -46,61 +45,54 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
   }
   if (c.limit) tasks = tasks.slice(0, c.limit);
   const runDir = c.out ?? defaultRepoRunDir(c);
-  mkdirSync(runDir, { recursive: true });
-  checkSameRun(runDir, c);
-  writeFileSync(join(runDir, 'config.yaml'), toYaml({ ...c, out: runDir }));
-  await deps.sandbox.preflight();
-  const tracker = new UsageTracker(loadPrices());
-  const model = deps.model ?? createModel(c.model, c.model_args, {
-    cacheDir: join(c.cache_dir, 'responses'), cache: c.cache, tracker,
-    offline: (skill) => new RepoOfflineModel({ skill, seed: c.seed, lookup: promptLookup(all, c.benchmark) }),
+  const dir = RunDir.open({
+    dir: runDir, kind: 'repo', journal: 'results.jsonl', config: { ...c, out: runDir },
+    identity: Object.fromEntries(IDENTITY.map((k) => [k, c[k]])),
   });
-  const exec = new RepoExecCache(deps.sandbox, c.cache ? join(c.cache_dir, 'repo-exec') : undefined);
-  const file = join(runDir, 'results.jsonl');
-  repairJsonlTail(file);
-  const done = new Map<string, RepoItem>();
-  for (const r of readJsonlTolerant<RepoItem>(file)) done.set(r.dp_id, r);
-  // Items that crashed the sandbox or hit a model error are tried again on resume.
-  const retry = (r: RepoItem | undefined): boolean => !r || r.stop_reason === 'CRUSHED' || r.stop_reason === 'generation_error';
-  const todo = tasks.filter((t) => retry(done.get(t.dp_id)));
-  const resumed = tasks.length - todo.length;
-  log.info(`run ${runDir}: ${tasks.length} items, ${resumed} already finished, ${c.benchmark}, model ${model.id}`);
-  deps.reporter?.onRunStart?.({ phase: c.benchmark, runDir, total: tasks.length, resumed });
-  let finished = resumed;
-  const loopOpts = {
-    benchmark: c.benchmark, maxIter: c.max_iter, maxNumTests: c.max_num_tests, timeoutS: c.timeout_s, modelArgs: c.model_args,
-    contextSource: c.context_source, maxContextSymb: c.max_context_symb, think: c.think, repairContext: c.program_repair_context, maxTestFeedbackSymb: c.max_test_feedback_symb,
-  } as const;
-  // As in the original: items that crashed the sandbox or met a model error get up to 5 rounds.
-  let pending = todo;
-  for (let round = 1; round <= 5 && pending.length; round++) {
-    await mapLimit(pending, c.concurrency, async (task) => {
-      const rec = await runItem(task, loopOpts, { model, exec, onTurn: (turn) => deps.reporter?.onTurn?.({ phase: c.benchmark, id: task.dp_id, turn }) });
-      if (rec.error) log.warn(`${task.dp_id}: ${rec.stop_reason} (round ${round}): ${rec.error}`);
-      await appendJsonl(file, rec);
-      done.set(rec.dp_id, rec);
-      if (round === 1) deps.reporter?.onItemEnd?.({ phase: c.benchmark, record: rec, done: ++finished, total: tasks.length });
+  try {
+    await deps.sandbox.preflight();
+    const tracker = new UsageTracker(loadPrices());
+    const model = deps.model ?? createModel(c.model, c.model_args, {
+      cacheDir: join(c.cache_dir, 'responses'), cache: c.cache, tracker,
+      offline: (skill) => new RepoOfflineModel({ skill, seed: c.seed, lookup: promptLookup(all, c.benchmark) }),
     });
-    pending = pending.filter((t) => retry(done.get(t.dp_id)));
-  }
-  const records = tasks.map((t) => done.get(t.dp_id)).filter((r): r is RepoItem => !!r);
-  writeFileSync(join(runDir, 'results_short.jsonl'), records.map((r) => JSON.stringify({ idx: r.idx, dp_id: r.dp_id, stop_reason: r.stop_reason, turns: r.turns.length, statuses: r.turns.map((t) => t.status), chrf: r.chrf })).join('\n') + '\n');
-  const summary = summarizeRepo(records, { benchmark: c.benchmark, model: model.id, maxIter: c.benchmark === 'method_gen_multiturn' ? c.max_iter : 1 });
-  writeFileSync(join(runDir, 'results_summary.json.tmp'), JSON.stringify(summary, null, 2) + '\n');
-  renameSync(join(runDir, 'results_summary.json.tmp'), join(runDir, 'results_summary.json'));
-  const stats = { itemsRun: todo.length, resumed, judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0 };
-  writeFileSync(join(runDir, 'run-stats.json'), JSON.stringify(stats, null, 2) + '\n');
-  log.info(`done: ${JSON.stringify(summary.pass_rates)}; judged ${stats.judged}, cache hits ${stats.execCacheHits}`);
-  deps.reporter?.onRunEnd?.({ phase: c.benchmark, summary });
-  return { runDir, summary, stats };
-}
-
-function checkSameRun(runDir: string, c: RepoRunConfig): void {
-  const cfg = join(runDir, 'config.yaml');
-  if (!existsSync(cfg) || !existsSync(join(runDir, 'results.jsonl'))) return;
-  let prev: Record<string, unknown>;
-  try { prev = JSON.parse(JSON.stringify(parseYaml(readFileSync(cfg, 'utf8')))) as Record<string, unknown>; } catch { return; }
-  for (const k of IDENTITY) {
-    if (JSON.stringify(prev[k]) !== JSON.stringify(c[k])) throw new UserError('RUN_MISMATCH', `${runDir} holds a run with a different "${k}" (${JSON.stringify(prev[k])}); use another --out`);
+    const exec = new RepoExecCache(deps.sandbox, c.cache ? join(c.cache_dir, 'repo-exec') : undefined);
+    const journal = dir.journal('results.jsonl', RepoItemSchema);
+    const done = new Map<string, RepoItem>();
+    for (const r of journal.read()) done.set(r.dp_id, r);
+    // Items that crashed the sandbox or hit a model error are tried again on resume.
+    const retry = (r: RepoItem | undefined): boolean => !r || r.stop_reason === 'CRUSHED' || r.stop_reason === 'generation_error';
+    const todo = tasks.filter((t) => retry(done.get(t.dp_id)));
+    const resumed = tasks.length - todo.length;
+    log.info(`run ${runDir}: ${tasks.length} items, ${resumed} already finished, ${c.benchmark}, model ${model.id}`);
+    deps.reporter?.onRunStart?.({ phase: c.benchmark, runDir, total: tasks.length, resumed });
+    let finished = resumed;
+    const loopOpts = {
+      benchmark: c.benchmark, maxIter: c.max_iter, maxNumTests: c.max_num_tests, timeoutS: c.timeout_s, modelArgs: c.model_args,
+      contextSource: c.context_source, maxContextSymb: c.max_context_symb, think: c.think, repairContext: c.program_repair_context, maxTestFeedbackSymb: c.max_test_feedback_symb,
+    } as const;
+    // As in the original: items that crashed the sandbox or met a model error get up to 5 rounds.
+    let pending = todo;
+    for (let round = 1; round <= 5 && pending.length; round++) {
+      await mapLimit(pending, c.concurrency, async (task) => {
+        const rec = await runItem(task, loopOpts, { model, exec, onTurn: (turn) => deps.reporter?.onTurn?.({ phase: c.benchmark, id: task.dp_id, turn }) });
+        if (rec.error) log.warn(`${task.dp_id}: ${rec.stop_reason} (round ${round}): ${rec.error}`);
+        await journal.append(rec);
+        done.set(rec.dp_id, rec);
+        if (round === 1) deps.reporter?.onItemEnd?.({ phase: c.benchmark, record: rec, done: ++finished, total: tasks.length });
+      });
+      pending = pending.filter((t) => retry(done.get(t.dp_id)));
+    }
+    const records = tasks.map((t) => done.get(t.dp_id)).filter((r): r is RepoItem => !!r);
+    writeFileAtomic(dir.path('results_short.jsonl'), records.map((r) => JSON.stringify({ idx: r.idx, dp_id: r.dp_id, stop_reason: r.stop_reason, turns: r.turns.length, statuses: r.turns.map((t) => t.status), chrf: r.chrf })).join('\n') + '\n');
+    const summary = summarizeRepo(records, { benchmark: c.benchmark, model: model.id, maxIter: c.benchmark === 'method_gen_multiturn' ? c.max_iter : 1, synthetic: model.synthetic });
+    dir.writeJson('results_summary.json', summary);
+    const stats = { itemsRun: todo.length, resumed, judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0 };
+    dir.writeStats(stats);
+    log.info(`done: ${JSON.stringify(summary.pass_rates)}; judged ${stats.judged}, cache hits ${stats.execCacheHits}`);
+    deps.reporter?.onRunEnd?.({ phase: c.benchmark, summary });
+    return { runDir, summary, stats };
+  } finally {
+    dir.close();
   }
 }

@@ -6,7 +6,7 @@ import { UserError } from '../util/errors.js';
 import { writeFileAtomic } from './atomic.js';
 import { issueText, versioned, versionField } from './format.js';
 
-export const RUN_KINDS = ['world', 'bench', 'reasoning', 'eval'] as const;
+export const RUN_KINDS = ['world', 'bench', 'reasoning', 'eval', 'repo'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** config.yaml of a run directory: what it was started with; `kind` says which command wrote it. */
@@ -33,7 +33,7 @@ export function kindOf(c: RunConfigFile): RunKind {
   return c.kind ?? (c.mode === 'static' ? 'bench' : 'world');
 }
 
-const COMMAND: Record<RunKind, string> = { world: 'run-world', bench: 'run-bench', reasoning: 'run-reasoning', eval: 'run-eval' };
+const COMMAND: Record<RunKind, string> = { world: 'run-world', bench: 'run-bench', reasoning: 'run-reasoning', eval: 'run-eval', repo: 'run-repo' };
 
 /** Refuses a directory holding results of another command or of a run with other identity values. */
 export function checkIdentity(dir: string, kind: RunKind, identity: Record<string, unknown>): void {

@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { issueText } from '../run/format.js';
 import { UserError } from './errors.js';
 
 /** Reads a file the user named; a missing path, a directory or an unreadable file is a one-line UserError. */
@@ -15,4 +17,18 @@ export function readUserFile(file: string): string {
 export function checkUserFile(file: string): void {
   if (!existsSync(file)) throw new UserError('ENOENT', `${file}: no such file`);
   if (statSync(file).isDirectory()) throw new UserError('EISDIR', `${file}: is a directory, not a file`);
+}
+
+/** A JSON file read through its schema: malformed JSON or a wrong shape is a one-line UserError naming the file and field. */
+export function readJsonFile<T>(file: string, schema: ZodType<T, ZodTypeDef, unknown>, what = 'file'): T {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readUserFile(file));
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError('BAD_JSON', `${file}: malformed JSON (${(err as Error).message})`);
+  }
+  const parsed = schema.safeParse(doc);
+  if (!parsed.success) throw new UserError('BAD_JSON', `${file}: not a ${what} (${issueText(parsed.error)})`);
+  return parsed.data;
 }
