@@ -1,5 +1,6 @@
 import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
+import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
 export interface CompareOptions {
@@ -55,6 +56,8 @@ export interface Comparison {
   refused: { a: string; b: string; errored: { a: string[]; b: string[] } }[];
   pairsOmitted: number;
   options: Required<CompareOptions>;
+  /** run-repo runs, when some were given (scored apart: pass rate and chrF, not MRR). */
+  repo?: RepoComparison;
 }
 
 /** Runs' label for tables: model, setting and mode. */
@@ -62,8 +65,12 @@ export function runName(r: RunData): string {
   return `${r.model} ${r.setting} ${r.mode}${r.mode === 'static' && r.referenceModel ? ` (ref ${r.referenceModel})` : ''}`;
 }
 
+/** Compares the runs found under the arguments: run-world and run-bench together, run-repo runs in their own table. */
 export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparison {
-  return compareRuns(expandRunDirs(args).map(loadRun), o);
+  const dirs = expandRunDirs(args);
+  const c = compareRuns(dirs.filter((d) => !isRepoRunDir(d)).map(loadRun), o);
+  const repo = dirs.filter(isRepoRunDir).map(loadRepoRun);
+  return repo.length ? { ...c, repo: compareRepoRuns(repo, { resamples: c.options.resamples, seed: c.options.seed }) } : c;
 }
 
 /** Builds the comparison: metrics with CIs per run, rows per model x setting, correlations, paired tests. */
@@ -159,6 +166,8 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|');
 /** The comparison as Markdown tables (also what compare-runs prints). */
 export function toMarkdown(c: Comparison): string {
   const L: string[] = [];
+  if (c.repo) L.push(...repoMarkdown(c.repo), '');
+  if (!c.runs.length) return L.join('\n') + (c.repo?.runs.some((m) => m.run.synthetic) ? '\n_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._\n' : '');
   L.push('## MRR and recall (x100, bootstrap 95% CI over tasks)', '');
   L.push('Over the completed tasks; errored episodes (an endpoint that kept failing) are counted apart, not as failures.', '');
   L.push('| model | setting | live MRR | static MRR | live recall | static recall | tasks (live / static) | errored (live / static) | reference |');

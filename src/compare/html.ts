@@ -1,4 +1,6 @@
 import { lineDiff, splitLines, type DiffOp } from './diff.js';
+import { esc } from './escape.js';
+import { repoHtml } from './repo.js';
 import { runName, type Comparison, type RunMetrics } from './compare.js';
 import type { RunData } from './load.js';
 
@@ -10,7 +12,6 @@ export interface HtmlOptions {
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const f1 = (x: number): string => (Number.isFinite(x) ? (x * 100).toFixed(1) : 'n/a');
 
 interface Series {
@@ -120,7 +121,7 @@ export function toHtml(c: Comparison, o: HtmlOptions = {}): string {
   const maxTasks = o.maxTasks ?? 300;
   const cut = c.runs.filter((r) => r.tasks.length > maxTasks).length;
   const viewNote = cut ? `<p class="note">The viewer holds the first ${maxTasks} tasks of each run (${cut} run${cut > 1 ? 's have' : ' has'} more; compare-runs --max-tasks raises the limit).</p>\n` : '';
-  const synthetic = c.runs.some((r) => r.synthetic) ? '<p class="warn">Some runs used offline synthetic models: their numbers say nothing about any real LLM.</p>' : '';
+  const synthetic = c.runs.some((r) => r.synthetic) || c.repo?.runs.some((m) => m.run.synthetic) ? '<p class="warn">Some runs used offline synthetic models: their numbers say nothing about any real LLM.</p>' : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
@@ -129,6 +130,7 @@ export function toHtml(c: Comparison, o: HtmlOptions = {}): string {
 <h1>${esc(title)}</h1>
 ${synthetic}
 <p class="note">Runs: ${c.runs.map((r) => `<code>${esc(r.label)}</code> (${r.mode})`).join(', ')}. Values x100. Bootstrap 95% CIs over tasks (${c.options.resamples} resamples, seed ${c.options.seed}). Static runs are scored as ConvCodeBench (reference's turn i-1 passing scores 1/i).</p>
+${c.repo ? repoHtml(c.repo) : ''}
 <h2>MRR and recall</h2>
 <table class="data" id="summary-table"><thead><tr><th>model</th><th>setting</th><th>live MRR</th><th>static MRR</th><th>live recall</th><th>static recall</th><th>tasks (live / static)</th><th>reference</th></tr></thead><tbody>
 ${rowsHtml}

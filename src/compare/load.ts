@@ -9,6 +9,7 @@ import type { StaticEpisodeRecord, StaticTurnRecord } from '../replay/types.js';
 import { AnyEpisodeRecordSchema, RunSummarySchema } from '../run/records.js';
 import { UserError } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
+import { isRepoRunDir } from './repo.js';
 import type { UsageCounts } from '../world/summary.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
 
@@ -61,11 +62,11 @@ export interface RunData {
 
 export type RoleCost = UsageCounts;
 
-/** Run directories among the arguments: a directory with summary.json, or those found below it (3 levels). */
+/** Run directories among the arguments: a directory with summary.json (or run-repo's results_summary.json), or those found below it (3 levels). */
 export function expandRunDirs(args: string[]): string[] {
   const out: string[] = [];
   const below = (dir: string, depth: number): string[] => {
-    if (existsSync(join(dir, 'summary.json'))) return [dir];
+    if (existsSync(join(dir, 'summary.json')) || isRepoRunDir(dir)) return [dir];
     if (depth === 0) return [];
     return readdirSync(dir).sort().map((k) => join(dir, k)).filter((k) => statSync(k).isDirectory()).flatMap((k) => below(k, depth - 1));
   };
@@ -73,7 +74,7 @@ export function expandRunDirs(args: string[]): string[] {
     const dir = resolve(a);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError('ENOENT', `${a}: no such run directory`);
     const found = below(dir, 3);
-    if (!found.length) throw new UserError('BAD_RUN', `${a}: not a run directory (no summary.json in it or below it)`);
+    if (!found.length) throw new UserError('BAD_RUN', `${a}: not a run directory (no summary.json or results_summary.json in it or below it)`);
     out.push(...found);
   }
   return [...new Set(out)];
