@@ -130,10 +130,11 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
     });
   }
   const tasks: RepoTask[] = [];
+  // Past the target, whether a candidate was validated depends on timing: one reason for all of them keeps the header reproducible.
   for (const r of results) {
-    if (typeof r === 'string') bump(r);
-    else if (r && tasks.length < c.target_tasks) tasks.push({ ...r, idx: tasks.length });
-    else if (r) bump('valid, over the target');
+    if (tasks.length >= c.target_tasks) bump('not needed (target reached)');
+    else if (typeof r === 'string') bump(r);
+    else if (r) tasks.push({ ...r, idx: tasks.length });
   }
   const header: RepoTasksHeader = {
     format: 'repo-tasks', version: REPO_TASKS_VERSION,

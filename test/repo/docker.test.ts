@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { methodText, replacementFor } from '../../src/repo/candidate.js';
-import { stubText } from '../../src/repo/build.js';
+import { buildRepoTasks, mutatedMethod, stubText } from '../../src/repo/build.js';
+import { resolveBuildConfig } from '../../src/repo/config.js';
+import { RepoExecCache } from '../../src/repo/exec-cache.js';
 import { parseTestOutput } from '../../src/repo/parse.js';
 import { RepoSandbox } from '../../src/repo/sandbox.js';
 import { loadRepoTasks } from '../../src/repo/tasks.js';
-import { projectRoot } from '../../src/sandbox/paths.js';
-import { draw } from '../../src/offline/rng.js';
 
 const sb = new RepoSandbox({ parallel: 2 });
 const ready = spawnSync('docker', ['image', 'inspect', sb.image], { stdio: 'ignore', timeout: 20_000 }).status === 0;
@@ -43,16 +44,32 @@ describe.skipIf(!ready)(`repository judgments in Docker${why}`, () => {
     expect(after.treeSha256).toBe(after.pristineSha256);
   });
 
-  const file = join(projectRoot, 'data', 'repo', 'django-tasks.jsonl');
-  it.skipIf(!existsSync(file))('on a seeded sample of built tasks the reference passes and the stub fails', async () => {
-    const { tasks } = loadRepoTasks(file);
-    const sample = [...tasks].sort((x, y) => draw('sample', x.dp_id) - draw('sample', y.dp_id)).slice(0, 3);
-    for (const t of sample) {
-      const labels = t.tests.full_paths.slice(0, 20);
-      const ref = await sb.judge({ replace: replacementFor(t, methodText(t, 'method_gen_multiturn', `${t.method.declaration}\n${t.method.body}`)), labels, timeoutS: 60 });
-      const stub = await sb.judge({ replace: replacementFor(t, stubText(t)), labels, timeoutS: 60 });
-      expect(parseTestOutput(ref.output).ok, `${t.dp_id} reference`).toBe(true);
-      expect(parseTestOutput(stub.output).ok, `${t.dp_id} stub`).toBe(false);
+  it('builds a small task set from two test apps; for every task the reference passes, the stub and the buggy file fail, and a rebuild gives the same file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'repo-build-'));
+    try {
+      const c = resolveBuildConfig(undefined, { out: join(dir, 'tasks.jsonl'), cache_dir: join(dir, 'cache'), test_apps: ['signing', 'humanize_tests'], target_tasks: 3, batch_size: 3, parallel: 2 });
+      const exec = new RepoExecCache(sb, join(c.cache_dir, 'repo-exec'));
+      const built = await buildRepoTasks(c, { sandbox: sb, exec });
+      expect(built.header.counts.tasks).toBe(3);
+      const first = readFileSync(c.out, 'utf8');
+      const { tasks } = loadRepoTasks(c.out);
+      for (const t of tasks) {
+        const labels = t.tests.full_paths.slice(0, 20);
+        // Fresh judgments (no cache): the file as built, the reference, the stub, the buggy file.
+        const ref = await sb.judge({ replace: replacementFor(t, methodText(t, 'method_gen_multiturn', `${t.method.declaration}\n${t.method.body}`)), labels, timeoutS: 60 });
+        const stub = await sb.judge({ replace: replacementFor(t, stubText(t)), labels, timeoutS: 60 });
+        const buggy = await sb.judge({ replace: replacementFor(t, mutatedMethod(t, t.bug)), labels, timeoutS: 60 });
+        expect(parseTestOutput(ref.output).ok, `${t.dp_id} reference`).toBe(true);
+        expect(parseTestOutput(stub.output).ok, `${t.dp_id} stub`).toBe(false);
+        expect(parseTestOutput(buggy.output).ok, `${t.dp_id} buggy`).toBe(false);
+        expect(t.file_with_buggy_method.split('\n')[t.bug.line - 1]).toBe(t.bug.new_line);
+      }
+      // Same seed, same source: the same file (served from the judgment cache this time).
+      await buildRepoTasks({ ...c, out: join(dir, 'again.jsonl') }, { sandbox: sb, exec });
+      const strip = (text: string): string => text.replace(/"build_seconds":[\d.]+/, '');
+      expect(strip(readFileSync(join(dir, 'again.jsonl'), 'utf8'))).toBe(strip(first));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 });
