@@ -1,15 +1,23 @@
 import type { ServerResponse } from 'node:http';
 import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-server.js';
 
+const error = (status: number, type: string, message: string) => ({ status, payload: { type: 'error', error: { type, message } } });
+
 /**
  * A 127.0.0.1 server speaking the Anthropic Messages API (POST /v1/messages, non-streaming):
  * replies carry usage.input_tokens/output_tokens; errors use Anthropic's {type: "error", error} shape.
  */
 export class MockAnthropicServer extends MockChatServer {
   protected readonly route = '/v1/messages';
+  protected readonly errors = {
+    '429': error(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'),
+    '500': error(500, 'api_error', 'Internal server error'),
+    '401': error(401, 'authentication_error', 'invalid x-api-key'),
+  };
+  protected readonly garbled = { contentType: 'application/json', text: '{"id": "msg_1", "content": [ {"ty' };
 
   static start(): Promise<MockAnthropicServer> {
-    return MockChatServer.listen(new MockAnthropicServer());
+    return new MockAnthropicServer().listen();
   }
 
   protected texts(body: Record<string, unknown>): string[] {
@@ -19,14 +27,10 @@ export class MockAnthropicServer extends MockChatServer {
   }
 
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
-    const err = (status: number, type: string, message: string, headers: Record<string, string> = {}): void =>
-      send(res, status, { type: 'error', error: { type, message } }, headers);
     switch (mode) {
       case 'ok':
       case 'no-usage': {
-        const texts = this.texts(body);
-        const text = this.answer(texts);
-        const input = texts.reduce((n, t) => n + t.length, 0);
+        const { text, input } = this.reply(body);
         send(res, 200, {
           id: 'msg_mock', type: 'message', role: 'assistant', model: body.model ?? 'mock',
           content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
@@ -35,24 +39,13 @@ export class MockAnthropicServer extends MockChatServer {
         });
         return;
       }
-      case '429':
-        err(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', this.retryAfter === undefined ? {} : { 'retry-after': this.retryAfter });
-        return;
-      case '500':
-        err(500, 'api_error', 'Internal server error');
-        return;
-      case '401':
-        err(401, 'authentication_error', 'invalid x-api-key');
-        return;
-      case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id": "msg_1", "content": [ {"ty');
-        return;
       case 'empty':
         send(res, 200, { id: 'msg_empty', type: 'message', role: 'assistant', model: body.model ?? 'mock', stop_reason: 'end_turn' });
         return;
-      default:
-        err(400, 'invalid_request_error', `mock: mode ${mode} is not an Anthropic mode`);
+      default: {
+        const { status, payload } = error(400, 'invalid_request_error', `mock: mode ${mode} is not an Anthropic mode`);
+        send(res, status, payload);
+      }
     }
   }
 }

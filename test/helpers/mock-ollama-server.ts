@@ -8,9 +8,15 @@ import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-
  */
 export class MockOllamaServer extends MockChatServer {
   protected readonly route = '/api/chat';
+  protected readonly errors = {
+    '429': { status: 429, payload: { error: 'too many requests' } },
+    '500': { status: 500, payload: { error: 'llama runner process has terminated' } },
+    '401': { status: 401, payload: { error: 'unauthorized' } },
+  };
+  protected readonly garbled = { contentType: 'application/x-ndjson', text: '{"model": "x", "message": {"role": "assis\n' };
 
   static start(): Promise<MockOllamaServer> {
-    return MockChatServer.listen(new MockOllamaServer());
+    return new MockOllamaServer().listen();
   }
 
   protected texts(body: Record<string, unknown>): string[] {
@@ -20,9 +26,7 @@ export class MockOllamaServer extends MockChatServer {
 
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
     const model = typeof body.model === 'string' ? body.model : 'mock';
-    const texts = this.texts(body);
-    const text = this.answer(texts);
-    const input = texts.reduce((n, t) => n + t.length, 0);
+    const { text, input } = this.reply(body);
     const line = (content: string, done: boolean, counts: boolean): string =>
       JSON.stringify({
         model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done,
@@ -52,19 +56,6 @@ export class MockOllamaServer extends MockChatServer {
       case 'truncated':
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
         res.end(line(text.slice(0, half), false, false));
-        return;
-      case '429':
-        send(res, 429, { error: 'too many requests' }, this.retryAfter === undefined ? {} : { 'retry-after': this.retryAfter });
-        return;
-      case '500':
-        send(res, 500, { error: 'llama runner process has terminated' });
-        return;
-      case '401':
-        send(res, 401, { error: 'unauthorized' });
-        return;
-      case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-        res.end('{"model": "x", "message": {"role": "assis\n');
         return;
       case 'empty':
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
