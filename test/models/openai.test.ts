@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { OpenAIChatModel, type OpenAIModelOptions } from '../../src/models/openai.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { ModelError, type ChatMessage } from '../../src/models/types.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await MockOpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const [server] = useMockServers(new MockOpenAIServer());
 
 const MESSAGES: ChatMessage[] = [
   { role: 'system', content: 'You are a coder.' },

@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ModelError } from '../../src/models/types.js';
 import { UniversalChatModel, type UniversalModelOptions } from '../../src/models/universal.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { MockAnthropicServer } from '../helpers/mock-anthropic-server.js';
-import type { MockChatServer } from '../helpers/mock-chat-server.js';
+import { useMockServers, type MockChatServer } from '../helpers/mock-chat-server.js';
 import { MockGeminiServer } from '../helpers/mock-gemini-server.js';
 import { MockOllamaServer } from '../helpers/mock-ollama-server.js';
 
-let anthropic: MockAnthropicServer;
-let ollama: MockOllamaServer;
-let gemini: MockGeminiServer;
-beforeAll(async () => {
-  [anthropic, ollama, gemini] = await Promise.all([MockAnthropicServer.start(), MockOllamaServer.start(), MockGeminiServer.start()]);
-});
-afterAll(async () => {
-  await Promise.all([anthropic.close(), ollama.close(), gemini.close()]);
-});
-beforeEach(() => {
-  anthropic.reset();
-  ollama.reset();
-  gemini.reset();
-});
+const [anthropic, ollama, gemini] = useMockServers(new MockAnthropicServer(), new MockOllamaServer(), new MockGeminiServer());
 
 const Q = [
   { role: 'system' as const, content: 'You are terse.' },
