@@ -54,6 +54,11 @@ export abstract class MockChatServer {
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
+  /** A server of the calling subclass, listening: `await MockOllamaServer.start()`. */
+  static start<T extends MockChatServer>(this: new () => T): Promise<T> {
+    return new this().listen();
+  }
+
   /** Listens on a free port of 127.0.0.1. */
   async listen(): Promise<this> {
     await new Promise<void>((resolve, reject) => {
@@ -110,14 +115,34 @@ export abstract class MockChatServer {
     return { text: this.answer(texts), input: texts.reduce((n, t) => n + t.length, 0) };
   }
 
+  /**
+   * Answers 'ok' and 'no-usage' with the JSON `completion` of this.reply(body) (token counts only
+   * for 'ok'), 'empty' with `empty`, and any other mode with `unsupported`.
+   */
+  protected answerJson(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse, completion: (text: string, input: number, usage: boolean) => unknown, empty: unknown): void {
+    if (mode === 'ok' || mode === 'no-usage') {
+      const { text, input } = this.reply(body);
+      send(res, 200, completion(text, input, mode === 'ok'));
+    } else if (mode === 'empty') send(res, 200, empty);
+    else this.unsupported(mode, res);
+  }
+
+  /** A 400 for a mode this vendor's mock does not answer: a mistake in the test. */
+  protected unsupported(mode: VendorMode, res: ServerResponse): void {
+    send(res, 400, { error: `mock: ${this.constructor.name} does not answer mode ${mode}` });
+  }
+
   /** The chat route of this vendor, e.g. "/v1/messages". */
   protected abstract readonly route: string | RegExp;
   /** This vendor's error answers to the modes '429' (sent with Retry-After), '500' and '401'. */
   protected abstract readonly errors: Record<'429' | '500' | '401', VendorError>;
   /** The 200 answer to 'malformed': a content type and a body cut short. */
   protected abstract readonly garbled: { contentType: string; text: string };
-  /** Texts of the request's messages, in order (system prompt included). */
-  protected abstract texts(body: Record<string, unknown>): string[];
+  /** Texts of the request's messages, in order (system prompt included); by default those of body.messages. */
+  protected texts(body: Record<string, unknown>): string[] {
+    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
+    return messages.map((m) => contentText(m.content));
+  }
   /** Answers the modes not answered here ('ok', 'no-usage', 'empty' and the vendor's own). */
   protected abstract respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void;
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { MockChatServer, send, type VendorMode } from './mock-chat-server.js';
+import { MockChatServer, type VendorMode } from './mock-chat-server.js';
 
 type Content = { role?: string; parts?: Array<{ text?: unknown }> };
 
@@ -19,11 +19,7 @@ export class MockGeminiServer extends MockChatServer {
   };
   protected readonly garbled = { contentType: 'application/json', text: '{"candidates": [ {"content": {"par' };
 
-  static start(): Promise<MockGeminiServer> {
-    return new MockGeminiServer().listen();
-  }
-
-  protected texts(body: Record<string, unknown>): string[] {
+  protected override texts(body: Record<string, unknown>): string[] {
     const text = (c: Content | undefined): string => (c?.parts ?? []).map((p) => (typeof p.text === 'string' ? p.text : '')).join('');
     const system = body.systemInstruction ? [text(body.systemInstruction as Content)] : [];
     const contents = Array.isArray(body.contents) ? (body.contents as Content[]) : [];
@@ -31,25 +27,11 @@ export class MockGeminiServer extends MockChatServer {
   }
 
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
-    switch (mode) {
-      case 'ok':
-      case 'no-usage': {
-        const { text, input } = this.reply(body);
-        send(res, 200, {
-          candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
-          // Counts the tests can recompute: 5 + prompt characters in, answer characters out.
-          ...(mode === 'ok' ? { usageMetadata: { promptTokenCount: 5 + input, candidatesTokenCount: text.length, totalTokenCount: 5 + input + text.length } } : {}),
-          modelVersion: 'mock',
-        });
-        return;
-      }
-      case 'empty':
-        send(res, 200, { candidates: [], modelVersion: 'mock' });
-        return;
-      default: {
-        const { status, payload } = error(400, 'INVALID_ARGUMENT', `mock: mode ${mode} is not a Gemini mode`);
-        send(res, status, payload);
-      }
-    }
+    this.answerJson(mode, body, res, (text, input, usage) => ({
+      candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+      // Counts the tests can recompute: 5 + prompt characters in, answer characters out.
+      ...(usage ? { usageMetadata: { promptTokenCount: 5 + input, candidatesTokenCount: text.length, totalTokenCount: 5 + input + text.length } } : {}),
+      modelVersion: 'mock',
+    }), { candidates: [], modelVersion: 'mock' });
   }
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-server.js';
+import { MockChatServer, type VendorMode } from './mock-chat-server.js';
 
 /**
  * A 127.0.0.1 server speaking the Ollama chat API (POST /api/chat). With "stream": true (what
@@ -14,15 +14,6 @@ export class MockOllamaServer extends MockChatServer {
     '401': { status: 401, payload: { error: 'unauthorized' } },
   };
   protected readonly garbled = { contentType: 'application/x-ndjson', text: '{"model": "x", "message": {"role": "assis\n' };
-
-  static start(): Promise<MockOllamaServer> {
-    return new MockOllamaServer().listen();
-  }
-
-  protected texts(body: Record<string, unknown>): string[] {
-    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
-    return messages.map((m) => contentText(m.content));
-  }
 
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
     const model = typeof body.model === 'string' ? body.model : 'mock';
@@ -62,7 +53,7 @@ export class MockOllamaServer extends MockChatServer {
         res.end('{"model": "x", "done": true}\n');
         return;
       default:
-        send(res, 400, { error: `mock: mode ${mode} is not an Ollama mode` });
+        this.unsupported(mode, res);
     }
   }
 }

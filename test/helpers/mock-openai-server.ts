@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-server.js';
+import { MockChatServer, send, type VendorMode } from './mock-chat-server.js';
 
 /** How the server answers one request (every mode but Ollama's 'stall' and 'truncated'). */
 export type MockMode = VendorMode;
@@ -20,44 +20,19 @@ export class MockOpenAIServer extends MockChatServer {
   };
   protected readonly garbled = { contentType: 'application/json', text: '{"id": "chatcmpl-1", "choices": [ {"mess' };
 
-  static start(): Promise<MockOpenAIServer> {
-    return new MockOpenAIServer().listen();
-  }
-
   /** Base URL in OpenAI client form (ends with /v1). */
   override get baseURL(): string {
     return `${super.baseURL}/v1`;
   }
 
-  protected texts(body: Record<string, unknown>): string[] {
-    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
-    return messages.map((m) => contentText(m.content));
-  }
-
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
     const head = { object: 'chat.completion', model: body.model ?? 'mock' };
     const choice = (content: string | null) => ({ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null });
-    switch (mode) {
-      case 'ok':
-      case 'no-usage': {
-        const { text, input } = this.reply(body);
-        send(res, 200, {
-          id: 'chatcmpl-mock', ...head, created: Math.floor(Date.now() / 1000), choices: [choice(text)],
-          ...(mode === 'ok' ? { usage: { prompt_tokens: 10 + input, completion_tokens: text.length, total_tokens: 10 + input + text.length } } : {}),
-        });
-        return;
-      }
-      case 'null-content':
-        send(res, 200, { id: 'chatcmpl-null', ...head, created: 0, choices: [choice(null)] });
-        return;
-      case 'empty':
-        send(res, 200, { id: 'chatcmpl-empty', ...head, created: 0, choices: [] });
-        return;
-      case '400':
-      default: {
-        const { status, payload } = error(400, mode === '400' ? 'Invalid value for max_tokens' : `mock: mode ${mode} is not an OpenAI mode`, 'invalid_request_error');
-        send(res, status, payload);
-      }
-    }
+    if (mode === 'null-content') send(res, 200, { id: 'chatcmpl-null', ...head, created: 0, choices: [choice(null)] });
+    else if (mode === '400') send(res, 400, error(400, 'Invalid value for max_tokens', 'invalid_request_error').payload);
+    else this.answerJson(mode, body, res, (text, input, usage) => ({
+      id: 'chatcmpl-mock', ...head, created: Math.floor(Date.now() / 1000), choices: [choice(text)],
+      ...(usage ? { usage: { prompt_tokens: 10 + input, completion_tokens: text.length, total_tokens: 10 + input + text.length } } : {}),
+    }), { id: 'chatcmpl-empty', ...head, created: 0, choices: [] });
   }
 }
