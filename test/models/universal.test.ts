@@ -3,7 +3,7 @@ import { ModelError } from '../../src/models/types.js';
 import { UniversalChatModel, type UniversalModelOptions } from '../../src/models/universal.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { MockAnthropicServer } from '../helpers/mock-anthropic-server.js';
-import { useMockServers, type MockChatServer } from '../helpers/mock-chat-server.js';
+import { useMockServers, type MockChatServer, type VendorMode } from '../helpers/mock-chat-server.js';
 import { MockGeminiServer } from '../helpers/mock-gemini-server.js';
 import { MockOllamaServer } from '../helpers/mock-ollama-server.js';
 
@@ -16,8 +16,9 @@ const Q = [
 const fast = { backoffBaseMs: 5, backoffMaxMs: 10, timeoutMs: 5_000 };
 
 type Kind = 'anthropic' | 'ollama' | 'google-genai';
+const servers: Record<Kind, MockChatServer> = { anthropic, ollama, 'google-genai': gemini };
 function model(kind: Kind, over: Partial<UniversalModelOptions> = {}): UniversalChatModel {
-  const server: MockChatServer = kind === 'anthropic' ? anthropic : kind === 'ollama' ? ollama : gemini;
+  const server = servers[kind];
   const name = kind === 'anthropic' ? 'claude-haiku-4-5' : kind === 'ollama' ? 'llama3.1:8b' : 'gemini-2.5-flash';
   return new UniversalChatModel({
     provider: kind, model: name, id: `${kind}:${name}@${server.baseURL}`, baseURL: server.baseURL,
@@ -28,6 +29,45 @@ async function failure(p: Promise<unknown>): Promise<ModelError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(ModelError);
   return err as ModelError;
+}
+
+/**
+ * What every provider must do: retry 429 and 500 until the answer arrives; end a server that keeps
+ * answering a fault in the ModelError of `faults` (mode, code, attempts, HTTP status); and give up
+ * each attempt at the timeout for the modes `slow` (headers late, or a stream that stalls), closing
+ * the abandoned requests where `closesAbandoned`.
+ */
+function sharedBehaviour(kind: Kind, faults: ReadonlyArray<readonly [VendorMode, string, number, number | undefined]>, slow: VendorMode[] = ['slow'], closesAbandoned = true): void {
+  const server = servers[kind];
+  test('429 and 500 are retried with backoff, then the answer arrives', async () => {
+    server.plan('429', '500', 'ok');
+    expect((await model(kind).generate(Q, { role: 'user' })).text).toBe('echo: hello');
+    expect(server.count).toBe(3);
+  });
+
+  test.each(faults)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
+    server.fallback = mode;
+    const err = await failure(model(kind).generate(Q, { role: 'coder' }));
+    expect(err.code).toBe(code);
+    expect(err.attempts).toBe(attempts);
+    expect(err.status).toBe(status);
+    expect(err.message.split('\n')).toHaveLength(1);
+    expect(server.count).toBe(attempts);
+  });
+
+  test.each(slow)('%s: a server slower than the timeout is abandoned per attempt and reported as TIMEOUT', async (mode) => {
+    server.fallback = mode;
+    server.slowMs = 3_000;
+    const t0 = Date.now();
+    const err = await failure(model(kind, { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.attempts).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    if (!closesAbandoned) return;
+    // The abandoned requests are closed, not left hanging on the server (nor half-streamed answers returned).
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.inFlight).toBe(0);
+  });
 }
 
 describe('Anthropic Messages API through initChatModel', () => {
@@ -42,39 +82,14 @@ describe('Anthropic Messages API through initChatModel', () => {
     expect(req.headers['x-api-key']).toBeTruthy(); // a stand-in key for a custom endpoint without one
   });
 
-  test('429 and 500 are retried with backoff, then the answer arrives', async () => {
-    anthropic.plan('429', '500', 'ok');
-    const g = await model('anthropic').generate(Q, { role: 'user' });
-    expect(g.text).toBe('echo: hello');
-    expect(anthropic.count).toBe(3);
-  });
-
-  test.each([
+  sharedBehaviour('anthropic', [
     ['500', 'SERVER', 3, 500],
     ['429', 'RATE_LIMIT', 3, 429],
     ['401', 'AUTH', 1, 401],
     ['malformed', 'BAD_RESPONSE', 3, undefined],
     ['empty', 'BAD_RESPONSE', 3, undefined],
     ['cut', 'CONNECTION', 3, undefined],
-  ] as const)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
-    anthropic.fallback = mode;
-    const err = await failure(model('anthropic').generate(Q, { role: 'coder' }));
-    expect(err.code).toBe(code);
-    expect(err.attempts).toBe(attempts);
-    expect(err.status).toBe(status);
-    expect(err.message.split('\n')).toHaveLength(1);
-    expect(anthropic.count).toBe(attempts);
-  });
-
-  test('a server slower than the timeout is abandoned per attempt and reported as TIMEOUT', async () => {
-    anthropic.fallback = 'slow';
-    anthropic.slowMs = 3_000;
-    const t0 = Date.now();
-    const err = await failure(model('anthropic', { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.attempts).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(2_000);
-  });
+  ]);
 
   test('a malformed body once is survived', async () => {
     anthropic.plan('malformed', 'ok');
@@ -106,39 +121,13 @@ describe('Ollama chat API through initChatModel', () => {
     expect(ollama.requests[0]!.body).toMatchObject({ model: 'llama3.1:8b', stream: true, options: { num_predict: 77, temperature: 0 } });
   });
 
-  test('429 and 500 are retried, then the answer arrives', async () => {
-    ollama.plan('429', '500', 'ok');
-    expect((await model('ollama').generate(Q, { role: 'user' })).text).toBe('echo: hello');
-    expect(ollama.count).toBe(3);
-  });
-
-  test.each([
+  sharedBehaviour('ollama', [
     ['500', 'SERVER', 3, 500],
     ['429', 'RATE_LIMIT', 3, 429],
     ['malformed', 'BAD_RESPONSE', 3, undefined],
     ['truncated', 'BAD_RESPONSE', 3, undefined],
     ['cut', 'CONNECTION', 3, undefined],
-  ] as const)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
-    ollama.fallback = mode;
-    const err = await failure(model('ollama').generate(Q, { role: 'coder' }));
-    expect(err.code).toBe(code);
-    expect(err.attempts).toBe(attempts);
-    expect(err.status).toBe(status);
-    expect(ollama.count).toBe(attempts);
-  });
-
-  test.each(['slow', 'stall'] as const)('%s: the timeout wins, and a half-streamed answer is never returned as the reply', async (mode) => {
-    ollama.fallback = mode;
-    ollama.slowMs = 3_000;
-    const t0 = Date.now();
-    const err = await failure(model('ollama', { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.attempts).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(2_000);
-    // The abandoned requests are closed, not left hanging on the server.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(ollama.inFlight).toBe(0);
-  });
+  ], ['slow', 'stall']);
 
   test('no counts in the done line give an estimate, not zero tokens', async () => {
     ollama.fallback = 'no-usage';
@@ -160,31 +149,10 @@ describe('Gemini generateContent API through initChatModel', () => {
     expect(req.headers['x-goog-api-key']).toBeTruthy();
   });
 
-  test('429 and 500 are retried, then the answer arrives', async () => {
-    gemini.plan('429', '500', 'ok');
-    expect((await model('google-genai').generate(Q, { role: 'user' })).text).toBe('echo: hello');
-    expect(gemini.count).toBe(3);
-  });
-
-  test.each([
+  sharedBehaviour('google-genai', [
     ['500', 'SERVER', 3, 500],
     ['429', 'RATE_LIMIT', 3, 429],
     ['malformed', 'BAD_RESPONSE', 3, undefined],
     ['cut', 'CONNECTION', 3, undefined],
-  ] as const)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
-    gemini.fallback = mode;
-    const err = await failure(model('google-genai').generate(Q, { role: 'coder' }));
-    expect(err.code).toBe(code);
-    expect(err.attempts).toBe(attempts);
-    expect(err.status).toBe(status);
-    expect(gemini.count).toBe(attempts);
-  });
-
-  test('a slow server times out per attempt', async () => {
-    gemini.fallback = 'slow';
-    gemini.slowMs = 3_000;
-    const err = await failure(model('google-genai', { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.attempts).toBe(2);
-  });
+  ], ['slow'], false); // the Gemini client leaves its abandoned requests open on the server
 });
