@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { ModelError } from '../../src/models/types.js';
+import { ModelError, type Generation } from '../../src/models/types.js';
 import { UniversalChatModel, type UniversalModelOptions } from '../../src/models/universal.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { MockAnthropicServer } from '../helpers/mock-anthropic-server.js';
-import { useMockServers, type MockChatServer, type VendorMode } from '../helpers/mock-chat-server.js';
+import { useMockServers, type MockChatServer, type VendorMode, type VendorRequest } from '../helpers/mock-chat-server.js';
 import { MockGeminiServer } from '../helpers/mock-gemini-server.js';
 import { MockOllamaServer } from '../helpers/mock-ollama-server.js';
 
@@ -30,6 +30,24 @@ async function failure(p: Promise<unknown>): Promise<ModelError> {
   expect(err).toBeInstanceOf(ModelError);
   return err as ModelError;
 }
+
+/** Checks a generation of the echo answer to Q, counted as `offset` + prompt characters in and answer characters out; returns the one request the server saw. */
+async function answeredOnce(kind: Kind, generation: Promise<Generation>, offset: number): Promise<VendorRequest> {
+  const g = await generation;
+  expect(g.text).toBe('echo: hello');
+  const input = 'You are terse.'.length + 'hello'.length;
+  expect(g.usage).toEqual({ inputTokens: offset + input, outputTokens: 'echo: hello'.length });
+  expect(servers[kind].count).toBe(1);
+  return servers[kind].requests[0]!;
+}
+
+/** The faults every provider answers alike: mode, ModelError code, attempts, HTTP status. */
+const COMMON_FAULTS = [
+  ['500', 'SERVER', 3, 500],
+  ['429', 'RATE_LIMIT', 3, 429],
+  ['malformed', 'BAD_RESPONSE', 3, undefined],
+  ['cut', 'CONNECTION', 3, undefined],
+] as const;
 
 /**
  * What every provider must do: retry 429 and 500 until the answer arrives; end a server that keeps
@@ -72,24 +90,13 @@ function sharedBehaviour(kind: Kind, faults: ReadonlyArray<readonly [VendorMode,
 
 describe('Anthropic Messages API through initChatModel', () => {
   test('sends the request in Anthropic form and reads usage from usage.input_tokens/output_tokens', async () => {
-    const g = await model('anthropic', { maxTokens: 123, temperature: 0.5 }).generate(Q, { role: 'coder', stop: ['END'] });
-    expect(g.text).toBe('echo: hello');
-    const input = 'You are terse.'.length + 'hello'.length;
-    expect(g.usage).toEqual({ inputTokens: 7 + input, outputTokens: 'echo: hello'.length });
-    const req = anthropic.requests[0]!;
+    const req = await answeredOnce('anthropic', model('anthropic', { maxTokens: 123, temperature: 0.5 }).generate(Q, { role: 'coder', stop: ['END'] }), 7);
     expect(req.body).toMatchObject({ model: 'claude-haiku-4-5', max_tokens: 123, temperature: 0.5, stop_sequences: ['END'] });
     expect(JSON.stringify(req.body.system)).toContain('You are terse.');
     expect(req.headers['x-api-key']).toBeTruthy(); // a stand-in key for a custom endpoint without one
   });
 
-  sharedBehaviour('anthropic', [
-    ['500', 'SERVER', 3, 500],
-    ['429', 'RATE_LIMIT', 3, 429],
-    ['401', 'AUTH', 1, 401],
-    ['malformed', 'BAD_RESPONSE', 3, undefined],
-    ['empty', 'BAD_RESPONSE', 3, undefined],
-    ['cut', 'CONNECTION', 3, undefined],
-  ]);
+  sharedBehaviour('anthropic', [...COMMON_FAULTS, ['401', 'AUTH', 1, 401], ['empty', 'BAD_RESPONSE', 3, undefined]]);
 
   test('a malformed body once is survived', async () => {
     anthropic.plan('malformed', 'ok');
@@ -114,20 +121,11 @@ describe('Anthropic Messages API through initChatModel', () => {
 
 describe('Ollama chat API through initChatModel', () => {
   test('streams the answer and reads usage from prompt_eval_count/eval_count', async () => {
-    const g = await model('ollama', { maxTokens: 77 }).generate(Q, { role: 'user' });
-    expect(g.text).toBe('echo: hello');
-    const input = 'You are terse.'.length + 'hello'.length;
-    expect(g.usage).toEqual({ inputTokens: 11 + input, outputTokens: 'echo: hello'.length });
-    expect(ollama.requests[0]!.body).toMatchObject({ model: 'llama3.1:8b', stream: true, options: { num_predict: 77, temperature: 0 } });
+    const req = await answeredOnce('ollama', model('ollama', { maxTokens: 77 }).generate(Q, { role: 'user' }), 11);
+    expect(req.body).toMatchObject({ model: 'llama3.1:8b', stream: true, options: { num_predict: 77, temperature: 0 } });
   });
 
-  sharedBehaviour('ollama', [
-    ['500', 'SERVER', 3, 500],
-    ['429', 'RATE_LIMIT', 3, 429],
-    ['malformed', 'BAD_RESPONSE', 3, undefined],
-    ['truncated', 'BAD_RESPONSE', 3, undefined],
-    ['cut', 'CONNECTION', 3, undefined],
-  ], ['slow', 'stall']);
+  sharedBehaviour('ollama', [...COMMON_FAULTS, ['truncated', 'BAD_RESPONSE', 3, undefined]], ['slow', 'stall']);
 
   test('no counts in the done line give an estimate, not zero tokens', async () => {
     ollama.fallback = 'no-usage';
@@ -139,20 +137,11 @@ describe('Ollama chat API through initChatModel', () => {
 
 describe('Gemini generateContent API through initChatModel', () => {
   test('sends contents and generationConfig, and reads usage from usageMetadata', async () => {
-    const g = await model('google-genai', { maxTokens: 55 }).generate(Q, { role: 'coder' });
-    expect(g.text).toBe('echo: hello');
-    const input = 'You are terse.'.length + 'hello'.length;
-    expect(g.usage).toEqual({ inputTokens: 5 + input, outputTokens: 'echo: hello'.length });
-    const req = gemini.requests[0]!;
+    const req = await answeredOnce('google-genai', model('google-genai', { maxTokens: 55 }).generate(Q, { role: 'coder' }), 5);
     expect(req.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(req.body).toMatchObject({ generationConfig: { maxOutputTokens: 55, temperature: 0 } });
     expect(req.headers['x-goog-api-key']).toBeTruthy();
   });
 
-  sharedBehaviour('google-genai', [
-    ['500', 'SERVER', 3, 500],
-    ['429', 'RATE_LIMIT', 3, 429],
-    ['malformed', 'BAD_RESPONSE', 3, undefined],
-    ['cut', 'CONNECTION', 3, undefined],
-  ], ['slow'], false); // the Gemini client leaves its abandoned requests open on the server
+  sharedBehaviour('google-genai', COMMON_FAULTS, ['slow'], false); // the Gemini client leaves its abandoned requests open on the server
 });
