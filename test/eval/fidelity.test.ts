@@ -1,27 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runEval } from '../../src/eval/run-eval.js';
-import { DockerSandbox } from '../../src/sandbox/docker.js';
-import { dockerReady } from '../helpers/docker.js';
+import { DATASET, SHARED, SUPPLIED, evalSandbox, evalSkipReason, titled } from '../helpers/bigcodebench-eval.js';
 
-const SHARED = join(__dirname, '..', '..', '..', 'shared');
-const DATASET = join(SHARED, 'data', 'bigcodebench', 'bigcodebench-v0.1.4.jsonl');
 const REFERENCE = join(SHARED, 'reference', 'bigcodebench', 'canonical-status-v0.1.4-debian-bookworm.json');
-// Reference failures whose missing data or library the image now supplies: expected to pass here.
-const SUPPLIED = JSON.parse(readFileSync(join(__dirname, '..', '..', 'resources', 'bigcodebench-supplied.json'), 'utf8')).tasks as Record<string, string>;
-const ready = dockerReady();
-const why = !existsSync(DATASET) ? `missing ${DATASET}` : !existsSync(REFERENCE) ? `missing ${REFERENCE}` : ready.why;
+const why = evalSkipReason(DATASET, REFERENCE);
 
 // The whole canonical set of v0.1.4 in the Docker sandbox (about 6 minutes on 2 cores).
-describe.skipIf(!!why)(`canonical fidelity, all 1140 tasks${why ? ` (skipped: ${why})` : ''}`, () => {
-  const out = mkdtempSync(join(tmpdir(), 'fidelity-'));
-  const sb = new DockerSandbox({ parallel: 2 });
-  afterAll(async () => {
-    await sb.close();
-    rmSync(out, { recursive: true, force: true });
-  });
+describe.skipIf(!!why)(titled('canonical fidelity, all 1140 tasks', why), () => {
+  const { out, sb } = evalSandbox('fidelity-');
 
   it('passes at least 1100 and agrees with the reference (supplied tasks expected to pass) on at least 99% of tasks', async () => {
     const r = await runEval({ dataset: DATASET, canonical: true, timeoutS: 240, out, parallel: 4 }, { sandbox: sb });

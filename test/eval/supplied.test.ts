@@ -1,16 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { runEval } from '../../src/eval/run-eval.js';
-import { DockerSandbox } from '../../src/sandbox/docker.js';
-import { dockerReady } from '../helpers/docker.js';
+import { DATASET, SUPPLIED, evalSandbox, evalSkipReason, titled } from '../helpers/bigcodebench-eval.js';
 
-const ROOT = join(__dirname, '..', '..');
-const DATASET = join(ROOT, '..', 'shared', 'data', 'bigcodebench', 'bigcodebench-v0.1.4.jsonl');
-const SUPPLIED = JSON.parse(readFileSync(join(ROOT, 'resources', 'bigcodebench-supplied.json'), 'utf8')).tasks as Record<string, string>;
-const ready = dockerReady();
-const why = existsSync(DATASET) ? ready.why : `missing ${DATASET}`;
+const why = evalSkipReason(DATASET);
 
 // What the recipe adds from Debian and npm packages (envs/bigcodebench/nltk_data.py, sid-python.txt).
 const PROBE = `
@@ -35,13 +28,8 @@ class TestCases(unittest.TestCase):
         self.assertTrue(callable(pytesseract.image_to_string))
 `;
 
-describe.skipIf(!!why)(`data and libraries the image supplies${why ? ` (skipped: ${why})` : ''}`, () => {
-  const out = mkdtempSync(join(tmpdir(), 'supplied-'));
-  const sb = new DockerSandbox({ parallel: 2 });
-  afterAll(async () => {
-    await sb.close();
-    rmSync(out, { recursive: true, force: true });
-  });
+describe.skipIf(!!why)(titled('data and libraries the image supplies', why), () => {
+  const { out, sb } = evalSandbox('supplied-');
 
   it('loads each NLTK resource in its NLTK layout and imports pytesseract', async () => {
     const r = await sb.runUnittest({ solution: 'pass\n', test: PROBE, timeoutS: 120 });

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-server.js';
+import { MockChatServer, contentText, type VendorMode } from './mock-chat-server.js';
+
+const error = (status: number, type: string, message: string) => ({ status, payload: { type: 'error', error: { type, message } } });
 
 /**
  * A 127.0.0.1 server speaking the Anthropic Messages API (POST /v1/messages, non-streaming):
@@ -7,52 +9,24 @@ import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-
  */
 export class MockAnthropicServer extends MockChatServer {
   protected readonly route = '/v1/messages';
+  protected readonly errors = {
+    '429': error(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'),
+    '500': error(500, 'api_error', 'Internal server error'),
+    '401': error(401, 'authentication_error', 'invalid x-api-key'),
+  };
+  protected readonly garbled = { contentType: 'application/json', text: '{"id": "msg_1", "content": [ {"ty' };
 
-  static start(): Promise<MockAnthropicServer> {
-    return MockChatServer.listen(new MockAnthropicServer());
-  }
-
-  protected texts(body: Record<string, unknown>): string[] {
+  protected override texts(body: Record<string, unknown>): string[] {
     const system = body.system === undefined ? [] : [contentText(body.system)];
-    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
-    return [...system, ...messages.map((m) => contentText(m.content))];
+    return [...system, ...super.texts(body)];
   }
 
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
-    const err = (status: number, type: string, message: string, headers: Record<string, string> = {}): void =>
-      send(res, status, { type: 'error', error: { type, message } }, headers);
-    switch (mode) {
-      case 'ok':
-      case 'no-usage': {
-        const texts = this.texts(body);
-        const text = this.answer(texts);
-        const input = texts.reduce((n, t) => n + t.length, 0);
-        send(res, 200, {
-          id: 'msg_mock', type: 'message', role: 'assistant', model: body.model ?? 'mock',
-          content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
-          // Counts the tests can recompute: 7 + prompt characters in, answer characters out.
-          ...(mode === 'ok' ? { usage: { input_tokens: 7 + input, output_tokens: text.length } } : {}),
-        });
-        return;
-      }
-      case '429':
-        err(429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', this.retryAfter === undefined ? {} : { 'retry-after': this.retryAfter });
-        return;
-      case '500':
-        err(500, 'api_error', 'Internal server error');
-        return;
-      case '401':
-        err(401, 'authentication_error', 'invalid x-api-key');
-        return;
-      case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"id": "msg_1", "content": [ {"ty');
-        return;
-      case 'empty':
-        send(res, 200, { id: 'msg_empty', type: 'message', role: 'assistant', model: body.model ?? 'mock', stop_reason: 'end_turn' });
-        return;
-      default:
-        err(400, 'invalid_request_error', `mock: mode ${mode} is not an Anthropic mode`);
-    }
+    const head = { type: 'message', role: 'assistant', model: body.model ?? 'mock' };
+    this.answerJson(mode, body, res, (text, input, usage) => ({
+      id: 'msg_mock', ...head, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
+      // Counts the tests can recompute: 7 + prompt characters in, answer characters out.
+      ...(usage ? { usage: { input_tokens: 7 + input, output_tokens: text.length } } : {}),
+    }), { id: 'msg_empty', ...head, stop_reason: 'end_turn' });
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** How a mock vendor server answers one request (each server maps these to its own wire format). */
 export type VendorMode =
@@ -13,7 +14,15 @@ export type VendorMode =
   | '401' // bad key
   | 'cut' // destroys the socket without answering
   | 'malformed' // 200 with a body that is not JSON
-  | 'empty'; // 200 JSON without the answer part
+  | 'empty' // 200 JSON without the answer part
+  | '400' // openai: bad request
+  | 'null-content'; // openai: 200 completion whose message content is null
+
+/** A fault answered with a vendor's error body: the HTTP status and the JSON payload. */
+export interface VendorError {
+  status: number;
+  payload: unknown;
+}
 
 export interface VendorRequest {
   path: string;
@@ -22,8 +31,10 @@ export interface VendorRequest {
 }
 
 /**
- * Shared plumbing of the 127.0.0.1 test servers that speak a vendor's chat API: a script of modes
- * (one per request, then `fallback`), request log, and in-flight counts. Subclasses write replies.
+ * Shared plumbing of the 127.0.0.1 test servers that speak a vendor's chat API: listening on a free
+ * port, a script of modes (one per request, then `fallback`), request log, in-flight counts, and
+ * the modes every vendor answers alike ('cut', 'slow', '429'/'500'/'401' from `errors`, 'malformed'
+ * from `garbled`). Subclasses write the answers of the other modes.
  */
 export abstract class MockChatServer {
   requests: VendorRequest[] = [];
@@ -39,16 +50,22 @@ export abstract class MockChatServer {
   private readonly server: Server;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  protected constructor() {
+  constructor() {
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
-  protected static async listen<T extends MockChatServer>(mock: T): Promise<T> {
+  /** A server of the calling subclass, listening: `await MockOllamaServer.start()`. */
+  static start<T extends MockChatServer>(this: new () => T): Promise<T> {
+    return new this().listen();
+  }
+
+  /** Listens on a free port of 127.0.0.1. */
+  async listen(): Promise<this> {
     await new Promise<void>((resolve, reject) => {
-      mock.server.once('error', reject);
-      mock.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
     });
-    return mock;
+    return this;
   }
 
   /** http://127.0.0.1:<port>, the form both Anthropic's and Ollama's clients take. */
@@ -92,10 +109,41 @@ export abstract class MockChatServer {
     this.timers.add(t);
   }
 
+  /** The answer of an 'ok' request and the characters of its prompt (the mocks' token counts derive from them). */
+  protected reply(body: Record<string, unknown>): { text: string; input: number } {
+    const texts = this.texts(body);
+    return { text: this.answer(texts), input: texts.reduce((n, t) => n + t.length, 0) };
+  }
+
+  /**
+   * Answers 'ok' and 'no-usage' with the JSON `completion` of this.reply(body) (token counts only
+   * for 'ok'), 'empty' with `empty`, and any other mode with `unsupported`.
+   */
+  protected answerJson(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse, completion: (text: string, input: number, usage: boolean) => unknown, empty: unknown): void {
+    if (mode === 'ok' || mode === 'no-usage') {
+      const { text, input } = this.reply(body);
+      send(res, 200, completion(text, input, mode === 'ok'));
+    } else if (mode === 'empty') send(res, 200, empty);
+    else this.unsupported(mode, res);
+  }
+
+  /** A 400 for a mode this vendor's mock does not answer: a mistake in the test. */
+  protected unsupported(mode: VendorMode, res: ServerResponse): void {
+    send(res, 400, { error: `mock: ${this.constructor.name} does not answer mode ${mode}` });
+  }
+
   /** The chat route of this vendor, e.g. "/v1/messages". */
   protected abstract readonly route: string | RegExp;
-  /** Texts of the request's messages, in order (system prompt included). */
-  protected abstract texts(body: Record<string, unknown>): string[];
+  /** This vendor's error answers to the modes '429' (sent with Retry-After), '500' and '401'. */
+  protected abstract readonly errors: Record<'429' | '500' | '401', VendorError>;
+  /** The 200 answer to 'malformed': a content type and a body cut short. */
+  protected abstract readonly garbled: { contentType: string; text: string };
+  /** Texts of the request's messages, in order (system prompt included); by default those of body.messages. */
+  protected texts(body: Record<string, unknown>): string[] {
+    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
+    return messages.map((m) => contentText(m.content));
+  }
+  /** Answers the modes not answered here ('ok', 'no-usage', 'empty' and the vendor's own). */
   protected abstract respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void;
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -133,8 +181,18 @@ export abstract class MockChatServer {
         this.later(this.slowMs, () => this.respond('ok', body, res));
         return;
       }
-      if (mode === 'ok' && this.okDelayMs > 0) {
-        this.later(this.okDelayMs, () => this.respond('ok', body, res));
+      if ((mode === 'ok' || mode === 'no-usage') && this.okDelayMs > 0) {
+        this.later(this.okDelayMs, () => this.respond(mode, body, res));
+        return;
+      }
+      if (mode === '429' || mode === '500' || mode === '401') {
+        const { status, payload } = this.errors[mode];
+        send(res, status, payload, mode === '429' && this.retryAfter !== undefined ? { 'retry-after': this.retryAfter } : {});
+        return;
+      }
+      if (mode === 'malformed') {
+        res.writeHead(200, { 'content-type': this.garbled.contentType });
+        res.end(this.garbled.text);
         return;
       }
       this.respond(mode, body, res);
@@ -154,4 +212,21 @@ export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((b) => (b && typeof b === 'object' && typeof (b as { text?: unknown }).text === 'string' ? (b as { text: string }).text : '')).join('');
   return '';
+}
+
+/**
+ * Registers the hooks of a test file (or describe block) that shares mock servers: they listen
+ * before all its tests, are reset before each, and close after all. Returns the servers.
+ */
+export function useMockServers<T extends MockChatServer[]>(...servers: T): T {
+  beforeAll(async () => {
+    await Promise.all(servers.map((s) => s.listen()));
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  beforeEach(() => {
+    for (const s of servers) s.reset();
+  });
+  return servers;
 }

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-server.js';
+import { MockChatServer, type VendorMode } from './mock-chat-server.js';
 
 /**
  * A 127.0.0.1 server speaking the Ollama chat API (POST /api/chat). With "stream": true (what
@@ -8,21 +8,16 @@ import { MockChatServer, contentText, send, type VendorMode } from './mock-chat-
  */
 export class MockOllamaServer extends MockChatServer {
   protected readonly route = '/api/chat';
-
-  static start(): Promise<MockOllamaServer> {
-    return MockChatServer.listen(new MockOllamaServer());
-  }
-
-  protected texts(body: Record<string, unknown>): string[] {
-    const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
-    return messages.map((m) => contentText(m.content));
-  }
+  protected readonly errors = {
+    '429': { status: 429, payload: { error: 'too many requests' } },
+    '500': { status: 500, payload: { error: 'llama runner process has terminated' } },
+    '401': { status: 401, payload: { error: 'unauthorized' } },
+  };
+  protected readonly garbled = { contentType: 'application/x-ndjson', text: '{"model": "x", "message": {"role": "assis\n' };
 
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
     const model = typeof body.model === 'string' ? body.model : 'mock';
-    const texts = this.texts(body);
-    const text = this.answer(texts);
-    const input = texts.reduce((n, t) => n + t.length, 0);
+    const { text, input } = this.reply(body);
     const line = (content: string, done: boolean, counts: boolean): string =>
       JSON.stringify({
         model, created_at: new Date().toISOString(), message: { role: 'assistant', content }, done,
@@ -53,25 +48,12 @@ export class MockOllamaServer extends MockChatServer {
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
         res.end(line(text.slice(0, half), false, false));
         return;
-      case '429':
-        send(res, 429, { error: 'too many requests' }, this.retryAfter === undefined ? {} : { 'retry-after': this.retryAfter });
-        return;
-      case '500':
-        send(res, 500, { error: 'llama runner process has terminated' });
-        return;
-      case '401':
-        send(res, 401, { error: 'unauthorized' });
-        return;
-      case 'malformed':
-        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-        res.end('{"model": "x", "message": {"role": "assis\n');
-        return;
       case 'empty':
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
         res.end('{"model": "x", "done": true}\n');
         return;
       default:
-        send(res, 400, { error: `mock: mode ${mode} is not an Ollama mode` });
+        this.unsupported(mode, res);
     }
   }
 }

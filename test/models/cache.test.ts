@@ -1,35 +1,22 @@
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CachedModel, ResponseCache, cacheKey, stableJson } from '../../src/models/cache.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { OpenAIChatModel } from '../../src/models/openai.js';
 import type { ChatMessage, ChatModel, GenerateOptions, Generation } from '../../src/models/types.js';
+import { useCacheDir } from '../helpers/cache-dir.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
-let server: MockOpenAIServer;
-let dir: string;
-beforeAll(async () => {
-  server = await MockOpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  dir = mkdtempSync(join(tmpdir(), 'models-cache-'));
-});
-afterEach(async () => {
-  await ResponseCache.closeAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+const [server] = useMockServers(new MockOpenAIServer());
+const dir = useCacheDir('models-cache-');
 
 const MESSAGES: ChatMessage[] = [{ role: 'user', content: 'add two numbers' }];
 
 function cached(): CachedModel {
   const inner = new OpenAIChatModel({ model: 'gpt-4o', baseURL: server.baseURL, apiKey: 'k', backoffBaseMs: 10, limiter: new Semaphore(4) });
-  return new CachedModel(inner, ResponseCache.open(dir), { defaults: { temperature: 0, maxTokens: 2048 } });
+  return new CachedModel(inner, ResponseCache.open(dir()), { defaults: { temperature: 0, maxTokens: 2048 } });
 }
 
 describe('CachedModel', () => {
@@ -81,11 +68,11 @@ describe('CachedModel', () => {
 
   test("mode 'off' always calls the model", async () => {
     const inner = new OpenAIChatModel({ model: 'gpt-4o', baseURL: server.baseURL, apiKey: 'k', limiter: new Semaphore(4) });
-    const m = new CachedModel(inner, ResponseCache.open(dir), { mode: 'off' });
+    const m = new CachedModel(inner, ResponseCache.open(dir()), { mode: 'off' });
     await m.generate(MESSAGES, { role: 'coder' });
     await m.generate(MESSAGES, { role: 'coder' });
     expect(server.count).toBe(2);
-    expect(ResponseCache.open(dir).size).toBe(0);
+    expect(ResponseCache.open(dir()).size).toBe(0);
   });
 });
 
@@ -93,35 +80,35 @@ describe('ResponseCache on disk', () => {
   const record = (k: string, text = 'answer') => ({ k, model: 'm', text, usage: { inputTokens: 3, outputTokens: 4 }, latencyMs: 5, t: '2025-01-01T00:00:00Z' });
 
   test('writes one JSON line per entry into a shard of its own', async () => {
-    const cache = ResponseCache.open(dir);
+    const cache = ResponseCache.open(dir());
     await cache.put(record('a'));
     await cache.put(record('b'));
-    const shards = readdirSync(dir);
+    const shards = readdirSync(dir());
     expect(shards).toHaveLength(1);
-    const lines = readFileSync(join(dir, shards[0]!), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(dir(), shards[0]!), 'utf8').trim().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { k: string }).k)).toEqual(['a', 'b']);
   });
 
   test('a torn last line left by a killed process is ignored', async () => {
-    const cache = ResponseCache.open(dir);
+    const cache = ResponseCache.open(dir());
     await cache.put(record('a'));
-    const shard = join(dir, readdirSync(dir)[0]!);
+    const shard = join(dir(), readdirSync(dir())[0]!);
     appendFileSync(shard, '{"k":"b","model":"m","te');
     await ResponseCache.closeAll();
-    const reopened = ResponseCache.open(dir);
+    const reopened = ResponseCache.open(dir());
     expect(reopened.size).toBe(1);
     expect(reopened.get('a')?.text).toBe('answer');
     // New entries go to a new shard, never after the torn line.
     await reopened.put(record('c'));
-    expect(readdirSync(dir)).toHaveLength(2);
+    expect(readdirSync(dir())).toHaveLength(2);
     await ResponseCache.closeAll();
-    expect(ResponseCache.open(dir).size).toBe(2);
+    expect(ResponseCache.open(dir()).size).toBe(2);
   });
 
   test('shards of several processes are all loaded', async () => {
-    appendFileSync(join(dir, 'x-1.jsonl'), JSON.stringify(record('a')) + '\n');
-    appendFileSync(join(dir, 'x-2.jsonl'), JSON.stringify(record('b')) + '\n' + JSON.stringify({ k: 'junk' }) + '\n');
-    const cache = ResponseCache.open(dir);
+    appendFileSync(join(dir(), 'x-1.jsonl'), JSON.stringify(record('a')) + '\n');
+    appendFileSync(join(dir(), 'x-2.jsonl'), JSON.stringify(record('b')) + '\n' + JSON.stringify({ k: 'junk' }) + '\n');
+    const cache = ResponseCache.open(dir());
     expect(cache.size).toBe(2);
   });
 });
@@ -151,7 +138,7 @@ describe('cacheKey', () => {
         return { text: `seen ${m.length}`, usage: { inputTokens: 1, outputTokens: 1 }, latencyMs: 0, cached: false };
       },
     };
-    const m = new CachedModel(fake, ResponseCache.open(dir));
+    const m = new CachedModel(fake, ResponseCache.open(dir()));
     const two = [...MESSAGES, { role: 'user' as const, content: 'again' }];
     expect((await m.generate(MESSAGES, { role: 'coder' })).text).toBe(`seen ${MESSAGES.length}`);
     expect((await m.generate(two, { role: 'coder' })).text).toBe(`seen ${two.length}`);

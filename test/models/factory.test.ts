@@ -1,34 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { CachedModel, ResponseCache, TrackedModel, UsageTracker, createModel, type ChatModel, type Generation } from '../../src/models/index.js';
+import { describe, expect, test } from 'vitest';
+import { CachedModel, TrackedModel, UsageTracker, createModel, type ChatModel, type Generation } from '../../src/models/index.js';
 import { UserError } from '../../src/util/errors.js';
+import { useCacheDir } from '../helpers/cache-dir.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
-let server: MockOpenAIServer;
-let dir: string;
-beforeAll(async () => {
-  server = await MockOpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  dir = mkdtempSync(join(tmpdir(), 'models-factory-'));
-});
-afterEach(async () => {
-  await ResponseCache.closeAll();
-  rmSync(dir, { recursive: true, force: true });
-});
+const [server] = useMockServers(new MockOpenAIServer());
+const dir = useCacheDir('models-factory-');
 
 const Q = [{ role: 'user' as const, content: 'hello' }];
 
 describe('createModel', () => {
   test('openai-compatible spec: tracked, cached, one HTTP call for two identical requests', async () => {
     const tracker = new UsageTracker({ 'gpt-4o': { input: 2.5, output: 10 } });
-    const m = createModel(`openai:gpt-4o@${server.baseURL}`, { apiKey: 'k', maxTokens: 100 }, { cacheDir: dir, tracker });
+    const m = createModel(`openai:gpt-4o@${server.baseURL}`, { apiKey: 'k', maxTokens: 100 }, { cacheDir: dir(), tracker });
     expect(m).toBeInstanceOf(TrackedModel);
     expect((m as TrackedModel).inner).toBeInstanceOf(CachedModel);
     expect(m.id).toBe(`openai:gpt-4o@${server.baseURL}`);
@@ -45,7 +30,7 @@ describe('createModel', () => {
   test('cache false or off means no cache', async () => {
     for (const cache of [false, 'off'] as const) {
       server.reset();
-      const m = createModel(`vllm:qwen@${server.baseURL}`, {}, { cacheDir: dir, cache });
+      const m = createModel(`vllm:qwen@${server.baseURL}`, {}, { cacheDir: dir(), cache });
       await m.generate(Q, { role: 'reasoner' });
       await m.generate(Q, { role: 'reasoner' });
       expect(server.count).toBe(2);
@@ -83,7 +68,7 @@ describe('createModel', () => {
         },
       };
     };
-    const m = createModel('offline:0.3', {}, { cacheDir: dir, offline });
+    const m = createModel('offline:0.3', {}, { cacheDir: dir(), offline });
     expect(seen).toBe(0.3);
     expect(m.synthetic).toBe(true);
     expect((await m.generate(Q, { role: 'user' })).text).toBe('synthetic');

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Semaphore, endpointLimiter } from '../../src/models/limiter.js';
 import { OpenAIChatModel } from '../../src/models/openai.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await MockOpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const [server] = useMockServers(new MockOpenAIServer());
 
 describe('concurrency limit per endpoint', () => {
   test('never more than N requests in flight, across model instances', async () => {

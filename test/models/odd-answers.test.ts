@@ -1,25 +1,22 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { CachedModel, ResponseCache } from '../../src/models/cache.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { OpenAIChatModel } from '../../src/models/openai.js';
 import { ModelError, type ChatMessage } from '../../src/models/types.js';
+import { useCacheDir } from '../helpers/cache-dir.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
 // Issue 16, defect 8: a 200 with null content was cached as an empty answer; a 20 MB answer was kept whole.
-let server: MockOpenAIServer;
-let dir: string;
-beforeAll(async () => { server = await MockOpenAIServer.start(); });
-afterAll(async () => { await server.close(); });
-beforeEach(() => { server.reset(); dir = mkdtempSync(join(tmpdir(), 'odd-answers-')); });
-afterEach(async () => { await ResponseCache.closeAll(); rmSync(dir, { recursive: true, force: true }); });
+const [server] = useMockServers(new MockOpenAIServer());
+const dir = useCacheDir('odd-answers-');
 
 const MESSAGES: ChatMessage[] = [{ role: 'user', content: 'add two numbers' }];
 const inner = (maxRetries = 2): OpenAIChatModel =>
   new OpenAIChatModel({ model: 'gpt-4o', baseURL: server.baseURL, apiKey: 'k', backoffBaseMs: 5, maxRetries, limiter: new Semaphore(4) });
-const cached = (maxRetries = 2): CachedModel => new CachedModel(inner(maxRetries), ResponseCache.open(dir), { defaults: { temperature: 0, maxTokens: 2048 } });
+const cached = (maxRetries = 2): CachedModel => new CachedModel(inner(maxRetries), ResponseCache.open(dir()), { defaults: { temperature: 0, maxTokens: 2048 } });
 
 describe('odd answers', () => {
   test('null content is a retryable malformed answer: the retry is what the caller gets', async () => {
@@ -55,8 +52,8 @@ describe('odd answers', () => {
     expect(gen.text.startsWith('x'.repeat(32_768))).toBe(true);
     expect(gen.text).toMatch(/\[answer cut: 5000000 characters received, the first 32768 kept\]$/);
     await ResponseCache.closeAll();
-    const bytes = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    const bytes = readdirSync(dir()).reduce((n, f) => n + statSync(join(dir(), f)).size, 0);
     expect(bytes).toBeLessThan(60_000);
-    expect(readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('')).toContain('answer cut');
+    expect(readdirSync(dir()).map((f) => readFileSync(join(dir(), f), 'utf8')).join('')).toContain('answer cut');
   });
 });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { OpenAIChatModel, type OpenAIModelOptions } from '../../src/models/openai.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { ModelError, type ChatMessage } from '../../src/models/types.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await MockOpenAIServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
+const [server] = useMockServers(new MockOpenAIServer());
 
 const MESSAGES: ChatMessage[] = [
   { role: 'system', content: 'You are a coder.' },
@@ -67,11 +61,16 @@ describe('OpenAIChatModel over HTTP', () => {
     expect(gen.usage).toEqual({ inputTokens: Math.ceil(32 / 4), outputTokens: Math.ceil(gen.text.length / 4), estimated: true });
   });
 
-  test('429 then success is retried', async () => {
-    server.plan('429', '429');
-    const gen = await model().generate(MESSAGES, { role: 'coder' });
+  test.each([
+    ['429 then success is retried', ['429', '429'], {}, 3],
+    ['timeout then success', ['slow'], { timeoutMs: 150 }, 2],
+    ['a cut connection is retried', ['cut'], {}, 2],
+  ] as const)('%s', async (_name, modes, opts, count) => {
+    server.plan(...modes);
+    server.slowMs = 3_000;
+    const gen = await model(opts).generate(MESSAGES, { role: 'coder' });
     expect(gen.text).toBe('echo: Write {x} please');
-    expect(server.count).toBe(3);
+    expect(server.count).toBe(count);
   });
 
   test('honours Retry-After', async () => {
@@ -83,22 +82,23 @@ describe('OpenAIChatModel over HTTP', () => {
     expect(server.count).toBe(2);
   });
 
-  test('persistent 429 ends in RATE_LIMIT', async () => {
-    server.fallback = '429';
-    const err = await failure(model({ maxRetries: 1 }).generate(MESSAGES, { role: 'coder' }));
-    expect(err.code).toBe('RATE_LIMIT');
-    expect(err.status).toBe(429);
-    expect(server.count).toBe(2);
-  });
-
-  test('persistent 500 ends in SERVER after maxRetries + 1 attempts', async () => {
-    server.fallback = '500';
-    const err = await failure(model({ maxRetries: 3 }).generate(MESSAGES, { role: 'coder' }));
-    expect(err.code).toBe('SERVER');
-    expect(err.attempts).toBe(4);
-    expect(err.status).toBe(500);
-    expect(err.message).toMatch(/^openai:gpt-4o: server error \(HTTP 500\) after 4 attempts: /);
-    expect(server.count).toBe(4);
+  test.each([
+    ['persistent 429 ends in RATE_LIMIT', '429', 1, 'RATE_LIMIT', 429],
+    ['persistent 500 ends in SERVER after maxRetries + 1 attempts', '500', 3, 'SERVER', 500],
+    ['persistent cut connections give CONNECTION', 'cut', 1, 'CONNECTION', undefined],
+    ['malformed JSON gives BAD_RESPONSE (retried)', 'malformed', 1, 'BAD_RESPONSE', undefined],
+    ['401 is AUTH and not retried', '401', 0, 'AUTH', 401],
+    ['400 is CONFIG and not retried', '400', 0, 'CONFIG', 400],
+  ] as const)('%s', async (_name, mode, retries, code, status) => {
+    server.fallback = mode;
+    // 401 and 400 are asked with retries to spare: they must not use them.
+    const err = await failure(model({ maxRetries: retries || 2 }).generate(MESSAGES, { role: 'coder' }));
+    expect(err.code).toBe(code);
+    expect(err.attempts).toBe(retries + 1);
+    expect(err.status).toBe(status);
+    expect(server.count).toBe(retries + 1);
+    if (mode === '500') expect(err.message).toMatch(/^openai:gpt-4o: server error \(HTTP 500\) after 4 attempts: /);
+    if (mode === '401') expect(err.message).not.toMatch(/Troubleshooting/);
   });
 
   test('slow answer gives TIMEOUT (retried)', async () => {
@@ -112,28 +112,6 @@ describe('OpenAIChatModel over HTTP', () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
   });
 
-  test('timeout then success', async () => {
-    server.plan('slow');
-    server.slowMs = 3_000;
-    const gen = await model({ timeoutMs: 150 }).generate(MESSAGES, { role: 'coder' });
-    expect(gen.text).toBe('echo: Write {x} please');
-    expect(server.count).toBe(2);
-  });
-
-  test('a cut connection is retried', async () => {
-    server.plan('cut');
-    const gen = await model().generate(MESSAGES, { role: 'coder' });
-    expect(gen.text).toBe('echo: Write {x} please');
-    expect(server.count).toBe(2);
-  });
-
-  test('persistent cut connections give CONNECTION', async () => {
-    server.fallback = 'cut';
-    const err = await failure(model({ maxRetries: 1 }).generate(MESSAGES, { role: 'coder' }));
-    expect(err.code).toBe('CONNECTION');
-    expect(err.attempts).toBe(2);
-    expect(server.count).toBe(2);
-  });
 
   test('a refused connection gives CONNECTION', async () => {
     const gone = await MockOpenAIServer.start();
@@ -144,35 +122,12 @@ describe('OpenAIChatModel over HTTP', () => {
     expect(err.message).toMatch(/ECONNREFUSED/);
   });
 
-  test('malformed JSON gives BAD_RESPONSE (retried)', async () => {
-    server.fallback = 'malformed';
-    const err = await failure(model({ maxRetries: 1 }).generate(MESSAGES, { role: 'coder' }));
-    expect(err.code).toBe('BAD_RESPONSE');
-    expect(server.count).toBe(2);
-  });
-
   test('JSON without choices gives BAD_RESPONSE; a good retry succeeds', async () => {
     server.plan('empty');
     expect((await model().generate(MESSAGES, { role: 'coder' })).text).toBe('echo: Write {x} please');
     server.fallback = 'empty';
     const err = await failure(model({ maxRetries: 0 }).generate(MESSAGES, { role: 'coder' }));
     expect(err.code).toBe('BAD_RESPONSE');
-  });
-
-  test('401 is AUTH and not retried', async () => {
-    server.fallback = '401';
-    const err = await failure(model().generate(MESSAGES, { role: 'coder' }));
-    expect(err.code).toBe('AUTH');
-    expect(err.attempts).toBe(1);
-    expect(err.message).not.toMatch(/Troubleshooting/);
-    expect(server.count).toBe(1);
-  });
-
-  test('400 is CONFIG and not retried', async () => {
-    server.fallback = '400';
-    const err = await failure(model().generate(MESSAGES, { role: 'coder' }));
-    expect(err.code).toBe('CONFIG');
-    expect(server.count).toBe(1);
   });
 
   test('no API key for api.openai.com is AUTH before any call', () => {

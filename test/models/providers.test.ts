@@ -1,37 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MODEL_PROVIDER_CONFIG } from 'langchain/chat_models/universal';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ResponseCache, UsageTracker, createModel, loadPrices, type ChatModel } from '../../src/models/index.js';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { UsageTracker, createModel, loadPrices, type ChatModel } from '../../src/models/index.js';
 import { PROVIDERS, UNIVERSAL_PROVIDERS, normalizeBaseURL, packageInstalled } from '../../src/models/providers.js';
 import { ModelError } from '../../src/models/types.js';
 import { UniversalChatModel } from '../../src/models/universal.js';
+import { useCacheDir } from '../helpers/cache-dir.js';
 import { MockAnthropicServer } from '../helpers/mock-anthropic-server.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockGeminiServer } from '../helpers/mock-gemini-server.js';
 import { MockOllamaServer } from '../helpers/mock-ollama-server.js';
 
-let anthropic: MockAnthropicServer;
-let ollama: MockOllamaServer;
-let gemini: MockGeminiServer;
-let dir: string;
-beforeAll(async () => {
-  [anthropic, ollama, gemini] = await Promise.all([MockAnthropicServer.start(), MockOllamaServer.start(), MockGeminiServer.start()]);
-});
-afterAll(async () => {
-  await Promise.all([anthropic.close(), ollama.close(), gemini.close()]);
-});
+const [anthropic, ollama, gemini] = useMockServers(new MockAnthropicServer(), new MockOllamaServer(), new MockGeminiServer());
+const dir = useCacheDir('providers-');
 beforeEach(() => {
-  anthropic.reset();
-  ollama.reset();
-  dir = mkdtempSync(join(tmpdir(), 'providers-'));
   // The machine's own settings must not leak into these tests.
   for (const name of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_API_URL', 'OLLAMA_HOST', 'OLLAMA_BASE_URL', 'GOOGLE_API_KEY', 'GEMINI_API_KEY']) vi.stubEnv(name, '');
 });
-afterEach(async () => {
+afterEach(() => {
   vi.unstubAllEnvs();
-  await ResponseCache.closeAll();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const Q = [{ role: 'user' as const, content: 'hello' }];
@@ -118,8 +104,8 @@ describe('createModel for LangChain providers', () => {
 
   test('cached and tracked like the OpenAI path: one HTTP call for two identical requests; usage and cost per role', async () => {
     const tracker = new UsageTracker(loadPrices());
-    const coder: ChatModel = createModel(`anthropic:claude-haiku-4-5@${anthropic.baseURL}`, {}, { cacheDir: dir, tracker });
-    const user: ChatModel = createModel(`ollama:llama3.1:8b@${ollama.baseURL}`, {}, { cacheDir: dir, tracker });
+    const coder: ChatModel = createModel(`anthropic:claude-haiku-4-5@${anthropic.baseURL}`, {}, { cacheDir: dir(), tracker });
+    const user: ChatModel = createModel(`ollama:llama3.1:8b@${ollama.baseURL}`, {}, { cacheDir: dir(), tracker });
     await coder.generate(Q, { role: 'coder' });
     expect((await coder.generate(Q, { role: 'coder' })).cached).toBe(true);
     await user.generate(Q, { role: 'user' });

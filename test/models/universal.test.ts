@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { ModelError } from '../../src/models/types.js';
+import { describe, expect, test } from 'vitest';
+import { ModelError, type Generation } from '../../src/models/types.js';
 import { UniversalChatModel, type UniversalModelOptions } from '../../src/models/universal.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { MockAnthropicServer } from '../helpers/mock-anthropic-server.js';
-import type { MockChatServer } from '../helpers/mock-chat-server.js';
+import { useMockServers, type MockChatServer, type VendorMode, type VendorRequest } from '../helpers/mock-chat-server.js';
 import { MockGeminiServer } from '../helpers/mock-gemini-server.js';
 import { MockOllamaServer } from '../helpers/mock-ollama-server.js';
 
-let anthropic: MockAnthropicServer;
-let ollama: MockOllamaServer;
-let gemini: MockGeminiServer;
-beforeAll(async () => {
-  [anthropic, ollama, gemini] = await Promise.all([MockAnthropicServer.start(), MockOllamaServer.start(), MockGeminiServer.start()]);
-});
-afterAll(async () => {
-  await Promise.all([anthropic.close(), ollama.close(), gemini.close()]);
-});
-beforeEach(() => {
-  anthropic.reset();
-  ollama.reset();
-  gemini.reset();
-});
+const [anthropic, ollama, gemini] = useMockServers(new MockAnthropicServer(), new MockOllamaServer(), new MockGeminiServer());
 
 const Q = [
   { role: 'system' as const, content: 'You are terse.' },
@@ -29,8 +16,9 @@ const Q = [
 const fast = { backoffBaseMs: 5, backoffMaxMs: 10, timeoutMs: 5_000 };
 
 type Kind = 'anthropic' | 'ollama' | 'google-genai';
+const servers: Record<Kind, MockChatServer> = { anthropic, ollama, 'google-genai': gemini };
 function model(kind: Kind, over: Partial<UniversalModelOptions> = {}): UniversalChatModel {
-  const server: MockChatServer = kind === 'anthropic' ? anthropic : kind === 'ollama' ? ollama : gemini;
+  const server = servers[kind];
   const name = kind === 'anthropic' ? 'claude-haiku-4-5' : kind === 'ollama' ? 'llama3.1:8b' : 'gemini-2.5-flash';
   return new UniversalChatModel({
     provider: kind, model: name, id: `${kind}:${name}@${server.baseURL}`, baseURL: server.baseURL,
@@ -43,51 +31,72 @@ async function failure(p: Promise<unknown>): Promise<ModelError> {
   return err as ModelError;
 }
 
+/** Checks a generation of the echo answer to Q, counted as `offset` + prompt characters in and answer characters out; returns the one request the server saw. */
+async function answeredOnce(kind: Kind, generation: Promise<Generation>, offset: number): Promise<VendorRequest> {
+  const g = await generation;
+  expect(g.text).toBe('echo: hello');
+  const input = 'You are terse.'.length + 'hello'.length;
+  expect(g.usage).toEqual({ inputTokens: offset + input, outputTokens: 'echo: hello'.length });
+  expect(servers[kind].count).toBe(1);
+  return servers[kind].requests[0]!;
+}
+
+/** The faults every provider answers alike: mode, ModelError code, attempts, HTTP status. */
+const COMMON_FAULTS = [
+  ['500', 'SERVER', 3, 500],
+  ['429', 'RATE_LIMIT', 3, 429],
+  ['malformed', 'BAD_RESPONSE', 3, undefined],
+  ['cut', 'CONNECTION', 3, undefined],
+] as const;
+
+/**
+ * What every provider must do: retry 429 and 500 until the answer arrives; end a server that keeps
+ * answering a fault in the ModelError of `faults` (mode, code, attempts, HTTP status); and give up
+ * each attempt at the timeout for the modes `slow` (headers late, or a stream that stalls), closing
+ * the abandoned requests where `closesAbandoned`.
+ */
+function sharedBehaviour(kind: Kind, faults: ReadonlyArray<readonly [VendorMode, string, number, number | undefined]>, slow: VendorMode[] = ['slow'], closesAbandoned = true): void {
+  const server = servers[kind];
+  test('429 and 500 are retried with backoff, then the answer arrives', async () => {
+    server.plan('429', '500', 'ok');
+    expect((await model(kind).generate(Q, { role: 'user' })).text).toBe('echo: hello');
+    expect(server.count).toBe(3);
+  });
+
+  test.each(faults)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
+    server.fallback = mode;
+    const err = await failure(model(kind).generate(Q, { role: 'coder' }));
+    expect(err.code).toBe(code);
+    expect(err.attempts).toBe(attempts);
+    expect(err.status).toBe(status);
+    expect(err.message.split('\n')).toHaveLength(1);
+    expect(server.count).toBe(attempts);
+  });
+
+  test.each(slow)('%s: a server slower than the timeout is abandoned per attempt and reported as TIMEOUT', async (mode) => {
+    server.fallback = mode;
+    server.slowMs = 3_000;
+    const t0 = Date.now();
+    const err = await failure(model(kind, { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
+    expect(err.code).toBe('TIMEOUT');
+    expect(err.attempts).toBe(2);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    if (!closesAbandoned) return;
+    // The abandoned requests are closed, not left hanging on the server (nor half-streamed answers returned).
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.inFlight).toBe(0);
+  });
+}
+
 describe('Anthropic Messages API through initChatModel', () => {
   test('sends the request in Anthropic form and reads usage from usage.input_tokens/output_tokens', async () => {
-    const g = await model('anthropic', { maxTokens: 123, temperature: 0.5 }).generate(Q, { role: 'coder', stop: ['END'] });
-    expect(g.text).toBe('echo: hello');
-    const input = 'You are terse.'.length + 'hello'.length;
-    expect(g.usage).toEqual({ inputTokens: 7 + input, outputTokens: 'echo: hello'.length });
-    const req = anthropic.requests[0]!;
+    const req = await answeredOnce('anthropic', model('anthropic', { maxTokens: 123, temperature: 0.5 }).generate(Q, { role: 'coder', stop: ['END'] }), 7);
     expect(req.body).toMatchObject({ model: 'claude-haiku-4-5', max_tokens: 123, temperature: 0.5, stop_sequences: ['END'] });
     expect(JSON.stringify(req.body.system)).toContain('You are terse.');
     expect(req.headers['x-api-key']).toBeTruthy(); // a stand-in key for a custom endpoint without one
   });
 
-  test('429 and 500 are retried with backoff, then the answer arrives', async () => {
-    anthropic.plan('429', '500', 'ok');
-    const g = await model('anthropic').generate(Q, { role: 'user' });
-    expect(g.text).toBe('echo: hello');
-    expect(anthropic.count).toBe(3);
-  });
-
-  test.each([
-    ['500', 'SERVER', 3, 500],
-    ['429', 'RATE_LIMIT', 3, 429],
-    ['401', 'AUTH', 1, 401],
-    ['malformed', 'BAD_RESPONSE', 3, undefined],
-    ['empty', 'BAD_RESPONSE', 3, undefined],
-    ['cut', 'CONNECTION', 3, undefined],
-  ] as const)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
-    anthropic.fallback = mode;
-    const err = await failure(model('anthropic').generate(Q, { role: 'coder' }));
-    expect(err.code).toBe(code);
-    expect(err.attempts).toBe(attempts);
-    expect(err.status).toBe(status);
-    expect(err.message.split('\n')).toHaveLength(1);
-    expect(anthropic.count).toBe(attempts);
-  });
-
-  test('a server slower than the timeout is abandoned per attempt and reported as TIMEOUT', async () => {
-    anthropic.fallback = 'slow';
-    anthropic.slowMs = 3_000;
-    const t0 = Date.now();
-    const err = await failure(model('anthropic', { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.attempts).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(2_000);
-  });
+  sharedBehaviour('anthropic', [...COMMON_FAULTS, ['401', 'AUTH', 1, 401], ['empty', 'BAD_RESPONSE', 3, undefined]]);
 
   test('a malformed body once is survived', async () => {
     anthropic.plan('malformed', 'ok');
@@ -112,46 +121,11 @@ describe('Anthropic Messages API through initChatModel', () => {
 
 describe('Ollama chat API through initChatModel', () => {
   test('streams the answer and reads usage from prompt_eval_count/eval_count', async () => {
-    const g = await model('ollama', { maxTokens: 77 }).generate(Q, { role: 'user' });
-    expect(g.text).toBe('echo: hello');
-    const input = 'You are terse.'.length + 'hello'.length;
-    expect(g.usage).toEqual({ inputTokens: 11 + input, outputTokens: 'echo: hello'.length });
-    expect(ollama.requests[0]!.body).toMatchObject({ model: 'llama3.1:8b', stream: true, options: { num_predict: 77, temperature: 0 } });
+    const req = await answeredOnce('ollama', model('ollama', { maxTokens: 77 }).generate(Q, { role: 'user' }), 11);
+    expect(req.body).toMatchObject({ model: 'llama3.1:8b', stream: true, options: { num_predict: 77, temperature: 0 } });
   });
 
-  test('429 and 500 are retried, then the answer arrives', async () => {
-    ollama.plan('429', '500', 'ok');
-    expect((await model('ollama').generate(Q, { role: 'user' })).text).toBe('echo: hello');
-    expect(ollama.count).toBe(3);
-  });
-
-  test.each([
-    ['500', 'SERVER', 3, 500],
-    ['429', 'RATE_LIMIT', 3, 429],
-    ['malformed', 'BAD_RESPONSE', 3, undefined],
-    ['truncated', 'BAD_RESPONSE', 3, undefined],
-    ['cut', 'CONNECTION', 3, undefined],
-  ] as const)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
-    ollama.fallback = mode;
-    const err = await failure(model('ollama').generate(Q, { role: 'coder' }));
-    expect(err.code).toBe(code);
-    expect(err.attempts).toBe(attempts);
-    expect(err.status).toBe(status);
-    expect(ollama.count).toBe(attempts);
-  });
-
-  test.each(['slow', 'stall'] as const)('%s: the timeout wins, and a half-streamed answer is never returned as the reply', async (mode) => {
-    ollama.fallback = mode;
-    ollama.slowMs = 3_000;
-    const t0 = Date.now();
-    const err = await failure(model('ollama', { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.attempts).toBe(2);
-    expect(Date.now() - t0).toBeLessThan(2_000);
-    // The abandoned requests are closed, not left hanging on the server.
-    await new Promise((r) => setTimeout(r, 100));
-    expect(ollama.inFlight).toBe(0);
-  });
+  sharedBehaviour('ollama', [...COMMON_FAULTS, ['truncated', 'BAD_RESPONSE', 3, undefined]], ['slow', 'stall']);
 
   test('no counts in the done line give an estimate, not zero tokens', async () => {
     ollama.fallback = 'no-usage';
@@ -163,41 +137,11 @@ describe('Ollama chat API through initChatModel', () => {
 
 describe('Gemini generateContent API through initChatModel', () => {
   test('sends contents and generationConfig, and reads usage from usageMetadata', async () => {
-    const g = await model('google-genai', { maxTokens: 55 }).generate(Q, { role: 'coder' });
-    expect(g.text).toBe('echo: hello');
-    const input = 'You are terse.'.length + 'hello'.length;
-    expect(g.usage).toEqual({ inputTokens: 5 + input, outputTokens: 'echo: hello'.length });
-    const req = gemini.requests[0]!;
+    const req = await answeredOnce('google-genai', model('google-genai', { maxTokens: 55 }).generate(Q, { role: 'coder' }), 5);
     expect(req.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(req.body).toMatchObject({ generationConfig: { maxOutputTokens: 55, temperature: 0 } });
     expect(req.headers['x-goog-api-key']).toBeTruthy();
   });
 
-  test('429 and 500 are retried, then the answer arrives', async () => {
-    gemini.plan('429', '500', 'ok');
-    expect((await model('google-genai').generate(Q, { role: 'user' })).text).toBe('echo: hello');
-    expect(gemini.count).toBe(3);
-  });
-
-  test.each([
-    ['500', 'SERVER', 3, 500],
-    ['429', 'RATE_LIMIT', 3, 429],
-    ['malformed', 'BAD_RESPONSE', 3, undefined],
-    ['cut', 'CONNECTION', 3, undefined],
-  ] as const)('a server that keeps answering %s ends in ModelError %s after %i attempts', async (mode, code, attempts, status) => {
-    gemini.fallback = mode;
-    const err = await failure(model('google-genai').generate(Q, { role: 'coder' }));
-    expect(err.code).toBe(code);
-    expect(err.attempts).toBe(attempts);
-    expect(err.status).toBe(status);
-    expect(gemini.count).toBe(attempts);
-  });
-
-  test('a slow server times out per attempt', async () => {
-    gemini.fallback = 'slow';
-    gemini.slowMs = 3_000;
-    const err = await failure(model('google-genai', { timeoutMs: 200, maxRetries: 1 }).generate(Q, { role: 'coder' }));
-    expect(err.code).toBe('TIMEOUT');
-    expect(err.attempts).toBe(2);
-  });
+  sharedBehaviour('google-genai', COMMON_FAULTS, ['slow'], false); // the Gemini client leaves its abandoned requests open on the server
 });

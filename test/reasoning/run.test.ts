@@ -2,12 +2,13 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/run-reasoning.js';
 import type { ChatMessage, ChatModel, GenerateOptions, Generation } from '../../src/models/types.js';
 import { loadTask } from '../../src/reasoning/data.js';
 import { OfflineReasoningModel, type ReasoningData } from '../../src/reasoning/offline.js';
 import { runReasoning } from '../../src/reasoning/run.js';
+import { cliRunner } from '../helpers/cli.js';
 import { closeSandbox, dataDir, localSandbox, missing, noteSkip } from './helpers.js';
 
 const skip = missing('data/cruxeval/cruxeval.jsonl', 'data/codeglance/PanNumEval_reasoning.jsonl', 'data/codeglance/PanNumEval_RAG.json', 'data/case2code/test.jsonl');
@@ -29,6 +30,8 @@ class CountingModel implements ChatModel {
 
 /** The offline reasoner, built with the run's items as runReasoning hands them over. */
 const offline = (strength: number, seed = 0) => (d: ReasoningData): ChatModel => new OfflineReasoningModel(strength, seed, d);
+/** runReasoning with the offline reasoner of `strength` (seed 0) on the shared local sandbox. */
+const runOffline = (strength: number, opts: Parameters<typeof runReasoning>[0]) => runReasoning(opts, { model: offline(strength), sandbox: localSandbox() });
 const counted = (strength: number, seed: number) => {
   const box: { model?: CountingModel; calls: () => number } = { calls: () => box.model?.calls ?? 0 };
   return { box, build: (d: ReasoningData): ChatModel => (box.model = new CountingModel(new OfflineReasoningModel(strength, seed, d))) };
@@ -69,68 +72,40 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
   }, 120_000);
 
   it('strength 1 answers every CRUXEval-I item correctly with CoT (post-processing and scoring agree)', async () => {
-    const out = tmp();
-    const r = await runReasoning(
-      { task: 'cruxeval-i', dataDir, n: 2, cot: true, limit: 40, out },
-      { model: offline(1), sandbox: localSandbox() },
-    );
+    const r = await runOffline(1, { task: 'cruxeval-i', dataDir, n: 2, cot: true, limit: 40, out: tmp() });
     expect(r.summary.pass_at_k.pass_at_1).toBe(100);
     expect(r.summary.cot).toBe(true);
     expect(r.summary.max_tokens).toBe(1000);
   }, 120_000);
 
   it('CodeGlance with RAG: pass@1,3,5,10 and accuracy by code-feature bucket', async () => {
-    const out = tmp();
-    const r = await runReasoning(
-      { task: 'codeglance-pannum', dataDir, n: 4, rag: true, temperature: 0.8, out },
-      { model: offline(0.5), sandbox: localSandbox() },
-    );
+    const r = await runOffline(0.5, { task: 'codeglance-pannum', dataDir, n: 4, rag: true, temperature: 0.8, out: tmp() });
     expect(Object.keys(r.summary.pass_at_k)).toEqual(['pass_at_1', 'pass_at_3', 'pass_at_5', 'pass_at_10']);
     expect(r.summary.pass_at_k.pass_at_10).toBe(100); // n < k
     const byFeature = r.summary.by_feature!;
     expect(Object.keys(byFeature)).toEqual(expect.arrayContaining(['complexity', 'api_count', 'code_lines']));
     expect(byFeature.complexity!.reduce((s, b) => s + b.samples, 0)).toBe(50);
-    const perfect = await runReasoning(
-      { task: 'codeglance-pannum', dataDir, n: 1, out: tmp() },
-      { model: offline(1), sandbox: localSandbox() },
-    );
+    const perfect = await runOffline(1, { task: 'codeglance-pannum', dataDir, n: 1, out: tmp() });
     expect(perfect.summary.pass_at_k.pass_at_1).toBe(100);
   }, 120_000);
 
   it('Case2Code: strength 1 writes the reference function; weaker answers fail', async () => {
     const ids = loadTask('case2code', { dataDir }).items.slice(0, 12).map((i) => i.id);
-    const good = await runReasoning({ task: 'case2code', dataDir, n: 1, ids, out: tmp() }, { model: offline(1), sandbox: localSandbox() });
+    const good = await runOffline(1, { task: 'case2code', dataDir, n: 1, ids, out: tmp() });
     expect(good.summary.pass_at_k.pass_at_1).toBe(100);
     expect(good.summary.case2code_status).toEqual({ correct: 12 });
-    const bad = await runReasoning({ task: 'case2code', dataDir, n: 1, ids, out: tmp() }, { model: offline(0), sandbox: localSandbox() });
+    const bad = await runOffline(0, { task: 'case2code', dataDir, n: 1, ids, out: tmp() });
     expect(bad.summary.pass_at_k.pass_at_1).toBeLessThan(50);
   }, 120_000);
 
   it('rejects ids that are not in the task', async () => {
-    await expect(runReasoning({ task: 'cruxeval-o', dataDir, ids: ['sample_0', 'sample_9999'], out: tmp() }, { model: offline(1), sandbox: localSandbox() }))
+    await expect(runOffline(1, { task: 'cruxeval-o', dataDir, ids: ['sample_0', 'sample_9999'], out: tmp() }))
       .rejects.toThrow(/ids not in task cruxeval-o: sample_9999/);
   });
 });
 
 describe.skipIf(!!skip)('run-reasoning CLI', () => {
-  let stderr: string[] = [];
-  let stdout: string[] = [];
-  const run = async (...argv: string[]): Promise<number> => {
-    stderr = [];
-    stdout = [];
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr.push(String(s)); return true; });
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout.push(String(s)); return true; });
-    try {
-      process.exitCode = undefined;
-      await main(argv);
-      return Number(process.exitCode ?? 0);
-    } finally {
-      e.mockRestore();
-      o.mockRestore();
-      process.exitCode = undefined;
-    }
-  };
-  afterEach(() => { process.exitCode = undefined; });
+  const { run, stdout, stderr } = cliRunner(main);
   const local = ['--sandbox', 'local', '--parallel', '2', '--data-dir', dataDir];
 
   it('score: a generations file and a scored file give the same result', async () => {
@@ -142,7 +117,7 @@ describe.skipIf(!!skip)('run-reasoning CLI', () => {
     expect(a.raw_scored_generations).toEqual({ sample_0: [true, false], sample_1: [true] });
     expect(a.pass_at_1).toBeCloseTo(75, 9);
     expect(a.synthetic).toBeUndefined();
-    expect(stdout.join('')).toContain('pass_at_1 75.00');
+    expect(stdout()).toContain('pass_at_1 75.00');
     expect(await run('score', '--task', 'cruxeval-o', '--generations', join(dir, 'a', 'scored.json'), '--scorer', 'v1', ...local, '--out', join(dir, 'b'))).toBe(0);
     expect(readJson(join(dir, 'b', 'scored.json')).raw_scored_generations).toEqual(a.raw_scored_generations);
     expect(readJson(join(dir, 'b', 'summary.json')).scorer).toBe('v1');
@@ -169,7 +144,7 @@ describe.skipIf(!!skip)('run-reasoning CLI', () => {
     ];
     for (const [argv, re] of cases) {
       expect(await run(...argv), argv.join(' ')).toBe(2);
-      const text = stderr.join('');
+      const text = stderr();
       expect(text).toMatch(re);
       expect(text.trim().split('\n')).toHaveLength(1);
     }
@@ -178,7 +153,7 @@ describe.skipIf(!!skip)('run-reasoning CLI', () => {
   it('generates with the offline model', async () => {
     const dir = tmp();
     expect(await run('--task', 'cruxeval-o', '--model', 'offline:1', '--n', '2', '--limit', '5', ...local, '--out', dir)).toBe(0);
-    expect(stdout.join('')).toContain('(synthetic model)');
+    expect(stdout()).toContain('(synthetic model)');
     expect(readJson(join(dir, 'summary.json'))).toMatchObject({ synthetic: true, model: 'offline:1', pass_at_k: { pass_at_1: 100 } });
     expect(existsSync(join(dir, 'generations.json'))).toBe(true);
   }, 60_000);

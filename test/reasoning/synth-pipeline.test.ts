@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/run-reasoning.js';
 import { OfflineReasoningModel } from '../../src/reasoning/offline.js';
 import { judgePreload } from '../../src/reasoning/preload.js';
@@ -17,6 +17,7 @@ import { runSynth, type SynthOptions } from '../../src/reasoning/synth/pipeline.
 import { ExecLimitsSchema } from '../../src/reasoning/synth/records.js';
 import { rerunSamples, sampleSubset, type EvalSample } from '../../src/reasoning/synth/verify.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { cliRunner } from '../helpers/cli.js';
 import { dataDir, missing, noteSkip } from './helpers.js';
 
 const skip = missing('data/case2code/test.jsonl');
@@ -111,32 +112,19 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
 });
 
 describe('run-reasoning synth CLI: user mistakes', () => {
-  let stderr: string[] = [];
-  const run = async (...argv: string[]): Promise<number> => {
-    stderr = [];
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr.push(String(s)); return true; });
-    try {
-      process.exitCode = undefined;
-      await main(argv);
-      return Number(process.exitCode ?? 0);
-    } finally {
-      e.mockRestore();
-      process.exitCode = undefined;
-    }
-  };
-  afterEach(() => { process.exitCode = undefined; });
+  const { run, stderr } = cliRunner(main);
 
   it('a raw row without content names the file, line and field (exit 2)', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'raw.jsonl'), '{"id": "a", "content": "def f(x):\\n    return x\\n"}\n{"id": "b"}\n');
     expect(await run('synth', '--from', join(dir, 'raw.jsonl'), '--model', 'offline', '--out', join(dir, 'o'), '--sandbox', 'local')).toBe(2);
-    expect(stderr.join('')).toMatch(/raw\.jsonl:2: field "content" Required/);
-    expect(stderr.join('').split('\n').filter(Boolean)).toHaveLength(1);
+    expect(stderr()).toMatch(/raw\.jsonl:2: field "content" Required/);
+    expect(stderr().split('\n').filter(Boolean)).toHaveLength(1);
   });
 
   it('a stage without its input says which stage to run first (exit 2)', async () => {
     const dir = tmp();
     expect(await run('synth', '--stage', 'filter', '--out', dir, '--sandbox', 'local')).toBe(2);
-    expect(stderr.join('')).toMatch(/executed\.jsonl: no such file \(run the execute stage first, or pass --from\)/);
+    expect(stderr()).toMatch(/executed\.jsonl: no such file \(run the execute stage first, or pass --from\)/);
   });
 });

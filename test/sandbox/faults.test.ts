@@ -24,6 +24,17 @@ const square = {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const dockerKill = (id: string): void => { spawnSync('docker', ['kill', id], { stdio: 'ignore', timeout: 30_000 }); };
 
+/** Runs `body` on a started sandbox of one container, closed afterwards whatever happens. */
+async function withStartedSandbox(body: (sb: DockerSandbox) => Promise<void>): Promise<void> {
+  const sb = new DockerSandbox({ parallel: 1 });
+  try {
+    await sb.start();
+    await body(sb);
+  } finally {
+    await sb.close();
+  }
+}
+
 /** A pid that existed a moment ago and no longer does. */
 function deadPid(): number {
   const p = spawnSync('sh', ['-c', 'echo $$']);
@@ -40,19 +51,13 @@ describe.skipIf(!ready.ok)(`sandbox faults on the real engine${ready.ok ? '' : `
   // First in this file: the handlers of an older version were installed once per process, at the first start.
   it('the library installs no signal handler (the CLI owns exiting)', async () => {
     const before = ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s));
-    const sb = new DockerSandbox({ parallel: 1 });
-    try {
-      await sb.start();
+    await withStartedSandbox(async () => {
       expect(['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => process.listenerCount(s))).toEqual(before);
-    } finally {
-      await sb.close();
-    }
+    });
   });
 
   it('docker kill in the middle of a judgment: judged again on a fresh container, the passing code passes, the cache holds the pass', async () => {
-    const sb = new DockerSandbox({ parallel: 1 });
-    try {
-      await sb.start();
+    await withStartedSandbox(async (sb) => {
       const [id] = await listSandboxContainers(process.pid);
       const exec = new ExecCache(sb);
       const pending = exec.unittest(slow.solution, slow.test, slow.timeoutS);
@@ -63,22 +68,16 @@ describe.skipIf(!ready.ok)(`sandbox faults on the real engine${ready.ok ? '' : `
       expect(sb.replacements['sandbox lost (retried)']).toBe(1);
       expect((await exec.unittest(slow.solution, slow.test, slow.timeoutS)).status).toBe('pass');
       expect(exec.stats).toMatchObject({ judged: 1, hits: 1 });
-    } finally {
-      await sb.close();
-    }
+    });
   });
 
   it('docker kill of an idle container: the next judgment runs on a fresh one', async () => {
-    const sb = new DockerSandbox({ parallel: 1 });
-    try {
-      await sb.start();
+    await withStartedSandbox(async (sb) => {
       const [id] = await listSandboxContainers(process.pid);
       dockerKill(id!);
       await sleep(500);
       expect((await sb.runUnittest(square)).status).toBe('pass');
-    } finally {
-      await sb.close();
-    }
+    });
   });
 
   it('start-up removes only provably dead containers: same host and dead pid; codeconv-cleanup --host removes the rest', async () => {

@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandbox } from '../../src/sandbox/docker.js';
 import { dockerReady } from '../helpers/docker.js';
+import { unittestSuite } from '../helpers/unittest.js';
 
 const ready = dockerReady();
 
 // A wrong solution (returns x + 1) must never be judged pass, whatever it does to the judge.
-const test = `
-import unittest
-class TestCases(unittest.TestCase):
-    def test_small(self):
-        self.assertEqual(task_func(2), 4)
-    def test_large(self):
-        self.assertEqual(task_func(10), 100)
-    def test_list(self):
-        self.assertEqual([task_func(3)], [9])
-`;
+const test = unittestSuite({
+  test_small: 'self.assertEqual(task_func(2), 4)',
+  test_large: 'self.assertEqual(task_func(10), 100)',
+  test_list: 'self.assertEqual([task_func(3)], [9])',
+});
 const wrong = 'def task_func(x):\n    return x + 1\n';
 
 const attacks: Record<string, string> = {

@@ -1,16 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DockerSandbox } from '../../src/sandbox/docker.js';
 import { dockerReady } from '../helpers/docker.js';
+import { unittestSuite } from '../helpers/unittest.js';
 
 const ready = dockerReady();
-const test = `
-import unittest
-class TestCases(unittest.TestCase):
-    def test_a(self):
-        self.assertEqual(task_func(2), 4)
-    def test_b(self):
-        self.assertEqual(task_func(3), 9)
-`;
+const test = unittestSuite({ test_a: 'self.assertEqual(task_func(2), 4)', test_b: 'self.assertEqual(task_func(3), 9)' });
 
 describe.skipIf(!ready.ok)('docker sandbox smoke', () => {
   const sb = new DockerSandbox({ parallel: 1 });

@@ -153,8 +153,8 @@ describe.skipIf(!ready.ok)(`run-world on the sample tasks${ready.ok ? '' : ` (sk
     afterAll(() => mock.close());
 
     /** Answers with the reference for Sample/0, prose without code for Sample/1, echo otherwise. */
-    const answer = (body: { messages?: { content: string }[] }): string => {
-      const text = body.messages?.map((m) => m.content).join('\n') ?? '';
+    const answer = (texts: string[]): string => {
+      const text = texts.join('\n');
       const t0 = tasks[0]!;
       if (text.includes(t0.instruct_prompt.slice(0, 60))) return '```python\n' + t0.code_prompt + t0.canonical_solution + '```';
       return 'Sorry, I cannot help with that.';
