@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CommanderError, type Command } from 'commander';
+import { z } from 'zod';
 import { InfraError, UserError } from '../util/errors.js';
 
 /**
@@ -87,4 +88,15 @@ export function isEntryPoint(metaUrl: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The default a core's option schema gives `key`, for commander's "(default: X)" in the help: the
+ * value is written once, in the schema.
+ */
+export function defaultOf<S extends z.ZodRawShape, K extends keyof S & string>(schema: z.ZodObject<S>, key: K): Exclude<z.output<S[K]>, undefined> {
+  let t: z.ZodTypeAny = schema.shape[key]!;
+  while (t instanceof z.ZodOptional || t instanceof z.ZodNullable || t instanceof z.ZodEffects) t = t instanceof z.ZodEffects ? t.innerType() : t.unwrap();
+  if (!(t instanceof z.ZodDefault)) throw new Error(`option schema has no default for ${key}`);
+  return (t._def as z.ZodDefaultDef).defaultValue() as Exclude<z.output<S[K]>, undefined>;
 }

@@ -2,16 +2,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { compareRunDirs, toMarkdown } from '../compare/compare.js';
-import { toHtml } from '../compare/html.js';
-import { cliMain, isEntryPoint } from './common.js';
+import { compareRunDirs, CompareOptionsSchema, toMarkdown } from '../compare/compare.js';
+import { HtmlOptionsSchema, toHtml } from '../compare/html.js';
+import { cliMain, defaultOf, isEntryPoint } from './common.js';
 import { positiveInt } from './sandbox-options.js';
 
 interface Opts {
   html?: string;
   markdown?: string;
-  resamples: number;
-  seed: number;
+  resamples?: number;
+  seed?: number;
   maxTasks?: number;
   quiet?: boolean;
 }
@@ -22,9 +22,9 @@ function buildProgram(): Command {
     .argument('<run-dirs...>', 'run directories (a directory without summary.json stands for its sub-directories that have one)')
     .option('--html <file>', 'write a self-contained HTML report (charts, table, per-task turn viewer)')
     .option('--markdown <file>', 'write the tables as Markdown')
-    .option('--resamples <n>', 'bootstrap resamples over tasks', positiveInt('--resamples'), 2000)
-    .option('--seed <n>', 'seed of the bootstrap and permutation tests', (v) => Number.parseInt(v, 10), 1)
-    .option('--max-tasks <n>', 'most tasks per run in the HTML per-task view (default 300; tables and charts use all)', positiveInt('--max-tasks'))
+    .option('--resamples <n>', 'bootstrap resamples over tasks', positiveInt('--resamples'), defaultOf(CompareOptionsSchema, 'resamples'))
+    .option('--seed <n>', 'seed of the bootstrap and permutation tests', (v) => Number.parseInt(v, 10), defaultOf(CompareOptionsSchema, 'seed'))
+    .option('--max-tasks <n>', `most tasks per run in the HTML per-task view (default ${defaultOf(HtmlOptionsSchema, 'maxTasks')}; tables and charts use all)`, positiveInt('--max-tasks'))
     .option('--quiet', 'do not print the tables')
     .exitOverride()
     .action((dirs: string[], o: Opts) => {
@@ -38,7 +38,7 @@ function buildProgram(): Command {
         process.stderr.write(`compare-runs: wrote ${f}\n`);
       };
       if (o.markdown) write(o.markdown, md);
-      if (o.html) write(o.html, toHtml(c, o.maxTasks ? { maxTasks: o.maxTasks } : {}));
+      if (o.html) write(o.html, toHtml(c, { maxTasks: o.maxTasks }));
     });
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { runBench } from '../replay/bench.js';
+import { ModelParamsSchema } from '../models/spec.js';
+import { BenchOptionsSchema, runBench } from '../replay/bench.js';
 import { freezeReference } from '../replay/freeze.js';
 import { benchTable } from '../replay/report.js';
 import { STATIC_SETTINGS } from '../replay/types.js';
@@ -9,7 +10,7 @@ import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
 import { ensureDir } from '../run/run-dir.js';
 import { UserError } from '../util/errors.js';
-import { cliMain, csv, isEntryPoint, reportErrored } from './common.js';
+import { cliMain, csv, defaultOf, isEntryPoint, reportErrored } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 
 interface BenchCliOptions extends SandboxCliOptions {
@@ -20,15 +21,15 @@ interface BenchCliOptions extends SandboxCliOptions {
   limit?: number;
   dataset?: string;
   maxTurns?: number;
-  concurrency: number;
-  compensateInit: boolean;
-  maxCallsPerTurn: number;
+  concurrency?: number;
+  compensateInit?: boolean;
+  maxCallsPerTurn?: number;
   turn0Prompt?: 'plain' | 'bigcodebench';
   excludeInitSolved?: boolean;
   timeout?: number;
-  seed: number;
+  seed?: number;
   maxTokens?: number;
-  cache: boolean;
+  cache?: boolean;
   referenceModel?: string;
   quiet?: boolean;
   out?: string;
@@ -60,14 +61,14 @@ function buildProgram(): Command {
       .option('--limit <n>', 'only the first n tasks of the reference', positiveInt('--limit'))
       .option('--dataset <file>', 'BigCodeBench-format tasks (default: the reference\'s dataset; its hash must match)')
       .option('--max-turns <n>', 'refinement turns after turn 0 (default and maximum: the reference\'s)', nonNegInt('--max-turns'))
-      .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), 4)
+      .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), defaultOf(BenchOptionsSchema, 'concurrency'))
       .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)')
-      .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'), 3)
+      .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'), defaultOf(BenchOptionsSchema, 'maxCallsPerTurn'))
       .addOption(new Option('--turn0-prompt <style>', 'target\'s turn-0 prompt (default: bigcodebench when the reference ran under compat, else plain)').choices(['plain', 'bigcodebench']))
       .option('--exclude-init-solved', 'score only the tasks the target did not solve at its own turn 0')
       .option('--timeout <s>', 'time limit per test suite in seconds (default: the reference\'s)', positiveNumber('--timeout'))
-      .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10), 0)
-      .option('--max-tokens <n>', 'token limit per answer (default 2048)', positiveInt('--max-tokens'))
+      .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10), defaultOf(BenchOptionsSchema, 'seed'))
+      .option('--max-tokens <n>', `token limit per answer (default ${defaultOf(ModelParamsSchema, 'maxTokens')})`, positiveInt('--max-tokens'))
       .option('--reference-model <name>', 'name of the reference model, for imported logs that do not record it')
       .option('--no-cache', 'bypass the response and execution caches')
       .option('--quiet', 'no progress bar')
@@ -84,7 +85,7 @@ function buildProgram(): Command {
       const r = await runBench(
         {
           reference: o.reference, model: o.model, settings: o.setting, ids: o.ids, limit: o.limit, dataset: o.dataset, maxTurns: o.maxTurns, out: o.out,
-          concurrency: o.concurrency, compensateInit: o.compensateInit, maxCallsPerTurn: o.maxCallsPerTurn, ...(o.turn0Prompt ? { turn0Prompt: o.turn0Prompt } : {}), excludeInitSolved: !!o.excludeInitSolved, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
+          concurrency: o.concurrency, compensateInit: o.compensateInit, maxCallsPerTurn: o.maxCallsPerTurn, ...(o.turn0Prompt ? { turn0Prompt: o.turn0Prompt } : {}), excludeInitSolved: o.excludeInitSolved, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
           modelParams: o.maxTokens ? { maxTokens: o.maxTokens } : {}, referenceModel: o.referenceModel,
         },
         {

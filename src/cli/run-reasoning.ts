@@ -3,14 +3,16 @@ import { Command, Option } from 'commander';
 import { createModel } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
 import { OfflineReasoningModel, type ReasoningData } from '../reasoning/offline.js';
-import { runReasoning, scoreFile, type RunReasoningResult } from '../reasoning/run.js';
+import {
+  CASE2CODE_DEFAULTS, DEFAULT_MAX_TOKENS as MAX_TOKENS, resolveReasoningOptions, runReasoning, RunReasoningOptionsSchema, scoreFile, type RunReasoningResult,
+} from '../reasoning/run.js';
 import { checkTaskName } from '../reasoning/data.js';
 import { judgePreload } from '../reasoning/preload.js';
 import { addSynthCommand } from '../reasoning/synth/cli.js';
-import { REASONING_TASKS, type ScorerVersion } from '../reasoning/types.js';
+import { REASONING_TASKS, SCORER_VERSIONS, type ScorerVersion } from '../reasoning/types.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { UserError } from '../util/errors.js';
-import { cliMain, csv, isEntryPoint } from './common.js';
+import { cliMain, csv, defaultOf, isEntryPoint } from './common.js';
 import { addSandboxOptions, positiveInt, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 
 const TASKS = REASONING_TASKS.join(', ');
@@ -26,20 +28,20 @@ function taskName(v: string): string {
 }
 
 const scorerOption = (): Option =>
-  new Option('--scorer <version>', 'v1: filtered answers count as wrong; v2: they are dropped (current upstream)').choices(['v1', 'v2']).default('v2');
+  new Option('--scorer <version>', 'v1: filtered answers count as wrong; v2: they are dropped (current upstream)').choices([...SCORER_VERSIONS]).default(defaultOf(RunReasoningOptionsSchema, 'scorer'));
 
 interface RunOpts extends SandboxCliOptions {
   task: string;
   model: string;
-  n: number;
-  temperature: number;
+  n?: number;
+  temperature?: number;
   cot?: boolean;
   rag?: boolean;
   ids?: string[];
   limit?: number;
-  concurrency: number;
+  concurrency?: number;
   maxTokens?: number;
-  scorer: ScorerVersion;
+  scorer?: ScorerVersion;
   dataDir?: string;
   cache: boolean;
   out: string;
@@ -48,7 +50,7 @@ interface RunOpts extends SandboxCliOptions {
 interface ScoreOpts extends SandboxCliOptions {
   task: string;
   generations: string;
-  scorer: ScorerVersion;
+  scorer?: ScorerVersion;
   raw?: boolean;
   cot?: boolean;
   dataDir?: string;
@@ -75,14 +77,14 @@ function buildProgram(): Command {
     program
       .option('--task <name>', `task: ${TASKS}`, taskName)
       .option('--model <spec>', 'model: openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline[:<strength>]')
-      .option('--n <n>', 'samples per item (Case2Code: 1)', positiveInt('--n'), 10)
-      .option('--temperature <t>', 'sampling temperature (Case2Code: 0)', temperature, 0.2)
+      .option('--n <n>', `samples per item (Case2Code: ${CASE2CODE_DEFAULTS.n})`, positiveInt('--n'), defaultOf(RunReasoningOptionsSchema, 'n'))
+      .option('--temperature <t>', `sampling temperature (Case2Code: ${CASE2CODE_DEFAULTS.temperature})`, temperature, defaultOf(RunReasoningOptionsSchema, 'temperature'))
       .option('--cot', 'chain-of-thought prompts')
       .option('--rag', 'add retrieved API documentation to the prompt (codeglance-pannum, codeglance-monkbeat)')
       .option('--ids <ids>', 'only these item ids (comma-separated)', csv)
       .option('--limit <n>', 'only the first N items', positiveInt('--limit'))
-      .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), 8)
-      .option('--max-tokens <n>', 'token limit per answer (default 100, 1000 with --cot; Case2Code 1024 / 2048)', positiveInt('--max-tokens'))
+      .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), defaultOf(RunReasoningOptionsSchema, 'concurrency'))
+      .option('--max-tokens <n>', `token limit per answer (default ${MAX_TOKENS.direct}, ${MAX_TOKENS.cot} with --cot; Case2Code ${MAX_TOKENS.case2codeDirect} / ${MAX_TOKENS.case2codeCot})`, positiveInt('--max-tokens'))
       .addOption(scorerOption())
       .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
       .option('--no-cache', 'do not use the response cache')
@@ -93,22 +95,20 @@ function buildProgram(): Command {
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
     const spec = parseModelSpec(o.model);
-    // Case2Code is scored greedily (one sample at temperature 0) unless asked otherwise.
-    if (o.task === 'case2code') {
-      if (program.getOptionValueSource('n') === 'default') o.n = 1;
-      if (program.getOptionValueSource('temperature') === 'default') o.temperature = 0;
-    }
+    // The help shows the schema's defaults; the core picks the task's own (Case2Code's) for unset options.
+    const given = <T>(key: string, value: T): T | undefined => (program.getOptionValueSource(key) === 'default' ? undefined : value);
+    const r0 = resolveReasoningOptions({
+      task: o.task, dataDir: o.dataDir, n: given('n', o.n), temperature: given('temperature', o.temperature), cot: o.cot, rag: o.rag, ids: o.ids, limit: o.limit,
+      concurrency: o.concurrency, maxTokens: o.maxTokens, scorer: o.scorer, out: o.out,
+    });
     const model =
       spec.provider === 'offline'
         ? (data: ReasoningData) => new OfflineReasoningModel(spec.skill, 0, data)
-        : createModel(o.model, { temperature: o.temperature, ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}), concurrency: o.concurrency }, { cache: o.cache });
+        : createModel(o.model, { temperature: r0.temperature, ...(r0.maxTokens ? { maxTokens: r0.maxTokens } : {}), concurrency: r0.concurrency }, { cache: o.cache });
     const sandbox = sandboxFromCli(o, judgePreload(o.task));
     try {
       const r = await runReasoning(
-        {
-          task: o.task, dataDir: o.dataDir, n: o.n, temperature: o.temperature, cot: o.cot, rag: o.rag, ids: o.ids, limit: o.limit,
-          concurrency: o.concurrency, maxTokens: o.maxTokens, scorer: o.scorer, out: o.out,
-        },
+        r0,
         {
           model, sandbox,
           reporter: progressReporter('run-reasoning'),

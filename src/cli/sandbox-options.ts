@@ -1,17 +1,14 @@
 import { Option, type Command } from 'commander';
+import type { z } from 'zod';
+import { parseOptions } from '../config/options.js';
 import { createSandbox, LOCAL_SANDBOX_WARNING, type Sandbox } from '../sandbox/index.js';
 import { coordinatorEnv, QueueSandbox } from '../sandbox/queue/index.js';
-import { defaultSlots } from '../sandbox/slots.js';
+import { SandboxOptionsSchema, type SandboxOptions } from '../sandbox/options.js';
 import { setProgressStatus } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
+import { defaultOf } from './common.js';
 
-export interface SandboxCliOptions {
-  sandbox: 'docker' | 'local' | 'queue';
-  parallel: number;
-  memoryMb?: number;
-  image?: string;
-  queue?: string;
-}
+export type SandboxCliOptions = z.input<typeof SandboxOptionsSchema>;
 
 /** Help text of --sandbox, shared with run-world's own option list. */
 export const SANDBOX_HELP = `where code runs: docker (isolated containers), local (${LOCAL_SANDBOX_WARNING}), or queue (jobs on a Redis queue judged by run-worker processes, see docs/queue.md)`;
@@ -20,15 +17,21 @@ export const QUEUE_HELP = 'with --sandbox queue: the Redis queue, redis://[:pass
 /** Adds the sandbox options shared by every command that executes code. */
 export function addSandboxOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--sandbox <kind>', SANDBOX_HELP).choices(['docker', 'local', 'queue']).default('docker'))
+    .addOption(new Option('--sandbox <kind>', SANDBOX_HELP).choices(['docker', 'local', 'queue']).default(defaultOf(SandboxOptionsSchema, 'sandbox')))
     .option('--queue <url>', QUEUE_HELP)
-    .option('--parallel <n>', 'warm sandbox slots judging at once (2 per core; with --sandbox queue: judgments in flight)', positiveInt('--parallel'), defaultSlots())
+    .option('--parallel <n>', 'warm sandbox slots judging at once (2 per core; with --sandbox queue: judgments in flight)', positiveInt('--parallel'), defaultOf(SandboxOptionsSchema, 'parallel'))
     .option('--memory-mb <n>', 'memory limit per container in MB', positiveInt('--memory-mb'))
     .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the image workers must have ("local": workers with --sandbox local)');
 }
 
+/** The sandbox options with their defaults (SandboxOptionsSchema). */
+export function sandboxOptions(o: SandboxCliOptions): SandboxOptions {
+  return parseOptions(SandboxOptionsSchema, o);
+}
+
 /** `preload`: modules the warm judges import once (default: each backend's own list). */
-export function sandboxFromCli(o: SandboxCliOptions, preload?: string): Sandbox {
+export function sandboxFromCli(input: SandboxCliOptions, preload?: string): Sandbox {
+  const o = sandboxOptions(input);
   if (o.sandbox === 'queue' || o.queue !== undefined) return queueSandbox(o.sandbox, o.queue, o.image);
   const pre = preload === undefined ? {} : { preload };
   return createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { memoryMb: o.memoryMb, image: o.image, ...pre }, local: pre });

@@ -1,16 +1,20 @@
+import { z } from 'zod';
+import { parseOptions } from '../config/options.js';
 import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
-export interface CompareOptions {
-  /** Bootstrap resamples over tasks (default 2000). */
-  resamples?: number;
-  /** Seed of the bootstrap and of Monte Carlo permutations (default 1). */
-  seed?: number;
-  /** Most paired tests listed (default 100). */
-  maxPairs?: number;
-}
+/** Options of compare-runs; the defaults are the command's. */
+export const CompareOptionsSchema = z.object({
+  /** Bootstrap resamples over tasks. */
+  resamples: z.number().int().positive().default(2000),
+  /** Seed of the bootstrap and of Monte Carlo permutations. */
+  seed: z.number().int().default(1),
+  /** Most paired tests listed. */
+  maxPairs: z.number().int().positive().default(100),
+});
+export type CompareOptions = z.input<typeof CompareOptionsSchema>;
 
 export interface RunMetrics {
   run: RunData;
@@ -55,7 +59,7 @@ export interface Comparison {
   /** Pairs over the same tasks with no test: some tasks errored on one side (a rerun retries them). */
   refused: { a: string; b: string; errored: { a: string[]; b: string[] } }[];
   pairsOmitted: number;
-  options: Required<CompareOptions>;
+  options: z.output<typeof CompareOptionsSchema>;
   /** run-repo runs, when some were given (scored apart: pass rate and chrF, not MRR). */
   repo?: RepoComparison;
 }
@@ -75,7 +79,7 @@ export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparis
 
 /** Builds the comparison: metrics with CIs per run, rows per model x setting, correlations, paired tests. */
 export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison {
-  const opts: Required<CompareOptions> = { resamples: o.resamples ?? 2000, seed: o.seed ?? 1, maxPairs: o.maxPairs ?? 100 };
+  const opts = parseOptions(CompareOptionsSchema, o);
   const boot = { resamples: opts.resamples, seed: opts.seed };
   const metrics = (run: RunData): RunMetrics => {
     const done = run.tasks.filter((t) => !t.error);

@@ -1,14 +1,17 @@
+import { z } from 'zod';
+import { parseOptions } from '../config/options.js';
 import { lineDiff, splitLines, type DiffOp } from './diff.js';
 import { esc } from './escape.js';
 import { repoHtml } from './repo.js';
 import { runName, type Comparison, type RunMetrics } from './compare.js';
 import type { RunData } from './load.js';
 
-export interface HtmlOptions {
-  /** Most tasks per run in the per-task view (default 300; the tables and charts always use all). */
-  maxTasks?: number;
-  title?: string;
-}
+export const HtmlOptionsSchema = z.object({
+  /** Most tasks per run in the per-task view (the tables and charts always use all). */
+  maxTasks: z.number().int().positive().default(300),
+  title: z.string().default('codeconv-eval: live vs static comparison'),
+});
+export type HtmlOptions = z.input<typeof HtmlOptionsSchema>;
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
@@ -100,7 +103,7 @@ const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u0
 
 /** One self-contained HTML file: tables, charts (inline SVG), and a per-task turn viewer (inline JS). */
 export function toHtml(c: Comparison, o: HtmlOptions = {}): string {
-  const title = o.title ?? 'codeconv-eval: live vs static comparison';
+  const { maxTasks, title } = parseOptions(HtmlOptionsSchema, o);
   const models = [...new Set(c.runs.map((r) => r.model))];
   const color = (m: string): string => PALETTE[models.indexOf(m) % PALETTE.length]!;
   const rowsHtml = c.rows.map((r) => `<tr><td>${esc(r.model)}</td><td>${esc(r.setting)}</td>${metricCell(r.live, 'mrr')}${metricCell(r.static, 'mrr')}${metricCell(r.live, 'recall')}${metricCell(r.static, 'recall')}<td>${r.live?.n ?? '-'} / ${r.static?.n ?? '-'}</td><td>${esc(r.static?.run.referenceModel ?? '-')}</td></tr>`).join('\n');
@@ -118,7 +121,6 @@ export function toHtml(c: Comparison, o: HtmlOptions = {}): string {
     const legend = runs.map((r) => `<li><svg width="28" height="10"><line x1="0" x2="28" y1="5" y2="5" stroke="${color(r.model)}" stroke-width="2"${r.mode === 'static' ? ' stroke-dasharray="6 4"' : ''}/></svg> ${esc(runName(r))}</li>`).join('');
     return `<div class="setting-charts" data-setting="${esc(setting)}"><h3>${esc(setting)}</h3><div class="charts">${lineChartSvg(`Recall by turn: ${setting}`, 'recall', setting, series((r) => r.recallByTurn), c.maxTurns)}${lineChartSvg(`pass@1 by turn: ${setting}`, 'pass_at_1', setting, series((r) => r.passAt1ByTurn), c.maxTurns)}</div><ul class="legend">${legend}</ul></div>`;
   }).join('\n');
-  const maxTasks = o.maxTasks ?? 300;
   const cut = c.runs.filter((r) => r.tasks.length > maxTasks).length;
   const viewNote = cut ? `<p class="note">The viewer holds the first ${maxTasks} tasks of each run (${cut} run${cut > 1 ? 's have' : ' has'} more; compare-runs --max-tasks raises the limit).</p>\n` : '';
   const synthetic = c.runs.some((r) => r.synthetic) || c.repo?.runs.some((m) => m.run.synthetic) ? '<p class="warn">Some runs used offline synthetic models: their numbers say nothing about any real LLM.</p>' : '';

@@ -7,6 +7,7 @@ import { projectRoot } from '../sandbox/paths.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
 import { UserError } from '../util/errors.js';
+import { zodIssueLine } from './options.js';
 import { readUserFile } from '../util/files.js';
 
 /** One schema for resources/*.yaml and the run-world command line (CLI flags use the same keys). */
@@ -72,12 +73,10 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
   for (const layer of layers) deepMerge(merged, layer.values);
   const parsed = WorldConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    // An unknown key is reported on its parent: name the key itself, and blame the layer that sets it.
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-    const key = path.join('.') || '(top level)';
-    const from = [...layers].reverse().find((l) => hasPath(l.values, path))?.file ?? layers[layers.length - 1]?.file ?? 'config';
-    throw new UserError('BAD_CONFIG', `${from}: key "${key}": ${issue.message}`);
+    // Blame the layer that sets the key.
+    const from = (path: (string | number)[]): string =>
+      [...layers].reverse().find((l) => hasPath(l.values, path))?.file ?? layers[layers.length - 1]?.file ?? 'config';
+    throw new UserError('BAD_CONFIG', zodIssueLine(parsed.error, from));
   }
   const c = parsed.data;
   c.dataset = resolve(projectRoot, c.dataset);

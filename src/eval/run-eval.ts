@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { parseOptions } from '../config/options.js';
 import { passAtKTable } from '../metrics/pass-at-k.js';
 import { fileSha256 } from '../replay/canonical.js';
 import { versionField } from '../run/format.js';
 import { RunDir } from '../run/run-dir.js';
 import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult, Sandbox } from '../sandbox/types.js';
-import { loadTasks, normalizeTaskId, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
+import { DEFAULT_DATASET, loadTasks, normalizeTaskId, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import { readJsonl } from '../util/jsonl.js';
@@ -17,21 +18,24 @@ export const SampleSchema = z
   .object({ task_id: z.string(), solution: z.string().optional(), completion: z.string().optional() })
   .refine((s) => s.solution !== undefined || s.completion !== undefined, { message: 'needs "solution" (or "completion")' });
 
-export interface RunEvalOptions {
-  dataset: string;
-  samples?: string;
-  canonical?: boolean;
-  ids?: string[];
-  subset?: 'full' | 'hard';
-  timeoutS: number;
-  out: string;
+/** Options of run-eval; the defaults are the command's. */
+export const RunEvalOptionsSchema = z.object({
+  dataset: z.string().min(1).default(DEFAULT_DATASET),
+  samples: z.string().optional(),
+  canonical: z.boolean().default(false),
+  ids: z.array(z.string()).optional(),
+  subset: z.enum(['full', 'hard']).default('full'),
+  timeoutS: z.number().positive().default(240),
+  out: z.string().min(1),
   /** Prefix the prompt header and a `pass` body, as BigCodeBench's default "calibrated" mode. */
-  calibrated?: boolean;
+  calibrated: z.boolean().default(true),
   /** Jobs in flight; the sandbox's own pool bounds real parallelism. */
-  parallel: number;
+  parallel: z.number().int().positive(),
   /** Benchmark baseline: a fresh interpreter per task instead of the warm forking judge. */
-  fresh?: boolean;
-}
+  fresh: z.boolean().default(false),
+});
+export type RunEvalOptions = z.input<typeof RunEvalOptionsSchema>;
+type RunEvalConfig = z.output<typeof RunEvalOptionsSchema>;
 
 export interface EvalEntry {
   task_id: string;
@@ -75,7 +79,8 @@ export interface RunEvalDeps {
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
 
 /** Judges samples (or canonical solutions) and writes BigCodeBench's eval_results.json; resumes. */
-export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<RunEvalResult> {
+export async function runEval(input: RunEvalOptions, deps: RunEvalDeps): Promise<RunEvalResult> {
+  const opts = parseOptions(RunEvalOptionsSchema, input);
   const log = deps.logger ?? silentLogger;
   if (!opts.samples === !opts.canonical) throw new UserError('BAD_OPTIONS', 'give exactly one of --samples <file> or --canonical');
   const tasks = selectTasks(loadTasks(opts.dataset), opts.dataset, { ids: opts.ids, subset: opts.subset });
@@ -99,7 +104,7 @@ export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<
       const index = seen.get(id) ?? 0;
       seen.set(id, index + 1);
       const solution = (s.solution ?? s.completion)!;
-      const program = opts.calibrated === false ? solution : calibratedSolution(task.code_prompt, solution);
+      const program = opts.calibrated ? calibratedSolution(task.code_prompt, solution) : solution;
       jobs.push({ task, index, solution, program });
     });
   }
@@ -110,7 +115,7 @@ export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<
   // Results depend on the dataset's bytes, the samples and the judge: another value is another run.
   const identity = {
     datasetSha256: fileSha256(opts.dataset), samplesSha256: opts.samples ? fileSha256(opts.samples) : 'canonical', timeoutS: opts.timeoutS,
-    calibrated: opts.calibrated !== false, fresh: !!opts.fresh, environment: deps.sandbox.environmentId(),
+    calibrated: opts.calibrated, fresh: opts.fresh, environment: deps.sandbox.environmentId(),
   };
   const dir = RunDir.open({
     dir: opts.out, kind: 'eval', journal: 'eval_progress.jsonl', identity,
@@ -125,7 +130,7 @@ export async function runEval(opts: RunEvalOptions, deps: RunEvalDeps): Promise<
 
 type Job = { task: BigCodeBenchTask; index: number; solution: string; program: string };
 
-async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalOptions, deps: RunEvalDeps, log: Logger): Promise<RunEvalResult> {
+async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalConfig, deps: RunEvalDeps, log: Logger): Promise<RunEvalResult> {
   const journal = dir.journal('eval_progress.jsonl', ProgressRecordSchema);
   const done = new Map<string, ProgressRecord>();
   for (const r of journal.read()) done.set(r.key, r);

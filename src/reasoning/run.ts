@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { parseOptions } from '../config/options.js';
 import type { ChatModel } from '../models/types.js';
 import { writeJsonAtomic } from '../run/atomic.js';
 import { versionField } from '../run/format.js';
@@ -12,34 +13,49 @@ import { loadTask } from './data.js';
 import type { ReasoningData } from './offline.js';
 import { buildMessages, promptTemplate, stopSequences, templateName } from './prompts.js';
 import { scoreGenerations } from './scoring.js';
-import type { GenerationsMap, ReasoningItem, ReasoningTask, ScorerVersion } from './types.js';
+import { ScorerOptionSchema, type GenerationsMap, type ReasoningItem, type ReasoningTask } from './types.js';
 import { writeOutputs, type ReasoningSandbox, type RunReasoningResult, type UsageSummary } from './outputs.js';
 import { processGenerations } from './score-file.js';
 
-export { processGenerations, readGenerationsFile, scoreFile, type ReadGenerations, type ScoreFileOptions } from './score-file.js';
+export { processGenerations, readGenerationsFile, scoreFile, ScoreFileOptionsSchema, type ReadGenerations, type ScoreFileOptions } from './score-file.js';
 export { scoredFileContent, type ReasoningSandbox, type ReasoningSummary, type RunReasoningResult, type SummaryCounts, type UsageSummary } from './outputs.js';
 
-export interface RunReasoningOptions {
-  task: string;
-  dataDir?: string;
-  /** Samples per item (default 10). */
-  n?: number;
-  /** Sampling temperature (default 0.2). */
-  temperature?: number;
-  cot?: boolean;
-  rag?: boolean;
+/** Options of run-reasoning; the defaults are the command's (resolveReasoningOptions adds Case2Code's). */
+export const RunReasoningOptionsSchema = z.object({
+  task: z.string().min(1),
+  dataDir: z.string().optional(),
+  /** Samples per item. */
+  n: z.number().int().positive().default(10),
+  /** Sampling temperature. */
+  temperature: z.number().min(0).max(2).default(0.2),
+  cot: z.boolean().default(false),
+  rag: z.boolean().default(false),
   /** Only these item ids. */
-  ids?: string[];
+  ids: z.array(z.string()).optional(),
   /** Only the first N items (after --ids). */
-  limit?: number;
-  /** Model calls in flight (default 8). */
-  concurrency?: number;
-  /** Default: 100 direct / 1000 CoT for the assertion tasks (as the published OpenAI runs), 1024 / 2048 for Case2Code. */
-  maxTokens?: number;
-  scorer?: ScorerVersion;
-  out: string;
+  limit: z.number().int().positive().optional(),
+  /** Model calls in flight. */
+  concurrency: z.number().int().positive().default(8),
+  /** Default: DEFAULT_MAX_TOKENS for the task's family and prompt style. */
+  maxTokens: z.number().int().positive().optional(),
+  scorer: ScorerOptionSchema,
+  out: z.string().min(1),
   /** Model label for the summary (default model.id). */
-  modelLabel?: string;
+  modelLabel: z.string().optional(),
+});
+export type RunReasoningOptions = z.input<typeof RunReasoningOptionsSchema>;
+export type RunReasoningConfig = z.output<typeof RunReasoningOptionsSchema>;
+
+/** Case2Code is scored greedily: one sample at temperature 0, unless asked otherwise. */
+export const CASE2CODE_DEFAULTS = { n: 1, temperature: 0 } as const;
+
+/** Token limit per answer by prompt style: the published OpenAI runs for the assertion tasks; Case2Code's own. */
+export const DEFAULT_MAX_TOKENS = { direct: 100, cot: 1000, case2codeDirect: 1024, case2codeCot: 2048 } as const;
+
+/** The options with their defaults, Case2Code's where the task is case2code. */
+export function resolveReasoningOptions(input: RunReasoningOptions): RunReasoningConfig {
+  const greedy = input.task === 'case2code' ? { n: input.n ?? CASE2CODE_DEFAULTS.n, temperature: input.temperature ?? CASE2CODE_DEFAULTS.temperature } : {};
+  return parseOptions(RunReasoningOptionsSchema, { ...input, ...greedy });
 }
 
 export interface RunReasoningDeps {
@@ -75,8 +91,9 @@ export function selectItems(task: ReasoningTask, ids?: string[], limit?: number)
 
 
 function defaultMaxTokens(task: ReasoningTask, cot: boolean): number {
-  if (task.family === 'case2code') return cot ? 2048 : 1024;
-  return cot ? 1000 : 100;
+  const m = DEFAULT_MAX_TOKENS;
+  if (task.family === 'case2code') return cot ? m.case2codeCot : m.case2codeDirect;
+  return cot ? m.cot : m.direct;
 }
 
 
@@ -99,13 +116,10 @@ type CallRecord = z.infer<typeof CallRecordSchema>;
  * `<out>/summary.json`. Finished calls are journaled in `<out>/calls.jsonl`, so rerunning with
  * the same options and --out resumes instead of calling the model again.
  */
-export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoningDeps): Promise<RunReasoningResult> {
+export async function runReasoning(input: RunReasoningOptions, deps: RunReasoningDeps): Promise<RunReasoningResult> {
+  const opts = resolveReasoningOptions(input);
   const log = deps.logger ?? silentLogger;
-  const cot = !!opts.cot;
-  const rag = !!opts.rag;
-  const n = opts.n ?? 10;
-  if (!Number.isInteger(n) || n <= 0) throw new UserError('BAD_OPTION', `n must be a positive integer, got ${n}`);
-  const temperature = opts.temperature ?? 0.2;
+  const { cot, rag, n, temperature } = opts;
   const task = loadTask(opts.task, { dataDir: opts.dataDir, rag });
   const items = selectItems(task, opts.ids, opts.limit);
   const maxTokens = opts.maxTokens ?? defaultMaxTokens(task, cot);
@@ -114,7 +128,7 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
   // Calls journaled under other settings stay in the directory unused, so only the kind is checked.
   const dir = RunDir.open({
     dir: opts.out, kind: 'reasoning', journal: 'calls.jsonl', identity: {},
-    config: { task: task.name, model: model.id, n, temperature, cot, rag, ids: opts.ids, limit: opts.limit, maxTokens, scorer: opts.scorer ?? 'v2' },
+    config: { task: task.name, model: model.id, n, temperature, cot, rag, ids: opts.ids, limit: opts.limit, maxTokens, scorer: opts.scorer },
   });
   try {
     return await generateAndScore(dir, task, model, { opts, deps, cot, rag, n, temperature, maxTokens, stop, log, items });
@@ -124,7 +138,7 @@ export async function runReasoning(opts: RunReasoningOptions, deps: RunReasoning
 }
 
 interface GenerateSettings {
-  opts: RunReasoningOptions;
+  opts: RunReasoningConfig;
   deps: RunReasoningDeps;
   cot: boolean;
   rag: boolean;
@@ -153,7 +167,7 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
   let resumed = 0;
   const t0 = performance.now();
   log.info(`run-reasoning: ${task.name}, ${items.length} items x ${n} samples with ${model.id}`);
-  const records = await mapLimit(jobs, opts.concurrency ?? 8, async ({ item, sample }) => {
+  const records = await mapLimit(jobs, opts.concurrency, async ({ item, sample }) => {
     const prior = done.get(`${item.id}\u0000${sample}`);
     if (prior) {
       resumed++;
@@ -195,7 +209,7 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
 
   const processed = processGenerations(task, raw, cot);
   const score = await scoreGenerations(task, processed, {
-    scorer: opts.scorer ?? 'v2',
+    scorer: opts.scorer,
     sandbox: deps.sandbox,
     onProgress: (d, t) => deps.reporter?.onProgress?.({ phase: 'score', done: d, total: t }),
   });

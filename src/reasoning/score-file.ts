@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { parseOptions } from '../config/options.js';
 import { writeJsonAtomic } from '../run/atomic.js';
 import { versioned } from '../run/format.js';
 import { lockRunDir } from '../run/lock.js';
@@ -11,7 +13,7 @@ import { loadTask } from './data.js';
 import { writeOutputs, type ReasoningSandbox, type RunReasoningResult, type WriteOut } from './outputs.js';
 import { postprocess } from './postprocess.js';
 import { scoreGenerations } from './scoring.js';
-import type { GenerationsMap, ReasoningTask, ScorerVersion } from './types.js';
+import { ScorerOptionSchema, type GenerationsMap, type ReasoningTask } from './types.js';
 
 /** Post-processes raw model text for scoring (Case2Code: the code block). */
 export function processGenerations(task: ReasoningTask, raw: GenerationsMap, cot: boolean): GenerationsMap {
@@ -63,22 +65,25 @@ export function readGenerationsFile(file: string): ReadGenerations {
   return { generations: obj as GenerationsMap, synthetic, fromScoredFile };
 }
 
-export interface ScoreFileOptions {
-  task: string;
-  generations: string;
-  dataDir?: string;
-  scorer?: ScorerVersion;
-  out: string;
+/** Options of `run-reasoning score`; the defaults are the command's. */
+export const ScoreFileOptionsSchema = z.object({
+  task: z.string().min(1),
+  generations: z.string().min(1),
+  dataDir: z.string().optional(),
+  scorer: ScorerOptionSchema,
+  out: z.string().min(1),
   /** The entries are raw model text: apply the task's post-processing first. */
-  raw?: boolean;
+  raw: z.boolean().default(false),
   /** With raw: the CoT rule. */
-  cot?: boolean;
-  dedupe?: boolean;
-  literalFastPath?: boolean;
-}
+  cot: z.boolean().default(false),
+  dedupe: z.boolean().optional(),
+  literalFastPath: z.boolean().optional(),
+});
+export type ScoreFileOptions = z.input<typeof ScoreFileOptionsSchema>;
 
 /** `run-reasoning score`: scores a generations or scored file and writes scored.json and summary.json. */
-export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: ReasoningSandbox; logger?: Logger; reporter?: Reporter }): Promise<RunReasoningResult> {
+export async function scoreFile(input: ScoreFileOptions, deps: { sandbox: ReasoningSandbox; logger?: Logger; reporter?: Reporter }): Promise<RunReasoningResult> {
+  const opts = parseOptions(ScoreFileOptionsSchema, input);
   const task = loadTask(opts.task, { dataDir: opts.dataDir });
   const read = readGenerationsFile(opts.generations);
   let gens = read.generations;
@@ -86,12 +91,12 @@ export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: Reasoni
   if (wrongIds.length) {
     throw new UserError('UNKNOWN_IDS', `${opts.generations}: ids not in task ${task.name}: ${wrongIds.slice(0, 5).join(', ')}${wrongIds.length > 5 ? `, ... (${wrongIds.length} in all)` : ''}`);
   }
-  if (opts.raw) gens = processGenerations(task, gens, !!opts.cot);
+  if (opts.raw) gens = processGenerations(task, gens, opts.cot);
   ensureDir(opts.out);
   const lock = lockRunDir(opts.out);
   try {
     const score = await scoreGenerations(task, gens, {
-      scorer: opts.scorer ?? 'v2', sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath,
+      scorer: opts.scorer, sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath,
       onProgress: (done, total) => deps.reporter?.onProgress?.({ phase: 'score', done, total }),
     });
     deps.reporter?.onRunEnd?.({ phase: 'score' });
@@ -104,7 +109,7 @@ export async function scoreFile(opts: ScoreFileOptions, deps: { sandbox: Reasoni
       return file;
     };
     return writeOutputs(task, score, write, {
-      model: null, synthetic: read.synthetic, n, temperature: null, cot: opts.raw ? !!opts.cot : null, rag: null,
+      model: null, synthetic: read.synthetic, n, temperature: null, cot: opts.raw ? opts.cot : null, rag: null,
       usage: null, sandbox: deps.sandbox,
     });
   } finally {

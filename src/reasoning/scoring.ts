@@ -5,7 +5,7 @@ import { decideLiteralChecks } from './literal.js';
 import { runCheckBatches } from './check-batches.js';
 import { passAtKTable } from './passk.js';
 import { extractCode } from './postprocess.js';
-import type { GenerationsMap, ReasoningItem, ReasoningTask, ScorerVersion } from './types.js';
+import { ScorerOptionSchema, type GenerationsMap, type ReasoningItem, type ReasoningTask, type ScorerVersion } from './types.js';
 
 /** Time limit of one CRUXEval / CodeGlance judgment, seconds. */
 export const ASSERT_TIMEOUT_S = 3;
@@ -209,7 +209,8 @@ export function applyScorer(verdicts: Verdict[], scorer: ScorerVersion): boolean
 }
 
 /** Applies a scorer version to judged generations and computes pass@k. */
-export function scoreJudged(judged: JudgedGenerations, scorer: ScorerVersion = 'v2', ks: number[] = []): ScoreResult {
+export function scoreJudged(judged: JudgedGenerations, version?: ScorerVersion, ks: number[] = []): ScoreResult {
+  const scorer = ScorerOptionSchema.parse(version);
   const scored: Record<string, boolean[]> = {};
   const verdicts: Record<string, Verdict[]> = {};
   const answers: GenerationsMap = {};
@@ -246,5 +247,5 @@ export function scoreJudged(judged: JudgedGenerations, scorer: ScorerVersion = '
 /** Judges and scores in one step. */
 export async function scoreGenerations(task: ReasoningTask, generations: GenerationsMap, opts: ScoreOptions): Promise<ScoreResult> {
   const judged = await judgeGenerations(task, generations, opts);
-  return scoreJudged(judged, opts.scorer ?? 'v2', opts.ks);
+  return scoreJudged(judged, opts.scorer, opts.ks);
 }

@@ -1,4 +1,5 @@
 /** Shared types of the single-turn code-reasoning benchmarks (CRUXEval, CodeGlance, Case2Code). */
+import { z } from 'zod';
 
 export const REASONING_TASKS = [
   'cruxeval-o',
@@ -18,8 +19,10 @@ export type TaskMode = 'output' | 'input' | 'code';
  * v1: a filtered generation (anti-cheat / not a call) counts as False and n stays the same.
  * v2: filtered generations are dropped; when no True remains, the list is all False at full length.
  */
-export type ScorerVersion = 'v1' | 'v2';
-export const SCORER_VERSIONS: readonly ScorerVersion[] = ['v1', 'v2'];
+export const SCORER_VERSIONS = ['v1', 'v2'] as const;
+export type ScorerVersion = (typeof SCORER_VERSIONS)[number];
+/** The scorer option of run-reasoning and its score command: v2 (current upstream) unless asked. */
+export const ScorerOptionSchema = z.enum(SCORER_VERSIONS).default('v2');
 
 export interface CruxItem {
   family: 'cruxeval';

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseOptions } from '../config/options.js';
 import { ExecCache } from '../episode/exec-cache.js';
 import type { ProtocolOptions } from '../episode/protocol.js';
 import { parseSetting } from '../episode/settings.js';
 import { sandboxSanitizer, type Turn0Source } from '../episode/turn0.js';
 import { LEAK_THRESHOLD } from '../feedback/user.js';
 import { createModel } from '../models/factory.js';
-import { parseModelParams, type ModelParamsInput } from '../models/spec.js';
+import { ModelParamsSchema } from '../models/spec.js';
 import type { ChatModel } from '../models/types.js';
 import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
@@ -25,38 +27,45 @@ import { summarizeStatic, type StaticSummary } from './summary.js';
 import { benchEpisode } from './episode.js';
 import { STATIC_SETTINGS, type LoadedReference, type ReferenceTask, type StaticEpisodeRecord } from './types.js';
 
-export interface BenchOptions {
+/** Options of run-bench; the defaults are the command's. */
+export const BenchOptionsSchema = z.object({
   /** Run directory, frozen reference file, or ConvCodeBench logs (.parquet / .json). */
-  reference: string;
+  reference: z.string().min(1),
   /** Target model spec. */
-  model: string;
+  model: z.string().min(1),
   /** Default: every replayable setting the reference holds. */
-  settings?: string[];
-  ids?: string[];
-  limit?: number;
+  settings: z.array(z.string()).optional(),
+  ids: z.array(z.string()).optional(),
+  limit: z.number().int().positive().optional(),
   /** Default: the reference's dataset (its run's file, or its name under data/ or ../shared/data). */
-  dataset?: string;
+  dataset: z.string().min(1).optional(),
   /** Default: the reference's number of turns (cannot exceed it). */
-  maxTurns?: number;
+  maxTurns: z.number().int().min(0).optional(),
   /** One setting: written here; several: one sub-directory per setting. */
-  out: string;
-  concurrency?: number;
-  compensateInit?: boolean;
+  out: z.string().min(1),
+  /** Episodes in flight. */
+  concurrency: z.number().int().positive().default(4),
+  /** Credit the target's own turn-0 code in MRR. */
+  compensateInit: z.boolean().default(true),
   /** Score only the tasks the target did not solve at its own turn 0. */
-  excludeInitSolved?: boolean;
-  /** Coder calls per turn, compile fixes and the refinement together (default 3). */
-  maxCallsPerTurn?: number;
+  excludeInitSolved: z.boolean().default(false),
+  /** Coder calls per turn, compile fixes and the refinement together. */
+  maxCallsPerTurn: z.number().int().positive().default(3),
   /** Turn-0 prompt of the target (default: bigcodebench when the reference ran under compat, else plain). */
-  turn0Prompt?: 'plain' | 'bigcodebench';
-  leakThreshold?: number;
-  timeoutS?: number;
-  seed?: number;
-  cache?: boolean;
-  cacheDir?: string;
-  modelParams?: ModelParamsInput;
+  turn0Prompt: z.enum(['plain', 'bigcodebench']).optional(),
+  leakThreshold: z.number().min(0).max(1).default(LEAK_THRESHOLD),
+  /** Default: the reference's. */
+  timeoutS: z.number().positive().optional(),
+  seed: z.number().int().default(0),
+  cache: z.boolean().default(true),
+  cacheDir: z.string().min(1).default('.cache'),
+  /** The target's generation settings (ModelParamsSchema's defaults: temperature 0, 2048 tokens). */
+  modelParams: ModelParamsSchema.default({}),
   /** Name of the reference model for imported logs that do not say. */
-  referenceModel?: string;
-}
+  referenceModel: z.string().optional(),
+});
+export type BenchOptions = z.input<typeof BenchOptionsSchema>;
+type BenchConfig = z.output<typeof BenchOptionsSchema>;
 
 /** What run-bench reports, one phase per feedback setting. */
 export type BenchReporter = Reporter<StaticEpisodeRecord, never, StaticSummary>;
@@ -128,7 +137,8 @@ export function checkDatasetVersion(ref: LoadedReference, datasetFile: string, l
 }
 
 /** Replays ConvCodeBench for a target model on a frozen reference and writes one run directory per setting. */
-export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchResult> {
+export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<BenchResult> {
+  const o = parseOptions(BenchOptionsSchema, input);
   const log = deps.logger ?? silentLogger;
   const loaded = await loadReference(o.reference, o.referenceModel ? { referenceModel: o.referenceModel } : {});
   const ref = loaded.reference;
@@ -139,10 +149,8 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
   if (maxTurns > ref.max_turns) throw new UserError('BAD_OPTION', `--max-turns ${maxTurns} exceeds the reference's ${ref.max_turns} turns`);
   const all = loadTasks(datasetFile);
   const byId = new Map(all.map((t) => [t.task_id, t]));
-  const cacheDir = resolve(projectRoot, o.cacheDir ?? '.cache');
-  const cache = o.cache ?? true;
-  const seed = o.seed ?? 0;
-  const params = parseModelParams({ temperature: 0, maxTokens: 2048, ...o.modelParams });
+  const cacheDir = resolve(projectRoot, o.cacheDir);
+  const { cache, seed, modelParams: params } = o;
   // Never written to the run directory.
   const { apiKey: _apiKey, ...publicParams } = params;
   const exec = new ExecCache(deps.sandbox, cache ? join(cacheDir, 'exec') : undefined);
@@ -157,7 +165,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       if (!byId.has(t.task_id)) throw new UserError('UNKNOWN_TASK', `reference task ${t.task_id} is not in dataset ${datasetFile}`);
     }
     const identity = {
-      referenceSha256: loaded.sha256, model: o.model, setting, maxTurns, datasetSha256: datasetSha, maxCallsPerTurn: o.maxCallsPerTurn ?? 3,
+      referenceSha256: loaded.sha256, model: o.model, setting, maxTurns, datasetSha256: datasetSha, maxCallsPerTurn: o.maxCallsPerTurn,
       turn0Prompt: o.turn0Prompt ?? (ref.compat === 'convcodeworld' ? 'bigcodebench' : 'plain'),
       timeoutS: o.timeoutS ?? ref.timeout_s, seed, modelParams: publicParams, compat: ref.compat,
     };
@@ -165,7 +173,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       dir: runDir, kind: 'bench', journal: 'episodes.jsonl', identity,
       config: {
         mode: 'static', ...identity, reference: loaded.file, referenceModel: ref.reference_model, dataset: datasetFile,
-        compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved, ids: o.ids, limit: o.limit, out: runDir,
+        compensateInit: o.compensateInit, excludeInitSolved: o.excludeInitSolved, ids: o.ids, limit: o.limit, out: runDir,
       },
     });
     try {
@@ -190,10 +198,10 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       const s = parseSetting(setting);
       const turn0: Turn0Source = { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
       let finished = resumed;
-      await mapLimit(todo, o.concurrency ?? 4, async (rt) => {
+      await mapLimit(todo, o.concurrency, async (rt) => {
         const protocol: ProtocolOptions = {
           setting: s, maxTurns, history: 'none', compat: ref.compat === 'convcodeworld', maxCallsPerTurn: identity.maxCallsPerTurn,
-          timeoutS: identity.timeoutS, leakThreshold: o.leakThreshold ?? LEAK_THRESHOLD, turn0: identity.turn0Prompt,
+          timeoutS: identity.timeoutS, leakThreshold: o.leakThreshold, turn0: identity.turn0Prompt,
         };
         const rec = await benchEpisode(byId.get(rt.task_id)!, rt, protocol, ref.reference_model, { coder, exec, turn0 });
         if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
@@ -205,7 +213,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
       const records = refTasks.map((t) => done.get(t.task_id)).filter((r): r is StaticEpisodeRecord => !!r);
       const summary = summarizeStatic(records, {
         setting, model: coder.id, maxTurns, synthetic: coder.synthetic || ref.synthetic, referenceModel: ref.reference_model,
-        referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit ?? true, excludeInitSolved: !!o.excludeInitSolved,
+        referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit, excludeInitSolved: o.excludeInitSolved,
       }, prices);
       const out = { ...summary, dataset: basename(datasetFile), history: 'none' as const, compat: ref.compat };
       dir.writeJson('summary.json', out);
@@ -226,7 +234,7 @@ export async function runBench(o: BenchOptions, deps: BenchDeps): Promise<BenchR
   return { reference: { file: loaded.file, sha256: loaded.sha256, model: ref.reference_model, settings }, runs };
 }
 
-function selectRefTasks(tasks: ReferenceTask[], o: BenchOptions, setting: string, label: string): ReferenceTask[] {
+function selectRefTasks(tasks: ReferenceTask[], o: BenchConfig, setting: string, label: string): ReferenceTask[] {
   let out = tasks;
   if (o.ids?.length) {
     const byId = new Map(tasks.map((t) => [t.task_id, t]));

@@ -1,30 +1,32 @@
 import { Option, type Command } from 'commander';
+import { defaultOf } from '../../cli/common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from '../../cli/sandbox-options.js';
+import { parseOptions } from '../../config/options.js';
 import { createModel } from '../../models/factory.js';
 import { parseModelSpec } from '../../models/spec.js';
 import { progressReporter } from '../../report/progress-reporter.js';
 import { UserError } from '../../util/errors.js';
 import { judgePreload } from '../preload.js';
 import { offlineWriterFor } from './inputs.js';
-import { runSynth, type SynthStats } from './pipeline.js';
+import { runSynth, SynthOptionsSchema, type SynthStats } from './pipeline.js';
 import { ExecLimitsSchema, STAGES, type Stage } from './records.js';
 
 interface SynthCliOpts extends SandboxCliOptions {
   from?: string;
   model?: string;
   out: string;
-  stage: Stage | 'all';
+  stage?: Stage | 'all';
   forEval?: boolean;
   limit?: number;
-  concurrency: number;
-  temperature: number;
-  maxTokens: number;
+  concurrency?: number;
+  temperature?: number;
+  maxTokens?: number;
   cache: boolean;
-  seed: number;
-  callTimeout: number;
-  execMemoryMb: number;
-  maxOutputChars: number;
-  minCases: number;
+  seed?: number;
+  callTimeout?: number;
+  execMemoryMb?: number;
+  maxOutputChars?: number;
+  minCases?: number;
 }
 
 const fmt = (m: Record<string, number> | undefined): string =>
@@ -48,44 +50,44 @@ export function formatSynthStats(s: SynthStats, ran: readonly Stage[]): string {
 
 /** Adds `run-reasoning synth` (the Case2Code data synthesis pipeline) to the command tree. */
 export function addSynthCommand(program: Command): void {
-  const limits = ExecLimitsSchema.parse({});
   const cmd = program
     .command('synth')
     .description('Case2Code data synthesis: model-written inputs -> sandbox execution -> filter -> training (or --for-eval test) samples')
     .option('--from <path>', 'raw JSONL {id, content, import_code} or a folder of .py files (for --stage other than inputs: that stage\'s input JSONL)')
     .option('--model <spec>', 'input writer: openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, offline')
     .requiredOption('--out <dir>', 'output directory (stage files, samples.jsonl, synth-stats.json); rerunning resumes')
-    .addOption(new Option('--stage <stage>', 'stage to run').choices([...STAGES, 'all']).default('all'))
+    .addOption(new Option('--stage <stage>', 'stage to run').choices([...STAGES, 'all']).default(defaultOf(SynthOptionsSchema, 'stage')))
     .option('--for-eval', 'build samples in the published test set layout')
     .option('--limit <n>', 'only the first N rows of the first stage', positiveInt('--limit'))
-    .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), 8)
-    .option('--temperature <t>', 'sampling temperature', positiveOrZero, 0.2)
-    .option('--max-tokens <n>', 'token limit per reply', positiveInt('--max-tokens'), 2048)
+    .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), defaultOf(SynthOptionsSchema, 'concurrency'))
+    .option('--temperature <t>', 'sampling temperature', positiveOrZero, defaultOf(SynthOptionsSchema, 'temperature'))
+    .option('--max-tokens <n>', 'token limit per reply', positiveInt('--max-tokens'), defaultOf(SynthOptionsSchema, 'maxTokens'))
     .option('--no-cache', 'do not use the response cache')
-    .option('--seed <n>', 'seed for sample building and the offline writer', nonNegativeInt, 0)
-    .option('--call-timeout <s>', 'time limit per function call, seconds', positiveNumber('--call-timeout'), limits.callTimeoutS)
-    .option('--exec-memory-mb <n>', 'address-space cap of each execution child, MB', positiveInt('--exec-memory-mb'), limits.memoryMb)
-    .option('--max-output-chars <n>', 'longest output record kept', positiveInt('--max-output-chars'), limits.maxOutputChars)
-    .option('--min-cases <n>', 'fewest kept cases for a row to pass the filter', positiveInt('--min-cases'), limits.minCases);
+    .option('--seed <n>', 'seed for sample building and the offline writer', nonNegativeInt, defaultOf(SynthOptionsSchema, 'seed'))
+    .option('--call-timeout <s>', 'time limit per function call, seconds', positiveNumber('--call-timeout'), defaultOf(ExecLimitsSchema, 'callTimeoutS'))
+    .option('--exec-memory-mb <n>', 'address-space cap of each execution child, MB', positiveInt('--exec-memory-mb'), defaultOf(ExecLimitsSchema, 'memoryMb'))
+    .option('--max-output-chars <n>', 'longest output record kept', positiveInt('--max-output-chars'), defaultOf(ExecLimitsSchema, 'maxOutputChars'))
+    .option('--min-cases <n>', 'fewest kept cases for a row to pass the filter', positiveInt('--min-cases'), defaultOf(ExecLimitsSchema, 'minCases'));
   addSandboxOptions(cmd).action(async () => {
     const o = cmd.opts<SynthCliOpts>();
-    const ran = o.stage === 'all' ? [...STAGES] : [o.stage];
+    const so = parseOptions(SynthOptionsSchema, {
+      from: o.from, out: o.out, stage: o.stage, forEval: o.forEval, limit: o.limit, concurrency: o.concurrency,
+      parallel: o.parallel, seed: o.seed, temperature: o.temperature, maxTokens: o.maxTokens,
+      limits: { callTimeoutS: o.callTimeout, memoryMb: o.execMemoryMb, maxOutputChars: o.maxOutputChars, minCases: o.minCases },
+    });
+    const ran = so.stage === 'all' ? [...STAGES] : [so.stage];
     if (ran.includes('inputs') && !o.model) throw new UserError('MISSING_OPTION', '--model is required for the inputs stage');
     const spec = o.model ? parseModelSpec(o.model) : undefined;
     const sandbox = sandboxFromCli(o, judgePreload('case2code'));
     try {
       const stats = await runSynth(
-        {
-          from: o.from, out: o.out, stage: o.stage, forEval: !!o.forEval, limit: o.limit, concurrency: o.concurrency,
-          parallel: o.parallel, seed: o.seed, temperature: o.temperature, maxTokens: o.maxTokens,
-          limits: ExecLimitsSchema.parse({ callTimeoutS: o.callTimeout, memoryMb: o.execMemoryMb, maxOutputChars: o.maxOutputChars, minCases: o.minCases }),
-        },
+        so,
         {
           sandbox,
           model: async (rows) =>
             spec?.provider === 'offline'
-              ? offlineWriterFor(rows, sandbox, o.seed)
-              : createModel(o.model!, { temperature: o.temperature, maxTokens: o.maxTokens, concurrency: o.concurrency }, { cache: o.cache }),
+              ? offlineWriterFor(rows, sandbox, so.seed)
+              : createModel(o.model!, { temperature: so.temperature, maxTokens: so.maxTokens, concurrency: so.concurrency }, { cache: o.cache }),
           reporter: progressReporter('synth'),
         },
       );

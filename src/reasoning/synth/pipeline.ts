@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { parseOptions } from '../../config/options.js';
 import type { ChatModel } from '../../models/types.js';
+import { SandboxOptionsSchema } from '../../sandbox/options.js';
 import type { Sandbox } from '../../sandbox/types.js';
 import type { Reporter } from '../../report/reporter.js';
 import { UserError } from '../../util/errors.js';
@@ -10,26 +13,32 @@ import { executeRows } from './execute.js';
 import { filterRows } from './filter.js';
 import { writeInputs } from './inputs.js';
 import {
-  bump, ExecutedRowSchema, FilteredRowSchema, InputsRowSchema, STAGE_FILES, STAGES, SYNTH_FORMAT,
-  type ExecLimits, type ExecutedRow, type InputsRow, type RawRow, type Stage, type StageCounts,
+  bump, ExecLimitsSchema, ExecutedRowSchema, FilteredRowSchema, InputsRowSchema, STAGE_FILES, STAGES, SYNTH_FORMAT,
+  type ExecutedRow, type InputsRow, type RawRow, type Stage, type StageCounts,
 } from './records.js';
 import { loadRawSource } from './source.js';
 import { RowSink, writeRowsAtomic } from './stage-io.js';
 
-export interface SynthOptions {
+/** Options of `run-reasoning synth`; the defaults are the command's. */
+export const SynthOptionsSchema = z.object({
   /** Input of the first stage run: raw JSONL or a .py folder (inputs), else that stage's JSONL. */
-  from?: string;
-  out: string;
-  stage: Stage | 'all';
-  forEval: boolean;
-  limit?: number;
-  limits: ExecLimits;
-  concurrency: number;
-  parallel: number;
-  seed: number;
-  temperature?: number;
-  maxTokens?: number;
-}
+  from: z.string().min(1).optional(),
+  out: z.string().min(1),
+  stage: z.enum([...STAGES, 'all']).default('all'),
+  forEval: z.boolean().default(false),
+  limit: z.number().int().positive().optional(),
+  limits: ExecLimitsSchema.default({}),
+  /** Model calls in flight. */
+  concurrency: z.number().int().positive().default(8),
+  /** Executions at once (the sandbox's slots). */
+  parallel: SandboxOptionsSchema.shape.parallel,
+  /** Seed of sample building and of the offline writer. */
+  seed: z.number().int().min(0).default(0),
+  temperature: z.number().min(0).max(2).default(0.2),
+  maxTokens: z.number().int().positive().default(2048),
+});
+export type SynthOptions = z.input<typeof SynthOptionsSchema>;
+export type SynthConfig = z.output<typeof SynthOptionsSchema>;
 
 export interface SynthDeps {
   sandbox: Sandbox;
@@ -47,7 +56,7 @@ export interface SynthStats {
 
 const STATS_FILE = 'synth-stats.json';
 
-function stageInput(stage: Stage, first: boolean, o: SynthOptions): string {
+function stageInput(stage: Stage, first: boolean, o: SynthConfig): string {
   if (first && o.from) return o.from;
   if (stage === 'inputs') throw new UserError('MISSING_OPTION', '--from is required for the inputs stage (raw JSONL or a folder of .py files)');
   const prev = STAGES[STAGES.indexOf(stage) - 1]!;
@@ -59,7 +68,8 @@ function stageInput(stage: Stage, first: boolean, o: SynthOptions): string {
 const take = <T>(rows: T[], limit?: number): T[] => (limit ? rows.slice(0, limit) : rows);
 
 /** Runs the requested stages in order; each reads the previous stage's file and writes its own. */
-export async function runSynth(o: SynthOptions, deps: SynthDeps): Promise<SynthStats> {
+export async function runSynth(input: SynthOptions, deps: SynthDeps): Promise<SynthStats> {
+  const o = parseOptions(SynthOptionsSchema, input);
   const statsFile = join(o.out, STATS_FILE);
   const stats: SynthStats = existsSync(statsFile)
     ? (JSON.parse(readFileSync(statsFile, 'utf8')) as SynthStats)

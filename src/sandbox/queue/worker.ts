@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { parseOptions } from '../../config/options.js';
+import { createSandbox } from '../index.js';
+import { SandboxOptionsSchema } from '../options.js';
 import type { Sandbox } from '../types.js';
 import { connect, redisOptions } from './link.js';
 import {
@@ -10,14 +14,43 @@ import {
 } from './protocol.js';
 import { parseQueueUrl, type QueueUrl } from './url.js';
 
+/** Options of run-worker; the defaults are the command's. */
+export const WorkerOptionsSchema = z.object({
+  /** The Redis queue: redis://[:password@]host:port[/db] or rediss://... */
+  queue: z.string().min(1),
+  /** Sandbox slots on this machine, jobs judged at once. */
+  parallel: SandboxOptionsSchema.shape.parallel,
+  sandbox: z.enum(['docker', 'local']).default('docker'),
+  /** Takes only jobs that name this image (default: the tag built from envs/bigcodebench). */
+  image: z.string().min(1).optional(),
+  memoryMb: z.number().int().positive().optional(),
+  /** Lock on a job in judgment; a killed worker's job goes back to the queue when it expires. */
+  lockMs: z.number().int().positive().default(30_000),
+});
+export type WorkerOptions = z.input<typeof WorkerOptionsSchema>;
+
 export interface QueueWorkerOptions {
   url: string;
   /** The worker's own sandbox pool (docker or local); its slots are the jobs judged at once. */
   sandbox: Sandbox & { kind: 'docker' | 'local' };
   slots: number;
-  /** Lock on a job in judgment; a killed worker's job goes back to the queue when it expires. */
+  /** See WorkerOptionsSchema. */
   lockMs?: number;
   log?: (line: string) => void;
+}
+
+/** Starts a worker on its own sandbox pool (closed again when the start fails); it serves until closed. */
+export async function startWorker(input: WorkerOptions, log?: (line: string) => void): Promise<QueueWorker> {
+  const o = parseOptions(WorkerOptionsSchema, input);
+  const sandbox = createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { image: o.image, memoryMb: o.memoryMb } }) as Sandbox & { kind: 'docker' | 'local' };
+  const worker = new QueueWorker({ url: o.queue, sandbox, slots: o.parallel, lockMs: o.lockMs, ...(log ? { log } : {}) });
+  try {
+    await worker.start();
+  } catch (err) {
+    await sandbox.close().catch(() => undefined);
+    throw err;
+  }
+  return worker;
 }
 
 /** A running worker: takes jobs of its own environment's queue and judges them in its local sandbox. */
@@ -45,7 +78,7 @@ export class QueueWorker {
     this.redis.on('error', () => undefined);
     await this.announce();
     this.beat = setInterval(() => void this.announce().catch(() => undefined), HEARTBEAT_MS);
-    const lockMs = this.opts.lockMs ?? 30_000;
+    const lockMs = WorkerOptionsSchema.shape.lockMs.parse(this.opts.lockMs);
     this.worker = new Worker(queueName(this.env), (job: Job) => this.process(job), {
       // One job per slot in reserve: a slot that frees up starts the next judgment without a round trip.
       connection: redisOptions(this.url), prefix: PREFIX, concurrency: this.opts.slots * 2,

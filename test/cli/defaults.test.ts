@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { main as compareRunsMain } from '../../src/cli/compare-runs.js';
+import { defaultOf } from '../../src/cli/common.js';
+import { main as runBenchMain } from '../../src/cli/run-bench.js';
+import { main as runEvalMain } from '../../src/cli/run-eval.js';
+import { main as runReasoningMain } from '../../src/cli/run-reasoning.js';
+import { main as runWorkerMain } from '../../src/cli/run-worker.js';
+import { compareRuns, CompareOptionsSchema } from '../../src/compare/compare.js';
+import { HtmlOptionsSchema } from '../../src/compare/html.js';
+import { runEval, RunEvalOptionsSchema } from '../../src/eval/run-eval.js';
+import { ModelParamsSchema } from '../../src/models/spec.js';
+import { CASE2CODE_DEFAULTS, resolveReasoningOptions, RunReasoningOptionsSchema, ScoreFileOptionsSchema } from '../../src/reasoning/run.js';
+import { SynthOptionsSchema } from '../../src/reasoning/synth/pipeline.js';
+import { ExecLimitsSchema } from '../../src/reasoning/synth/records.js';
+import { BenchOptionsSchema } from '../../src/replay/bench.js';
+import { SandboxOptionsSchema } from '../../src/sandbox/options.js';
+import { WorkerOptionsSchema } from '../../src/sandbox/queue/index.js';
+import type { ExecResult, Sandbox } from '../../src/sandbox/types.js';
+
+// Defaults live once, in the cores' option schemas: the help shows them and library callers get them.
+const dir = mkdtempSync(join(tmpdir(), 'cli-defaults-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The help of a command, one entry per option with its wrapped lines joined. */
+async function help(main: (argv: string[]) => Promise<void>, argv: string[]): Promise<Map<string, string>> {
+  const out: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
+  const before = process.exitCode;
+  try {
+    await main([...argv, '--help']);
+  } finally {
+    process.stdout.write = write;
+    process.exitCode = before;
+  }
+  const entries = out.join('').split(/\n(?= {2}-)/).map((e) => e.replace(/\s+/g, ' ').trim());
+  return new Map(entries.filter((e) => e.startsWith('-')).map((e) => [e.split(' ')[0]!, e]));
+}
+
+/** The "(default: X)" commander prints for a flag, as JSON. */
+function shownDefault(entries: Map<string, string>, flag: string): unknown {
+  const entry = entries.get(flag);
+  const m = entry?.match(/default: (.*)\)$/);
+  if (!m) throw new Error(`no default shown for ${flag}: ${entry}`);
+  return JSON.parse(m[1]!);
+}
+
+type Shape = z.ZodRawShape;
+const cases: { cli: string; main: (argv: string[]) => Promise<void>; argv: string[]; flags: [string, z.ZodObject<Shape>, string][] }[] = [
+  {
+    cli: 'run-bench', main: runBenchMain, argv: [],
+    flags: [['--concurrency', BenchOptionsSchema, 'concurrency'], ['--max-calls-per-turn', BenchOptionsSchema, 'maxCallsPerTurn'], ['--seed', BenchOptionsSchema, 'seed'], ['--sandbox', SandboxOptionsSchema, 'sandbox'], ['--parallel', SandboxOptionsSchema, 'parallel']],
+  },
+  {
+    cli: 'run-reasoning', main: runReasoningMain, argv: [],
+    flags: [['--n', RunReasoningOptionsSchema, 'n'], ['--temperature', RunReasoningOptionsSchema, 'temperature'], ['--concurrency', RunReasoningOptionsSchema, 'concurrency'], ['--scorer', RunReasoningOptionsSchema, 'scorer']],
+  },
+  { cli: 'run-reasoning score', main: runReasoningMain, argv: ['score'], flags: [['--scorer', ScoreFileOptionsSchema, 'scorer']] },
+  {
+    cli: 'run-reasoning synth', main: runReasoningMain, argv: ['synth'],
+    flags: [
+      ['--stage', SynthOptionsSchema, 'stage'], ['--concurrency', SynthOptionsSchema, 'concurrency'], ['--temperature', SynthOptionsSchema, 'temperature'],
+      ['--max-tokens', SynthOptionsSchema, 'maxTokens'], ['--seed', SynthOptionsSchema, 'seed'], ['--call-timeout', ExecLimitsSchema, 'callTimeoutS'],
+      ['--exec-memory-mb', ExecLimitsSchema, 'memoryMb'], ['--max-output-chars', ExecLimitsSchema, 'maxOutputChars'], ['--min-cases', ExecLimitsSchema, 'minCases'],
+    ],
+  },
+  {
+    cli: 'run-eval', main: runEvalMain, argv: [],
+    flags: [['--dataset', RunEvalOptionsSchema, 'dataset'], ['--subset', RunEvalOptionsSchema, 'subset'], ['--timeout', RunEvalOptionsSchema, 'timeoutS']],
+  },
+  { cli: 'compare-runs', main: compareRunsMain, argv: [], flags: [['--resamples', CompareOptionsSchema, 'resamples'], ['--seed', CompareOptionsSchema, 'seed']] },
+  {
+    cli: 'run-worker', main: runWorkerMain, argv: [],
+    flags: [['--parallel', WorkerOptionsSchema, 'parallel'], ['--sandbox', WorkerOptionsSchema, 'sandbox'], ['--lock-ms', WorkerOptionsSchema, 'lockMs']],
+  },
+];
+
+describe('the help shows the schema\'s defaults', () => {
+  for (const c of cases) {
+    it(c.cli, async () => {
+      const entries = await help(c.main, c.argv);
+      for (const [flag, schema, key] of c.flags) expect([flag, shownDefault(entries, flag)]).toEqual([flag, defaultOf(schema, key)]);
+    });
+  }
+  it('defaults written in the help text come from the schemas too', async () => {
+    expect((await help(runBenchMain, [])).get('--max-tokens')).toContain(`(default ${defaultOf(ModelParamsSchema, 'maxTokens')})`);
+    expect((await help(compareRunsMain, [])).get('--max-tasks')).toContain(`(default ${defaultOf(HtmlOptionsSchema, 'maxTasks')};`);
+    const reasoning = await help(runReasoningMain, []);
+    expect(reasoning.get('--n')).toContain(`(Case2Code: ${CASE2CODE_DEFAULTS.n})`);
+    expect(reasoning.get('--temperature')).toContain(`(Case2Code: ${CASE2CODE_DEFAULTS.temperature})`);
+  });
+});
+
+describe('library callers get the same defaults as the command line', () => {
+  it('compareRuns without options: the resamples and seed compare-runs shows', async () => {
+    const entries = await help(compareRunsMain, []);
+    const c = compareRuns([]);
+    expect(c.options).toEqual({ resamples: shownDefault(entries, '--resamples'), seed: shownDefault(entries, '--seed'), maxPairs: defaultOf(CompareOptionsSchema, 'maxPairs') });
+  });
+
+  it('runEval without a timeout or subset: the ones run-eval shows, recorded in the run directory', async () => {
+    const entries = await help(runEvalMain, []);
+    const sandbox: Sandbox = {
+      kind: 'local', start: async () => undefined, close: async () => undefined, environmentId: () => 'fake-judge',
+      checkSyntax: async () => ({ ok: true }), runChecks: async () => [],
+      runUnittest: async (): Promise<ExecResult> => ({ status: 'pass', details: {}, tests: ['test_a'], compatOrder: [], timedOut: false, oom: false, durationMs: 1 }),
+    };
+    const out = join(dir, 'eval');
+    const dataset = join(__dirname, '..', '..', 'data', 'sample-tasks.jsonl');
+    await runEval({ dataset, canonical: true, ids: ['Sample/0'], out, parallel: 1 }, { sandbox });
+    const config = parseYaml(readFileSync(join(out, 'config.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ timeoutS: shownDefault(entries, '--timeout'), subset: shownDefault(entries, '--subset'), calibrated: true });
+  });
+
+  it('run-reasoning\'s options: the help\'s defaults, and Case2Code\'s greedy ones for case2code', async () => {
+    const entries = await help(runReasoningMain, []);
+    const base = { out: join(dir, 'r') };
+    expect(resolveReasoningOptions({ ...base, task: 'cruxeval-o' })).toMatchObject({
+      n: shownDefault(entries, '--n'), temperature: shownDefault(entries, '--temperature'), concurrency: shownDefault(entries, '--concurrency'), scorer: shownDefault(entries, '--scorer'), cot: false,
+    });
+    expect(resolveReasoningOptions({ ...base, task: 'case2code' })).toMatchObject(CASE2CODE_DEFAULTS);
+    expect(resolveReasoningOptions({ ...base, task: 'case2code', n: 4 })).toMatchObject({ n: 4, temperature: CASE2CODE_DEFAULTS.temperature });
+  });
+
+  it('a bad option value from a library caller is one line naming the key', () => {
+    expect(() => compareRuns([], { resamples: 0 })).toThrow(/^options: key "resamples": Number must be greater than 0$/);
+    expect(() => resolveReasoningOptions({ task: 'cruxeval-o', out: dir, n: 1.5 })).toThrow(/^options: key "n": Expected integer, received float$/);
+  });
+});
