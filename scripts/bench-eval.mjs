@@ -9,9 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEval } from '../dist/eval/run-eval.js';
-import { DockerSandbox } from '../dist/sandbox/docker.js';
-import { loadTasks } from '../dist/tasks/bigcodebench.js';
+import { DockerSandbox, loadTasks, runEval } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const dataset = arg('--dataset', new URL('../../shared/data/bigcodebench/bigcodebench-v0.1.4.jsonl', import.meta.url).pathname);

@@ -10,11 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runEval } from '../dist/eval/run-eval.js';
-import { createSandbox } from '../dist/sandbox/index.js';
-import { coordinatorEnv, QueueSandbox } from '../dist/sandbox/queue/index.js';
-import { defaultSlots } from '../dist/sandbox/slots.js';
-import { loadTasks } from '../dist/tasks/bigcodebench.js';
+import { QueueSandbox, coordinatorEnv, createSandbox, defaultSlots, loadTasks, runEval } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const flag = (name) => process.argv.includes(name);

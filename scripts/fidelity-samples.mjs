@@ -11,8 +11,7 @@
 // Tasks whose test or prompt differs in --alt-dataset (default v0.1.0_hf) are flagged "dataset version".
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runEval } from '../dist/eval/run-eval.js';
-import { DockerSandbox } from '../dist/sandbox/docker.js';
+import { DockerSandbox, runEval } from 'codeconv-eval';
 
 const shared = new URL('../../shared/', import.meta.url).pathname;
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };

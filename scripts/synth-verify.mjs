@@ -3,9 +3,7 @@
 // Case2Code scorer's harness) and reports how many kept outputs are reproduced exactly.
 // Usage: node scripts/synth-verify.mjs <samples.jsonl> [--n 200] [--seed 0] [--sandbox docker|local] [--parallel 2]
 import { readFileSync } from 'node:fs';
-import { createSandbox } from '../dist/sandbox/index.js';
-import { judgePreload } from '../dist/reasoning/preload.js';
-import { rerunSamples, sampleSubset } from '../dist/reasoning/synth/verify.js';
+import { createSandbox, judgePreload, rerunSamples, sampleSubset } from 'codeconv-eval';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
