@@ -4,7 +4,7 @@ import type { Replacement } from './sandbox.js';
 export type RepoBenchmark = 'method_gen_multiturn' | 'completion' | 'program_repair';
 
 /** Drops the reasoning part (through the last </think>) and returns the LAST ```python block, "" if none. */
-export function extractCode(text: string): string {
+export function lastPythonBlock(text: string): string {
   const end = text.lastIndexOf('</think>');
   const rest = end >= 0 ? text.slice(end + '</think>'.length) : text;
   const blocks = [...rest.matchAll(/```python[^\n]*\n([\s\S]*?)```/g)];

@@ -1,7 +1,7 @@
 import { ModelError, type ChatMessage, type ChatModel } from '../models/types.js';
 import type { ModelParams } from '../models/spec.js';
 import { errorMessage } from '../util/errors.js';
-import { defName, extractCode, formatProblem, methodText, normalizeMethod, referenceOf, replacementFor, type RepoBenchmark } from './candidate.js';
+import { defName, lastPythonBlock, formatProblem, methodText, normalizeMethod, referenceOf, replacementFor, type RepoBenchmark } from './candidate.js';
 import type { RepoExecCache } from './exec-cache.js';
 import { REPO_RESULT_VERSION, type RepoItem, type RepoTurn } from './metrics.js';
 import { parseTestOutput } from './parse.js';
@@ -55,7 +55,7 @@ export async function runItem(task: RepoTask, o: LoopOptions, deps: { model: Cha
       error = errorMessage(err);
       break;
     }
-    code = extractCode(text);
+    code = lastPythonBlock(text);
     const problem = formatProblem(code, bench, task.method.name);
     let rec: RepoTurn;
     let output: string;

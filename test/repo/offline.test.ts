@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractCode } from '../../src/repo/candidate.js';
+import { lastPythonBlock } from '../../src/repo/candidate.js';
 import { summarizeRepo, type RepoItem } from '../../src/repo/metrics.js';
 import { promptLookup, RepoOfflineModel } from '../../src/repo/offline.js';
 import { firstMessages, type PromptOptions } from '../../src/repo/prompts.js';
@@ -29,7 +29,7 @@ describe('RepoOfflineModel', () => {
       for (const t of tasks) {
         const msgs = firstMessages(t, 'method_gen_multiturn', P);
         for (let k = 1; k < turns; k++) msgs.push({ role: 'assistant', content: 'x' }, { role: 'user', content: 'Correct the answer. Tests failed:' });
-        if (extractCode((await model(skill).generate(msgs, { role: 'coder' })).text).trim() === ref) n++;
+        if (lastPythonBlock((await model(skill).generate(msgs, { role: 'coder' })).text).trim() === ref) n++;
       }
       return n;
     };
@@ -43,8 +43,8 @@ describe('RepoOfflineModel', () => {
     let shown = 0;
     let hidden = 0;
     for (const t of tasks) {
-      const a = extractCode((await model(0.5, 'program_repair').generate(firstMessages(t, 'program_repair', P), { role: 'coder' })).text);
-      const b = extractCode((await model(0.5, 'program_repair').generate(firstMessages(t, 'program_repair', { ...P, repairContext: 'null' }), { role: 'coder' })).text);
+      const a = lastPythonBlock((await model(0.5, 'program_repair').generate(firstMessages(t, 'program_repair', P), { role: 'coder' })).text);
+      const b = lastPythonBlock((await model(0.5, 'program_repair').generate(firstMessages(t, 'program_repair', { ...P, repairContext: 'null' }), { role: 'coder' })).text);
       if (a.trim() === ref) shown++;
       if (b.trim() === ref) hidden++;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { completionSplit, defName, extractCode, formatProblem, methodText, normalizeMethod, replacementFor } from '../../src/repo/candidate.js';
+import { completionSplit, defName, lastPythonBlock, formatProblem, methodText, normalizeMethod, replacementFor } from '../../src/repo/candidate.js';
 import { cutFile } from '../../src/repo/cut.js';
 import { parseTestOutput } from '../../src/repo/parse.js';
 import { chrF, commonPrefixRatio } from '../../src/repo/similarity.js';
@@ -28,8 +28,8 @@ describe('parseTestOutput', () => {
 
 describe('candidate processing', () => {
   it('takes the last python block after the reasoning', () => {
-    expect(extractCode('<think>```python\nx=1\n```</think>\n```python\na\n```\n```python\nb\n```')).toBe('b');
-    expect(extractCode('no code')).toBe('');
+    expect(lastPythonBlock('<think>```python\nx=1\n```</think>\n```python\na\n```\n```python\nb\n```')).toBe('b');
+    expect(lastPythonBlock('no code')).toBe('');
   });
   it('checks the format', () => {
     expect(formatProblem('def slug(self, t):\n  pass', 'method_gen_multiturn', 'slug')).toBeNull();
