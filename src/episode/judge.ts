@@ -5,7 +5,7 @@ import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult } from '../sandbox/types.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import type { ExecCache } from './exec-cache.js';
-import type { RoleUsage, TurnRecord } from './record.js';
+import type { TurnRoleUsage, TurnRecord } from './record.js';
 
 /** A code version with its full-test result and compilation feedback. */
 export interface Judged {
@@ -40,7 +40,7 @@ export function turnResult(turn: number, j: Judged): TurnRecord {
   };
 }
 
-export function usageOf(gens: Generation[]): RoleUsage {
+export function usageOf(gens: Generation[]): TurnRoleUsage {
   return {
     calls: gens.length,
     input_tokens: gens.reduce((s, g) => s + g.usage.inputTokens, 0),

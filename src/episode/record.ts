@@ -1,6 +1,7 @@
 import type { ExecStatus } from '../sandbox/types.js';
 
-export interface RoleUsage {
+/** Calls and tokens of one role within one turn (the run-level totals are models/usage.ts RoleUsage). */
+export interface TurnRoleUsage {
   calls: number;
   input_tokens: number;
   output_tokens: number;
@@ -49,7 +50,7 @@ export interface TurnRecord {
   partialTests?: string[];
   details?: Record<string, string>;
   durationMs?: number;
-  usage?: { coder?: RoleUsage; user?: RoleUsage };
+  usage?: { coder?: TurnRoleUsage; user?: TurnRoleUsage };
 }
 
 export interface EpisodeRecord {

@@ -1,6 +1,6 @@
 import { judgeAsset } from '../sandbox/paths.js';
 import type { CheckItem } from '../sandbox/types.js';
-import type { CheckRunner } from './scoring.js';
+import type { CheckRunner } from './check-batches.js';
 
 /**
  * Literal fast path for assertion checks.

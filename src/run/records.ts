@@ -1,5 +1,5 @@
 import { z, type ZodType, type ZodTypeDef } from 'zod';
-import type { EpisodeRecord, RoleUsage, TurnRecord } from '../episode/record.js';
+import type { EpisodeRecord, TurnRoleUsage, TurnRecord } from '../episode/record.js';
 import type { StaticEpisodeRecord, StaticTurnRecord, TurnInput } from '../replay/types.js';
 import { versionField } from './format.js';
 
@@ -9,7 +9,7 @@ import { versionField } from './format.js';
 const status = z.enum(['pass', 'fail', 'timeout']);
 const tests = z.record(z.string(), z.enum(['pass', 'fail']));
 
-const RoleUsageSchema: ZodType<RoleUsage, ZodTypeDef, unknown> = z.object({
+const RoleUsageSchema: ZodType<TurnRoleUsage, ZodTypeDef, unknown> = z.object({
   calls: z.number(), input_tokens: z.number(), output_tokens: z.number(), cached_calls: z.number(), latency_ms: z.number(),
 }).passthrough();
 
