@@ -67,7 +67,6 @@ export interface RunReasoningDeps {
   reporter?: Reporter<CallRecord>;
 }
 
-
 /**
  * Selects items by --ids (validated; CodeGlance rows may also be named by their data-file ID, e.g.
  * `0_1`) and --limit, in task order.
