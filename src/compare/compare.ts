@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
 import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
+import { cell, f1, intervalText, pval, signed } from './format.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
@@ -160,12 +161,8 @@ function sameTasks(a: RunData, b: RunData): boolean {
   return b.tasks.every((t) => ids.has(t.task_id));
 }
 
-const f1 = (x: number): string => (Number.isFinite(x) ? (x * 100).toFixed(1) : 'n/a');
-const ci = (m?: RunMetrics, which: 'mrr' | 'recall' = 'mrr'): string => (m ? `${f1(m[which].estimate)} [${f1(m[which].lo)}, ${f1(m[which].hi)}]` : '-');
-const pval = (p: number): string => (p < 0.001 ? '<0.001' : p.toFixed(3));
-const signed = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}` : 'n/a');
+const ci = (m?: RunMetrics, which: 'mrr' | 'recall' = 'mrr'): string => (m ? intervalText(m[which]) : '-');
 const rho = (c: Correlation): string => (c.rho === null ? `n/a (${c.n} model x setting pair${c.n === 1 ? '' : 's'} with both live and static; undefined with fewer than 2 pairs or no variation on a side)` : `${c.rho.toFixed(3)} over ${c.n} pairs`);
-const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** The comparison as Markdown tables (also what compare-runs prints). */
 export function toMarkdown(c: Comparison): string {
@@ -198,7 +195,7 @@ export function toMarkdown(c: Comparison): string {
     L.push('| A | B | tasks | ΔMRR [95% CI] | p | Δrecall [95% CI] | p |');
     L.push('|---|---|---|---|---|---|---|');
     for (const p of c.paired) {
-      L.push(`| ${cell(p.a)} | ${cell(p.b)} | ${p.n} | ${signed(p.mrrDiff.estimate)} [${signed(p.mrrDiff.lo)}, ${signed(p.mrrDiff.hi)}] | ${pval(p.mrrP)} | ${signed(p.recallDiff.estimate)} [${signed(p.recallDiff.lo)}, ${signed(p.recallDiff.hi)}] | ${pval(p.recallP)} |`);
+      L.push(`| ${cell(p.a)} | ${cell(p.b)} | ${p.n} | ${intervalText(p.mrrDiff, signed)} | ${pval(p.mrrP)} | ${intervalText(p.recallDiff, signed)} | ${pval(p.recallP)} |`);
     }
     if (c.pairsOmitted) L.push('', `(${c.pairsOmitted} more pairs over the same tasks not listed)`);
   }

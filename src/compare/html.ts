@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
 import { lineDiff, splitLines, type DiffOp } from './diff.js';
-import { esc } from './escape.js';
+import { esc, f1 } from './format.js';
 import { repoHtml } from './repo.js';
 import { runName, type Comparison, type RunMetrics } from './compare.js';
 import type { RunData } from './load.js';
@@ -15,7 +15,6 @@ export type HtmlOptions = z.input<typeof HtmlOptionsSchema>;
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
-const f1 = (x: number): string => (Number.isFinite(x) ? (x * 100).toFixed(1) : 'n/a');
 
 interface Series {
   name: string;

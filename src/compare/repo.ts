@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { RepoItemSchema, RepoSummarySchema, summarizeRepo, type RepoItem, type RepoSummary } from '../repo/metrics.js';
+import { summarizeRepo, type RepoSummary } from '../repo/metrics.js';
+import { readRepoRun } from '../repo/recompute.js';
 import { UserError } from '../util/errors.js';
-import { esc } from './escape.js';
-import { readJsonFile } from '../util/files.js';
-import { readJsonlTolerant } from '../util/jsonl.js';
+import { cell, esc, f1, intervalText, pval, signed } from './format.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, type BootstrapOptions, type Interval } from './stats.js';
 
 /** One item of a run-repo run as compare-runs scores it. */
@@ -57,10 +56,7 @@ export const isRepoRunDir = (dir: string): boolean => existsSync(join(dir, 'resu
 
 /** Reads a run-repo directory; the last record of an item wins, as on resume. */
 export function loadRepoRun(dir: string): RepoRunData {
-  const stored = readJsonFile(join(dir, 'results_summary.json'), RepoSummarySchema, 'run-repo summary');
-  const byId = new Map<string, RepoItem>();
-  for (const r of readJsonlTolerant(join(dir, 'results.jsonl'), RepoItemSchema)) byId.set(r.dp_id, r);
-  const records = [...byId.values()].sort((a, b) => a.idx - b.idx);
+  const { stored, records } = readRepoRun(dir);
   if (!records.length) throw new UserError('BAD_RUN', `${dir}: run-repo directory without results (results.jsonl)`);
   const items = records.map((r) => {
     const ok = r.turns.find((t) => t.status === 'OK');
@@ -103,11 +99,6 @@ export function compareRepoRuns(runs: RepoRunData[], boot: BootstrapOptions & { 
   return { runs: metrics, paired };
 }
 
-const f1 = (x: number): string => (Number.isFinite(x) ? (x * 100).toFixed(1) : 'n/a');
-const ci = (m: Interval): string => `${f1(m.estimate)} [${f1(m.lo)}, ${f1(m.hi)}]`;
-const s1 = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
-const signed = (m: Interval): string => `${s1(m.estimate)} [${s1(m.lo)}, ${s1(m.hi)}]`;
-const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** Markdown of the repository-level runs (empty when there are none). */
 export function repoMarkdown(c: RepoComparison): string[] {
@@ -118,13 +109,12 @@ export function repoMarkdown(c: RepoComparison): string[] {
   L.push(`|---|---|---|---|---|---|${Array.from({ length: turns }, () => '---').join('|')}|`);
   for (const m of c.runs) {
     const rates = Array.from({ length: turns }, (_, k) => m.run.summary.pass_rates[`pass_rate@${k + 1}`]);
-    L.push(`| ${cell(m.run.model)}${m.run.synthetic ? ' (synthetic)' : ''} | ${m.run.benchmark} | ${m.run.items.length} | ${ci(m.passRate)} | ${ci(m.percentPass)} | ${ci(m.chrf)} | ${rates.map((r) => (r === undefined ? '' : r.toFixed(1))).join(' | ')} |`);
+    L.push(`| ${cell(m.run.model)}${m.run.synthetic ? ' (synthetic)' : ''} | ${m.run.benchmark} | ${m.run.items.length} | ${intervalText(m.passRate)} | ${intervalText(m.percentPass)} | ${intervalText(m.chrf)} | ${rates.map((r) => (r === undefined ? '' : r.toFixed(1))).join(' | ')} |`);
   }
   if (c.paired.length) {
     L.push('', '### Paired differences between run-repo runs (same benchmark and items; A - B, x100)', '');
     L.push('| A | B | items | Δpass rate [95% CI] | p | ΔchrF [95% CI] | p |', '|---|---|---|---|---|---|---|');
-    const p = (x: number): string => (x < 0.001 ? '<0.001' : x.toFixed(3));
-    for (const d of c.paired) L.push(`| ${cell(d.a)} | ${cell(d.b)} | ${d.n} | ${signed(d.passDiff)} | ${p(d.passP)} | ${signed(d.chrfDiff)} | ${p(d.chrfP)} |`);
+    for (const d of c.paired) L.push(`| ${cell(d.a)} | ${cell(d.b)} | ${d.n} | ${intervalText(d.passDiff, signed)} | ${pval(d.passP)} | ${intervalText(d.chrfDiff, signed)} | ${pval(d.chrfP)} |`);
   }
   return L;
 }

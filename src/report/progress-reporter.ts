@@ -23,4 +23,3 @@ export function progressReporter<R = unknown, T = unknown, S = unknown>(command:
     onRunEnd: (e) => { if (e.phase === current) { bar?.finish(); bar = undefined; current = undefined; } },
   };
 }
-

@@ -1,0 +1,18 @@
+import type { Interval } from './stats.js';
+
+/** Text made safe inside HTML elements and double-quoted attributes. */
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** A share as x100 with one decimal ("n/a" when undefined). */
+export const f1 = (x: number): string => (Number.isFinite(x) ? (x * 100).toFixed(1) : 'n/a');
+
+/** A difference as signed x100 with one decimal. */
+export const signed = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}` : 'n/a');
+
+/** "estimate [lo, hi]", x100; `fmt` = signed for differences. */
+export const intervalText = (m: Interval, fmt: (x: number) => string = f1): string => `${fmt(m.estimate)} [${fmt(m.lo)}, ${fmt(m.hi)}]`;
+
+export const pval = (p: number): string => (p < 0.001 ? '<0.001' : p.toFixed(3));
+
+/** A Markdown table cell: pipes escaped. */
+export const cell = (s: string): string => s.replace(/\|/g, '\\|');
