@@ -17,7 +17,9 @@ import { positiveInt, positiveNumber } from './sandbox-options.js';
 const cwdPath = (p: unknown): string | undefined => (typeof p === 'string' ? resolve(p) : undefined);
 const int = (v: string): number => Number.parseInt(v, 10);
 
+// Set before the subcommands are added, so that they inherit it (commander copies settings at creation).
 const program = new Command('run-repo')
+  .exitOverride()
   .description('Repository-level tasks on Django: method generation with test feedback, completion, program repair');
 
 program.command('run', { isDefault: true })
@@ -96,5 +98,5 @@ program.command('summarize <runDir>')
   });
 
 void runCli('run-repo', async () => {
-  await program.exitOverride().parseAsync();
+  await program.parseAsync();
 });

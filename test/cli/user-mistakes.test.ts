@@ -77,3 +77,13 @@ describe('user mistakes print one line and exit 2', () => {
     expect(r.err).toBe(`test-cli: ${join(dir, 'a-file', 'below')}: a part of the path is not a directory\n`);
   });
 });
+
+describe('subcommand options', () => {
+  it('a bad value for an option of run-repo\'s default subcommand is one line and exit 2, as for the other commands', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { projectRoot } = await import('../../src/sandbox/paths.js');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/run-repo.ts'), '--benchmark', 'nope'], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/option '--benchmark <name>' argument 'nope' is invalid/)]);
+  });
+});
