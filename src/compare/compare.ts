@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
 import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
-import { cell, f1, intervalText, pval, signed } from './format.js';
+import { cell, f1, intervalText, pval, signed, turnCell } from './format.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
@@ -183,7 +183,7 @@ export function toMarkdown(c: Comparison): string {
   for (const r of c.rows) {
     for (const m of [r.live, r.static]) {
       if (!m) continue;
-      L.push(`| ${cell(r.model)} | ${r.setting} | ${m.run.mode} | ${turns.map((t) => (t < m.run.passAt1ByTurn.length ? f1(m.run.passAt1ByTurn[t]!) : '')).join(' | ')} |`);
+      L.push(`| ${cell(r.model)} | ${r.setting} | ${m.run.mode} | ${turns.map((t) => turnCell(m.run.passAt1ByTurn, t)).join(' | ')} |`);
     }
   }
   L.push('', '## Live vs static rank agreement (Spearman, ties averaged)', '');

@@ -16,3 +16,6 @@ export const pval = (p: number): string => (p < 0.001 ? '<0.001' : p.toFixed(3))
 
 /** A Markdown table cell: pipes escaped. */
 export const cell = (s: string): string => s.replace(/\|/g, '\\|');
+
+/** One turn of a by-turn series: "n/a" for a run with no completed episode (no score is not a score of 0), blank past its last turn. */
+export const turnCell = (values: number[], t: number): string => (values.length === 0 ? 'n/a' : t < values.length ? f1(values[t]!) : '');

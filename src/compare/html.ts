@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
 import { lineDiff, splitLines, type DiffOp } from './diff.js';
-import { esc, f1 } from './format.js';
+import { esc, f1, turnCell } from './format.js';
 import { repoHtml } from './repo.js';
 import { runName, type Comparison, type RunMetrics } from './compare.js';
 import type { RunData } from './load.js';
@@ -108,7 +108,7 @@ export function toHtml(c: Comparison, o: HtmlOptions = {}): string {
   const rowsHtml = c.rows.map((r) => `<tr><td>${esc(r.model)}</td><td>${esc(r.setting)}</td>${metricCell(r.live, 'mrr')}${metricCell(r.static, 'mrr')}${metricCell(r.live, 'recall')}${metricCell(r.static, 'recall')}<td>${r.live?.n ?? '-'} / ${r.static?.n ?? '-'}</td><td>${esc(r.static?.run.referenceModel ?? '-')}</td></tr>`).join('\n');
   const turns = Array.from({ length: c.maxTurns + 1 }, (_, t) => t);
   const passRows = c.rows.flatMap((r) => [r.live, r.static].filter((m): m is RunMetrics => !!m).map((m) =>
-    `<tr><td>${esc(r.model)}</td><td>${esc(r.setting)}</td><td>${m.run.mode}</td>${turns.map((t) => `<td>${t < m.run.passAt1ByTurn.length ? f1(m.run.passAt1ByTurn[t]!) : ''}</td>`).join('')}</tr>`)).join('\n');
+    `<tr><td>${esc(r.model)}</td><td>${esc(r.setting)}</td><td>${m.run.mode}</td>${turns.map((t) => `<td>${turnCell(m.run.passAt1ByTurn, t)}</td>`).join('')}</tr>`)).join('\n');
   const rho = (x: Comparison['spearman']['mrr']): string => (x.rho === null ? `n/a (${x.n} pair${x.n === 1 ? '' : 's'})` : `${x.rho.toFixed(3)} over ${x.n} model x setting pairs`);
   const paired = c.paired.length
     ? `<table class="data" id="paired-table"><thead><tr><th>A</th><th>B</th><th>tasks</th><th>ΔMRR [95% CI]</th><th>p</th><th>Δrecall [95% CI]</th><th>p</th></tr></thead><tbody>${c.paired.map((p) =>

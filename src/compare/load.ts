@@ -130,8 +130,9 @@ export function loadRun(dir: string): RunData {
     errored: tasks.filter((t) => t.error).map((t) => t.task_id),
     mrr: n ? scored.reduce((a, t) => a + t.rr, 0) / n : 0,
     recall: n ? scored.filter((t) => t.recalled).length / n : 0,
-    passAt1ByTurn: mode === 'static' ? staticPassAt1ByTurn(staticVectors, T) : passAt1ByTurn(liveVectors, T),
-    recallByTurn: recallByTurn(scored.map((t) => t.stop), T),
+    // No completed episode: empty series, shown as n/a and not drawn (every task errored).
+    passAt1ByTurn: !n ? [] : mode === 'static' ? staticPassAt1ByTurn(staticVectors, T) : passAt1ByTurn(liveVectors, T),
+    recallByTurn: n ? recallByTurn(scored.map((t) => t.stop), T) : [],
     ...(s.usage ? { usage: { coder: roleCost(s.usage.coder), user: roleCost(s.usage.user) } } : {}),
   };
 }

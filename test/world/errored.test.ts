@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as runBench } from '../../src/cli/run-bench.js';
 import { compareRunDirs, toMarkdown } from '../../src/compare/compare.js';
+import { toHtml } from '../../src/compare/html.js';
 import { loadRun } from '../../src/compare/load.js';
 import type { EpisodeRecord } from '../../src/episode/record.js';
 import { loadPrices } from '../../src/models/usage.js';
@@ -51,6 +52,18 @@ describe('errored episodes', () => {
     expect(md).toMatch(/\| offline:B \| CF_EF_FULL_SEF \| .* \| 3 \/ - \| 1 \/ - \|/);
     expect(md).toMatch(/Paired tests refused/);
     expect(md).toContain(`errored tasks 0 / 1 (${lost})`);
+  });
+
+  it('a run whose every episode errored has no pass@1 by turn: n/a in the tables, nothing drawn', () => {
+    const c = fakeLiveRun(join(dir, 'C'), { setting, model: 'offline:C', maxTurns: 1, solvedAt: [0, 1] });
+    markErrored(c, 0);
+    markErrored(c, 1);
+    const run = loadRun(c);
+    expect(run.passAt1ByTurn).toEqual([]);
+    expect(run.recallByTurn).toEqual([]);
+    const cmp = compareRunDirs([c], { resamples: 50 });
+    expect(toMarkdown(cmp)).toMatch(/\| offline:C \| CF_EF_FULL_SEF \| live \| n\/a \| n\/a \|/);
+    expect(toHtml(cmp)).toMatch(/<td>live<\/td><td>n\/a<\/td><td>n\/a<\/td>/);
   });
 
   describe('run-bench with an endpoint that refuses every call', () => {
