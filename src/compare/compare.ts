@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
 import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
-import { cell, f1, intervalText, pval, signed, turnCell } from './format.js';
+import { cell, intervalText, pval, signed, turnCell } from './format.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
