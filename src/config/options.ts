@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { UserError } from '../util/errors.js';
 
+/** The key an issue is about (an unrecognized key's own name, not its parent's). */
+export const issuePath = (issue: z.ZodIssue): (string | number)[] => (issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path);
+
 /**
  * The first issue of a failed parse as one line, `<from>: key "<key>": <reason>`. An unknown key is
  * reported by zod on its parent: the line names the key itself. `from` names where the value came
@@ -8,7 +11,7 @@ import { UserError } from '../util/errors.js';
  */
 export function zodIssueLine(error: z.ZodError, from: string | ((path: (string | number)[]) => string)): string {
   const issue = error.issues[0]!;
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const path = issuePath(issue);
   const key = path.join('.') || '(top level)';
   return `${typeof from === 'string' ? from : from(path)}: key "${key}": ${issue.message}`;
 }

@@ -7,7 +7,7 @@ import { projectRoot } from '../sandbox/paths.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
 import { UserError } from '../util/errors.js';
-import { zodIssueLine } from './options.js';
+import { issuePath, zodIssueLine } from './options.js';
 import { readUserFile } from '../util/files.js';
 
 /** One schema for resources/*.yaml and the run-world command line (CLI flags use the same keys). */
@@ -70,7 +70,14 @@ export function readYamlConfig(file: string): Record<string, unknown> {
 /** Defaults file, then --config file, then command-line values; validated together. */
 export function resolveWorldConfig(layers: { file: string; values: Record<string, unknown> }[]): WorldConfig {
   const merged: Record<string, unknown> = {};
-  for (const layer of layers) deepMerge(merged, layer.values);
+  layers.forEach((layer, i) => {
+    deepMerge(merged, structuredClone(layer.values));
+    // A bad key or value in a file is an error even when a later layer overrides it; cross-key rules wait for the final merge.
+    if (i === layers.length - 1) return;
+    const r = WorldConfigSchema.safeParse(merged);
+    const own = r.success ? [] : r.error.issues.filter((iss) => iss.code !== 'custom' && hasPath(layer.values, issuePath(iss)));
+    if (own.length) throw new UserError('BAD_CONFIG', zodIssueLine(new z.ZodError(own), layer.file));
+  });
   const parsed = WorldConfigSchema.safeParse(merged);
   if (!parsed.success) {
     // Blame the layer that sets the key.

@@ -14,10 +14,10 @@ const dir = mkdtempSync(join(tmpdir(), 'user-mistakes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The layers run-world builds: defaults, --config, then every command-line option (unset ones undefined). */
-function fromFile(yaml: string): () => unknown {
+function fromFile(yaml: string, given: Record<string, unknown> = {}): () => unknown {
   const file = join(dir, `c${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
-  const cli = { model: undefined, maxTurns: undefined, setting: undefined, dataset: undefined, sandbox: { kind: undefined, parallel: undefined } };
+  const cli = { model: undefined, maxTurns: undefined, setting: undefined, dataset: undefined, sandbox: { kind: undefined, parallel: undefined, queue: undefined }, ...given };
   return () => resolveWorldConfig([
     { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) },
     { file, values: readYamlConfig(file) },
@@ -51,6 +51,15 @@ describe('config file errors name the file and the key', () => {
   it('a bad value in --config, while the command line does not set that key', () => {
     expect(fromFile('maxTurns: ten\n')).toThrow(/\.yaml: key "maxTurns": Expected number/);
     expect(fromFile('sandbox:\n  kind: vm\n')).toThrow(/\.yaml: key "sandbox\.kind"/);
+  });
+  it('a bad value in --config is reported even when the command line overrides it', () => {
+    expect(fromFile('maxTurns: ten\n', { maxTurns: 2 })).toThrow(/\.yaml: key "maxTurns": Expected number/);
+    expect(fromFile('surprise: 1\n', { maxTurns: 2 })).toThrow(/\.yaml: key "surprise": Unrecognized key/);
+  });
+  it('a rule across keys waits for the last layer: kind queue in the file, its URL on the command line', () => {
+    const cfg = fromFile('sandbox:\n  kind: queue\n', { sandbox: { queue: 'redis://127.0.0.1:6379' } })() as { sandbox: { kind: string; queue: string } };
+    expect(cfg.sandbox).toMatchObject({ kind: 'queue', queue: 'redis://127.0.0.1:6379' });
+    expect(fromFile('sandbox:\n  kind: queue\n')).toThrow(/key "sandbox\.queue": kind queue needs sandbox\.queue/);
   });
 });
 
