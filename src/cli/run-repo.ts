@@ -11,7 +11,7 @@ import { recomputeSummary } from '../repo/recompute.js';
 import type { RepoItem } from '../repo/metrics.js';
 import { defaultRepoRunDir, runRepo } from '../repo/run.js';
 import { RepoSandbox } from '../repo/sandbox.js';
-import { csv, runCli } from './common.js';
+import { csv, MODEL_SPEC_HELP, runCli } from './common.js';
 import { positiveInt, positiveNumber } from './sandbox-options.js';
 
 const cwdPath = (p: unknown): string | undefined => (typeof p === 'string' ? resolve(p) : undefined);
@@ -27,7 +27,7 @@ program.command('run', { isDefault: true })
   .option('--config <file>', 'YAML whose keys override resources/repo.yaml')
   .addOption(new Option('--benchmark <name>').choices(['method_gen_multiturn', 'completion', 'program_repair']))
   .option('--tasks <file>', 'task file built by `run-repo build`')
-  .option('--model <spec>', 'openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, <provider>:<model>[@<url>] (anthropic, google-genai, ollama, ...), offline[:skill]')
+  .option('--model <spec>', MODEL_SPEC_HELP)
   .option('--max-iter <n>', 'turns of method generation', positiveInt('--max-iter'))
   .option('--no-think', 'append " /no_think" to prompts')
   .addOption(new Option('--context-source <src>').choices(['file', 'class']))

@@ -10,13 +10,13 @@ import { ensureDir } from '../run/run-dir.js';
 import { createSandbox } from '../sandbox/index.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
-import { csv, reportErrored, runCli } from './common.js';
+import { csv, MODEL_SPEC_HELP, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
   .option('--config <file>', 'YAML config whose keys override resources/config.yaml')
-  .option('--model <spec>', 'coder model: openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, <provider>:<model>[@<url>] (anthropic, google-genai, ollama, ...), offline[:skill] (synthetic)')
+  .option('--model <spec>', `coder model: ${MODEL_SPEC_HELP}`)
   .option('--user-model <spec>', 'simulated user model (default auto: offline with an offline coder, else openai:gpt-4o)')
   .addOption(new Option('--setting <name>', 'one of the nine feedback settings').choices([...SETTING_NAMES]))
   .option('--exec-feedback', 'give execution feedback (with --partial-tests or --full-tests)')
