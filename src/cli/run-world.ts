@@ -10,6 +10,7 @@ import { ensureDir } from '../run/run-dir.js';
 import { createSandbox } from '../sandbox/index.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
+import { CONVCODEWORLD_TIMEOUT_S } from '../feedback/constants.js';
 import { csv, MODEL_SPEC_HELP, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 
@@ -40,7 +41,7 @@ const program = new Command('run-world')
   .option('--queue <url>', QUEUE_HELP)
   .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the one workers must have ("local": local workers)')
   .option('--parallel <n>', 'warm sandbox slots', positiveInt('--parallel'))
-  .option('--timeout <s>', 'time limit per test suite in seconds', positiveNumber('--timeout'))
+  .option('--timeout <s>', `time limit per test suite in seconds (default ${CONVCODEWORLD_TIMEOUT_S}, the original's)`, positiveNumber('--timeout'))
   .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10))
   .option('--quiet', 'no progress bar');
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SETTING_NAMES } from '../episode/settings.js';
+import { CONVCODEWORLD_TIMEOUT_S } from '../feedback/constants.js';
 import { normalizeTaskId } from '../tasks/bigcodebench.js';
 import { UserError } from '../util/errors.js';
 import type { Reference, ReferenceTask, ReferenceTurn } from './types.js';
@@ -144,7 +145,8 @@ export function referenceFromConvCodeBench(rows: Row[], file: string, kind: 'con
     dataset: { name: o.datasetName ?? meta.dataset ?? PUBLISHED_DATASET, sha256: o.datasetSha256 !== undefined ? o.datasetSha256 : meta.dataset_sha256 || null },
     max_turns: maxIter,
     compat: meta.compat === 'convcodeworld' ? 'convcodeworld' : 'none',
-    timeout_s: Number(meta.timeout_s) > 0 ? Number(meta.timeout_s) : 240,
+    // Published logs were judged by the original's episodes, 121 s per suite.
+    timeout_s: Number(meta.timeout_s) > 0 ? Number(meta.timeout_s) : CONVCODEWORLD_TIMEOUT_S,
     synthetic: meta.synthetic === 'true',
     settings,
   };

@@ -5,6 +5,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main as benchCli } from '../../src/cli/run-bench.js';
+import { DEFAULT_CONFIG_FILE, readYamlConfig } from '../../src/config/world.js';
+import { CONVCODEWORLD_TIMEOUT_S } from '../../src/feedback/constants.js';
 import { runBench } from '../../src/replay/bench.js';
 import { fileSha256 } from '../../src/replay/canonical.js';
 import { freezeReference } from '../../src/replay/freeze.js';
@@ -204,6 +206,9 @@ describe('published ConvCodeBench layout', () => {
     expect(back.reference.user_model).toBe('offline-user');
     expect(back.reference.max_turns).toBe(3);
     expect(back.reference.dataset).toEqual({ name: 'bigcodebench-v0.1.0_hf.jsonl', sha256: null });
+    // The published logs carry no time limit: the original's 121 s per suite, as a live run-world by default.
+    expect(back.reference.timeout_s).toBe(121);
+    expect(readYamlConfig(DEFAULT_CONFIG_FILE).timeoutS).toBe(CONVCODEWORLD_TIMEOUT_S);
     expect(back.reference.settings).toEqual(expected(reference));
 
     // Frozen with --dataset, it gains the dataset's name and hash; run-bench then checks them.
