@@ -4,7 +4,7 @@
 # (run-world) and replayed on the frozen reference (run-bench), and compare-runs ranks them.
 # Usage: bash scripts/live-vs-static.sh [out-dir]
 #   env: REF, TARGETS, SETTINGS, DATASET, SUBSET, LIMIT, PARALLEL, TIMEOUT (s per suite; default 30,
-#   not the benchmark's 240, because offline mutants that loop forever would otherwise dominate the wall time)
+#   not run-world's 121, because offline mutants that loop forever would otherwise dominate the wall time)
 # Every step resumes, so rerunning after an interruption only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
