@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs run-world in all nine settings and prints a markdown table of MRR and recall per setting.
-// Usage: node scripts/world-settings.mjs [--model offline:0.5] [--subset hard] [--dataset F] [--limit N] [--out-root logs/settings] [--image TAG]
+// Usage: node scripts/world-settings.mjs [--model offline:0.5] [--subset hard] [--dataset F] [--limit N] [--timeout S] [--out-root logs/settings] [--image TAG]
 import { join } from 'node:path';
 import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, SETTING_NAMES, DockerSandbox, runWorld } from 'codeconv-eval';
 
@@ -8,6 +8,7 @@ const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 
 const model = arg('--model', 'offline:0.5');
 const subset = arg('--subset', 'hard');
 const limit = arg('--limit');
+const timeout = arg('--timeout');
 const dataset = arg('--dataset', new URL('../../shared/data/bigcodebench/bigcodebench-v0.1.0_hf.jsonl', import.meta.url).pathname);
 const root = arg('--out-root', 'logs/settings');
 const sb = new DockerSandbox({ parallel: Number(arg('--parallel', '2')), image: arg('--image') });
@@ -17,7 +18,7 @@ try {
   for (const setting of SETTING_NAMES) {
     const cfg = resolveWorldConfig([
       { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) },
-      { file: 'script', values: { dataset, subset, model, setting, concurrency: 8, out: join(root, `${model.replace(/[^A-Za-z0-9.]+/g, '-')}_${setting}`), ...(limit ? { limit: Number(limit) } : {}) } },
+      { file: 'script', values: { dataset, subset, model, setting, concurrency: 8, out: join(root, `${model.replace(/[^A-Za-z0-9.]+/g, '-')}_${setting}`), ...(limit ? { limit: Number(limit) } : {}), ...(timeout ? { timeoutS: Number(timeout) } : {}) } },
     ]);
     const r = await runWorld(cfg, { sandbox: sb });
     const s = r.summary;
