@@ -13,6 +13,12 @@ if (!file || file.startsWith('--')) {
   process.exit(2);
 }
 const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+// A training samples file ({id, prompt, output}) lacks the inputs and outputs to rerun.
+const notEval = rows.findIndex((r) => !Array.isArray(r.example_outputs) || typeof r.example_str !== 'string');
+if (notEval >= 0) {
+  console.error(`synth-verify: ${file}:${notEval + 1}: not a --for-eval sample (no example_str/example_outputs); build one with run-reasoning synth --stage build --for-eval --from <out>/filtered.jsonl --out <dir>`);
+  process.exit(2);
+}
 const subset = sampleSubset(rows, Number(opt('--n', 200)), Number(opt('--seed', 0)));
 const parallel = Number(opt('--parallel', 2));
 const sandbox = createSandbox({ kind: opt('--sandbox', 'docker'), parallel, docker: { preload: judgePreload('case2code') }, local: { preload: judgePreload('case2code') } });

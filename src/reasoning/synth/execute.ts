@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { CheckResult, Sandbox } from '../../sandbox/types.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { firstDefName, functionFromPrompt } from './prompt.js';
@@ -36,6 +37,8 @@ export function codeOf(row: InputsRow): string {
 
 /** Extra stack frames around each call in the second run, so stack-depth-dependent results differ. */
 const SECOND_RUN_PAD_FRAMES = 40;
+/** Delay before the second run starts: results that show the time (in seconds or finer) then differ. */
+const SECOND_RUN_DELAY_MS = 1100;
 
 function job(code: string, funcName: string, exampleStr: string, limits: ExecLimits, padFrames = 0) {
   const n = Math.min(exampleStr.split('\n').length, 80);
@@ -125,9 +128,11 @@ export async function executeRows(
   await mapLimit(batches, opts.parallel, async (batch) => {
     const runnable = batch.filter((r) => r.check_result && r.example_str.trim() && firstDefName(codeOf(r)));
     const items = (pad: number) => runnable.map((r) => job(codeOf(r), firstDefName(codeOf(r))!, r.example_str, opts.limits, pad));
-    // The second run is a fresh interpreter with its own string-hash seed and a deeper stack, so
-    // set-order and stack-depth dependence show up as differences too.
-    const [first, second] = await Promise.all([sandbox.runChecks(items(0)), sandbox.runChecks(items(SECOND_RUN_PAD_FRAMES), { fresh: true })]);
+    // The second run is a fresh interpreter with its own string-hash seed and a deeper stack, started
+    // a clock second later, so set-order, stack-depth and clock dependence show up as differences too.
+    const firstRun = sandbox.runChecks(items(0));
+    await delay(SECOND_RUN_DELAY_MS);
+    const [first, second] = await Promise.all([firstRun, sandbox.runChecks(items(SECOND_RUN_PAD_FRAMES), { fresh: true })]);
     for (const row of batch) {
       const code = codeOf(row);
       const funcName = firstDefName(code) ?? '';
