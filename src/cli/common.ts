@@ -4,9 +4,6 @@ import { CommanderError, type Command } from 'commander';
 import { z } from 'zod';
 import { InfraError, UserError } from '../util/errors.js';
 
-/** The model spec forms every command's --model accepts (one wording for all help texts). */
-export const MODEL_SPEC_HELP = 'openai:<model>, vllm:<model>@<url>, compat:<model>@<url>, <provider>:<model>[@<url>] (anthropic, google-genai, ollama, ...), offline[:skill] (synthetic)';
-
 /**
  * Runs a command's body: user mistakes and infrastructure failures print one line and set
  * process.exitCode; anything else is a bug and keeps its stack.

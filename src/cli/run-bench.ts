@@ -10,8 +10,9 @@ import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
 import { ensureDir } from '../run/run-dir.js';
 import { UserError } from '../util/errors.js';
-import { cliMain, csv, defaultOf, isEntryPoint, MODEL_SPEC_HELP, reportErrored } from './common.js';
+import { cliMain, csv, defaultOf, isEntryPoint, reportErrored } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
+import { MODEL_SPEC_FORMS } from '../models/spec.js';
 
 interface BenchCliOptions extends SandboxCliOptions {
   reference?: string;
@@ -55,7 +56,7 @@ function buildProgram(): Command {
   addSandboxOptions(
     program
       .option('--reference <path>', 'run-world run directory, frozen reference file (run-bench freeze), or ConvCodeBench logs (.parquet, .json)')
-      .option('--model <spec>', `target model: ${MODEL_SPEC_HELP}`)
+      .option('--model <spec>', `target model: ${MODEL_SPEC_FORMS}`)
       .option('--setting <names>', `settings to replay, comma-separated (default: those in the reference among ${STATIC_SETTINGS.join(', ')})`, csv)
       .option('--ids <ids>', 'only these task ids (comma-separated)', csv)
       .option('--limit <n>', 'only the first n tasks of the reference', positiveInt('--limit'))

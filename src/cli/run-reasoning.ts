@@ -12,8 +12,9 @@ import { addSynthCommand } from '../reasoning/synth/cli.js';
 import { REASONING_TASKS, SCORER_VERSIONS, type ScorerVersion } from '../reasoning/types.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { UserError } from '../util/errors.js';
-import { cliMain, csv, defaultOf, isEntryPoint, MODEL_SPEC_HELP } from './common.js';
+import { cliMain, csv, defaultOf, isEntryPoint } from './common.js';
 import { addSandboxOptions, positiveInt, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
+import { MODEL_SPEC_FORMS } from '../models/spec.js';
 
 const TASKS = REASONING_TASKS.join(', ');
 
@@ -76,7 +77,7 @@ function buildProgram(): Command {
   addSandboxOptions(
     program
       .option('--task <name>', `task: ${TASKS}`, taskName)
-      .option('--model <spec>', `model: ${MODEL_SPEC_HELP}`)
+      .option('--model <spec>', `model: ${MODEL_SPEC_FORMS}`)
       .option('--n <n>', `samples per item (Case2Code: ${CASE2CODE_DEFAULTS.n})`, positiveInt('--n'), defaultOf(RunReasoningOptionsSchema, 'n'))
       .option('--temperature <t>', `sampling temperature (Case2Code: ${CASE2CODE_DEFAULTS.temperature})`, temperature, defaultOf(RunReasoningOptionsSchema, 'temperature'))
       .option('--cot', 'chain-of-thought prompts')

@@ -11,8 +11,9 @@ import { recomputeSummary } from '../repo/recompute.js';
 import type { RepoItem } from '../repo/metrics.js';
 import { defaultRepoRunDir, runRepo } from '../repo/run.js';
 import { RepoSandbox } from '../repo/sandbox.js';
-import { csv, MODEL_SPEC_HELP, runCli } from './common.js';
+import { csv, runCli } from './common.js';
 import { positiveInt, positiveNumber } from './sandbox-options.js';
+import { MODEL_SPEC_FORMS } from '../models/spec.js';
 
 const cwdPath = (p: unknown): string | undefined => (typeof p === 'string' ? resolve(p) : undefined);
 const int = (v: string): number => Number.parseInt(v, 10);
@@ -27,7 +28,7 @@ program.command('run', { isDefault: true })
   .option('--config <file>', 'YAML whose keys override resources/repo.yaml')
   .addOption(new Option('--benchmark <name>').choices(['method_gen_multiturn', 'completion', 'program_repair']))
   .option('--tasks <file>', 'task file built by `run-repo build`')
-  .option('--model <spec>', MODEL_SPEC_HELP)
+  .option('--model <spec>', MODEL_SPEC_FORMS)
   .option('--max-iter <n>', 'turns of method generation', positiveInt('--max-iter'))
   .option('--no-think', 'append " /no_think" to prompts')
   .addOption(new Option('--context-source <src>').choices(['file', 'class']))

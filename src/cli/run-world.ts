@@ -11,13 +11,14 @@ import { createSandbox } from '../sandbox/index.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
 import { CONVCODEWORLD_TIMEOUT_S } from '../feedback/constants.js';
-import { csv, MODEL_SPEC_HELP, reportErrored, runCli } from './common.js';
+import { csv, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
+import { MODEL_SPEC_FORMS } from '../models/spec.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
   .option('--config <file>', 'YAML config whose keys override resources/config.yaml')
-  .option('--model <spec>', `coder model: ${MODEL_SPEC_HELP}`)
+  .option('--model <spec>', `coder model: ${MODEL_SPEC_FORMS}`)
   .option('--user-model <spec>', 'simulated user model (default auto: offline with an offline coder, else openai:gpt-4o)')
   .addOption(new Option('--setting <name>', 'one of the nine feedback settings').choices([...SETTING_NAMES]))
   .option('--exec-feedback', 'give execution feedback (with --partial-tests or --full-tests)')

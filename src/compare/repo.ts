@@ -99,7 +99,6 @@ export function compareRepoRuns(runs: RepoRunData[], boot: BootstrapOptions & { 
   return { runs: metrics, paired };
 }
 
-
 /** Markdown of the repository-level runs (empty when there are none). */
 export function repoMarkdown(c: RepoComparison): string[] {
   if (!c.runs.length) return [];

@@ -23,11 +23,12 @@ export type OpenAILikeSpec = Extract<ModelSpec, { model: string }>;
 
 export const DEFAULT_OFFLINE_SKILL = 0.5;
 
-const FORMS = 'openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, <provider>:<model>[@<baseURL>] for a LangChain provider (anthropic, google-genai, ollama, ...), offline[:<skill>]';
+/** The spec forms createModel accepts: the wording of spec errors and of every command's --model help. */
+export const MODEL_SPEC_FORMS = 'openai:<model>[@<baseURL>], vllm:<model>@<baseURL>, compat:<model>@<baseURL>, <provider>:<model>[@<baseURL>] for a LangChain provider (anthropic, google-genai, ollama, ...), offline[:<skill>]';
 
 /** Parses "openai:gpt-4o", "vllm:<model>@http://host:8000/v1", "offline:0.3", ... */
 export function parseModelSpec(spec: string): ModelSpec {
-  const bad = (why: string): UserError => new UserError('BAD_MODEL_SPEC', `model spec "${spec}": ${why} (expected ${FORMS})`);
+  const bad = (why: string): UserError => new UserError('BAD_MODEL_SPEC', `model spec "${spec}": ${why} (expected ${MODEL_SPEC_FORMS})`);
   const text = spec.trim();
   const colon = text.indexOf(':');
   const provider = colon < 0 ? text : text.slice(0, colon);

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { defaultOf, MODEL_SPEC_HELP } from '../../cli/common.js';
+import { defaultOf } from '../../cli/common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from '../../cli/sandbox-options.js';
 import { parseOptions } from '../../config/options.js';
 import { createModel } from '../../models/factory.js';
@@ -10,6 +10,7 @@ import { judgePreload } from '../preload.js';
 import { offlineWriterFor } from './inputs.js';
 import { runSynth, SynthOptionsSchema, type SynthStats } from './pipeline.js';
 import { ExecLimitsSchema, STAGES, type Stage } from './records.js';
+import { MODEL_SPEC_FORMS } from '../../models/spec.js';
 
 interface SynthCliOpts extends SandboxCliOptions {
   from?: string;
@@ -54,7 +55,7 @@ export function addSynthCommand(program: Command): void {
     .command('synth')
     .description('Case2Code data synthesis: model-written inputs -> sandbox execution -> filter -> training (or --for-eval test) samples')
     .option('--from <path>', 'raw JSONL {id, content, import_code} or a folder of .py files (for --stage other than inputs: that stage\'s input JSONL)')
-    .option('--model <spec>', `input writer: ${MODEL_SPEC_HELP}`)
+    .option('--model <spec>', `input writer: ${MODEL_SPEC_FORMS}`)
     .requiredOption('--out <dir>', 'output directory (stage files, samples.jsonl, synth-stats.json); rerunning resumes')
     .addOption(new Option('--stage <stage>', 'stage to run').choices([...STAGES, 'all']).default(defaultOf(SynthOptionsSchema, 'stage')))
     .option('--for-eval', 'build samples in the published test set layout')
