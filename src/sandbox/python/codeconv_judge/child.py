@@ -4,7 +4,6 @@ The child reports over a private pipe with a per-judgment nonce; exit codes and 
 trusted, so a solution that exits early or prints fake results cannot produce a pass.
 """
 
-import ast
 import builtins
 import os
 import sys
@@ -13,27 +12,7 @@ import traceback
 from .guards import child_guards, close_other_fds
 from .integrity import Integrity, strip_judge_frames
 from .protocol import cap, send
-
-
-def source_test_names(test_src):
-    """Test methods of class TestCases in source order, and the compat 'first functions' walk."""
-    try:
-        tree = ast.parse(test_src)
-    except SyntaxError:
-        return [], []
-    ordered = []
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == "TestCases":
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name.startswith("test"):
-                    ordered.append(item.name)
-    compat = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    compat.append(item.name)
-    return ordered, compat
+from .test_order import source_order, visit_order
 
 
 def _result_class(base, outcomes):
@@ -69,8 +48,9 @@ def run_unittest(req):
     import types
     solution = req.get("solution", "")
     test_src = req.get("test", "")
-    ordered, compat = source_test_names(test_src)
-    out = {"status": "fail", "details": {}, "tests": ordered, "compatOrder": compat[:50]}
+    ordered = source_order(test_src)
+    # compatOrder: the original's partial-test order (the convcodeworld profile), read before anything runs.
+    out = {"status": "fail", "details": {}, "tests": ordered, "compatOrder": visit_order(test_src)[:50]}
     guard = Integrity()
     sys.addaudithook(guard.audit)
     module_name = "__test__"

@@ -1,6 +1,6 @@
 import unittest
 
-from codeconv_judge import child
+from codeconv_judge import child, test_order
 from tests.helpers import in_fork
 
 TEST = """
@@ -19,13 +19,16 @@ class TestCases(unittest.TestCase):
 
 
 class SourceNamesTest(unittest.TestCase):
-    def test_source_order_and_compat_walk(self):
-        ordered, compat = child.source_test_names(TEST)
-        self.assertEqual(ordered, ["test_b", "test_a"])
-        self.assertEqual(compat, ["first", "setUp", "test_b", "test_a"])
+    def test_source_order_and_visit_order(self):
+        self.assertEqual(test_order.source_order(TEST), ["test_b", "test_a"])
+        self.assertEqual(test_order.visit_order(TEST), ["first", "setUp", "test_b", "test_a"])
+
+    def test_nested_definitions_take_places_and_nested_classes_come_twice(self):
+        src = "class A:\n    def f(self):\n        def g():\n            pass\n    class B:\n        def h(self):\n            pass\n"
+        self.assertEqual(test_order.visit_order(src), ["f", "g", "h", "h"])
 
     def test_unparsable_test_gives_no_names(self):
-        self.assertEqual(child.source_test_names("class (:"), ([], []))
+        self.assertEqual((test_order.source_order("class (:"), test_order.visit_order("class (:")), ([], []))
 
 
 class CheckAndSyntaxTest(unittest.TestCase):
