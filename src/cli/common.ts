@@ -40,10 +40,11 @@ export async function runCli(name: string, body: () => Promise<void>): Promise<v
 export const EXIT_ERRORED = 4;
 
 /** Says that some episodes errored and makes the command exit non-zero. */
-export function reportErrored(name: string, errored: string[], where: string): void {
+export function reportErrored(name: string, errored: string[], where: string, scoredAsUnsolved = false): void {
   if (!errored.length) return;
   const ids = errored.slice(0, 5).join(', ') + (errored.length > 5 ? ', ...' : '');
-  process.stderr.write(`${name}: ${errored.length} episode${errored.length > 1 ? 's' : ''} errored (${ids}) and ${errored.length > 1 ? 'are' : 'is'} not scored; rerun the same command to retry (${where})\n`);
+  const how = scoredAsUnsolved ? 'scored as unsolved (the protocol counts every task)' : 'not scored';
+  process.stderr.write(`${name}: ${errored.length} episode${errored.length > 1 ? 's' : ''} errored (${ids}) and ${errored.length > 1 ? 'are' : 'is'} ${how}; rerun the same command to retry (${where})\n`);
   process.exitCode = EXIT_ERRORED;
 }
 

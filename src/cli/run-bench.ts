@@ -25,7 +25,8 @@ interface BenchCliOptions extends SandboxCliOptions {
   concurrency?: number;
   compensateInit?: boolean;
   maxCallsPerTurn?: number;
-  turn0Prompt?: 'plain' | 'bigcodebench';
+  turn0Prompt?: string;
+  turn0?: string;
   excludeInitSolved?: boolean;
   timeout?: number;
   seed?: number;
@@ -48,7 +49,7 @@ function buildProgram(): Command {
   const program = new Command('run-bench')
     .description(
       'ConvCodeBench: replay frozen reference logs for a target model. Turn 0 is the target\'s own code; turn i refines the ' +
-      'reference\'s code of turn i-1 with recomputed compilation/execution feedback and the logged user feedback (no simulator calls).',
+      'reference\'s code of turn i-1 with recomputed compilation feedback, the execution and user feedback of the log (or recomputed, as the log\'s protocol says); no simulator calls.',
     )
     .enablePositionalOptions()
     .exitOverride();
@@ -65,7 +66,8 @@ function buildProgram(): Command {
       .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), defaultOf(BenchOptionsSchema, 'concurrency'))
       .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)')
       .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'), defaultOf(BenchOptionsSchema, 'maxCallsPerTurn'))
-      .addOption(new Option('--turn0-prompt <style>', 'target\'s turn-0 prompt (default: bigcodebench when the reference ran under compat, else plain)').choices(['plain', 'bigcodebench']))
+      .option('--turn0 <samples.jsonl>', 'the target\'s turn 0 from this BigCodeBench samples file ({task_id, solution}) instead of its own BigCodeBench generation')
+      .addOption(new Option('--turn0-prompt <style>').hideHelp())
       .option('--exclude-init-solved', 'score only the tasks the target did not solve at its own turn 0')
       .option('--timeout <s>', 'time limit per test suite in seconds (default: the reference\'s)', positiveNumber('--timeout'))
       .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10), defaultOf(BenchOptionsSchema, 'seed'))
@@ -76,6 +78,7 @@ function buildProgram(): Command {
       .option('--out <dir>', 'output directory (one setting: the run directory; several: one sub-directory per setting); rerunning resumes'),
   ).action(async () => {
     const o = program.opts<BenchCliOptions>();
+    if (o.turn0Prompt !== undefined) throw new UserError('BAD_OPTION', '--turn0-prompt was replaced by the protocol, which a replay takes from its reference log (the target\'s turn 0: its BigCodeBench generation, or --turn0 samples.jsonl)');
     if (!o.reference) throw new UserError('MISSING_OPTION', '--reference is required');
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
@@ -86,7 +89,7 @@ function buildProgram(): Command {
       const r = await runBench(
         {
           reference: o.reference, model: o.model, settings: o.setting, ids: o.ids, limit: o.limit, dataset: o.dataset, maxTurns: o.maxTurns, out: o.out,
-          concurrency: o.concurrency, compensateInit: o.compensateInit, maxCallsPerTurn: o.maxCallsPerTurn, ...(o.turn0Prompt ? { turn0Prompt: o.turn0Prompt } : {}), excludeInitSolved: o.excludeInitSolved, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
+          concurrency: o.concurrency, compensateInit: o.compensateInit, maxCallsPerTurn: o.maxCallsPerTurn, ...(o.turn0 ? { turn0Samples: o.turn0 } : {}), excludeInitSolved: o.excludeInitSolved, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
           modelParams: o.maxTokens ? { maxTokens: o.maxTokens } : {}, referenceModel: o.referenceModel,
         },
         {
@@ -97,7 +100,7 @@ function buildProgram(): Command {
       process.stdout.write(benchTable(r));
       for (const run of r.runs) {
         process.stdout.write(`run directory: ${run.runDir}  (${run.stats.episodesRun} episodes run, ${run.stats.resumed} resumed; ${run.stats.judged} judgments, ${run.stats.execCacheHits} from cache)\n`);
-        reportErrored('run-bench', run.summary.errored_tasks, run.runDir);
+        reportErrored('run-bench', run.summary.errored_tasks, run.runDir, run.summary.errored_scored);
       }
     } finally {
       await sandbox.close();

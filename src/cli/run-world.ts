@@ -14,6 +14,7 @@ import { CONVCODEWORLD_TIMEOUT_S } from '../feedback/constants.js';
 import { csv, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
+import { PROTOCOL_NAMES } from '../episode/protocol.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
@@ -33,9 +34,10 @@ const program = new Command('run-world')
   .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'))
   .option('--out <dir>', 'run directory (default: logs/<model>_<setting>_<dataset>_<hash>; rerunning resumes)')
   .addOption(new Option('--history <mode>', 'none: problem + previous code + feedback (the paper); full: whole chat').choices(['none', 'full']))
-  .addOption(new Option('--compat <mode>', "reproduce the original's quirks").choices(['none', 'convcodeworld']))
+  .addOption(new Option('--protocol <name>', "convcodeworld: the leaderboard's protocol, quirks included (default); clean: the corrected one (docs/protocol.md)").choices([...PROTOCOL_NAMES]))
+  .addOption(new Option('--compat <mode>').hideHelp())
+  .addOption(new Option('--turn0-prompt <style>').hideHelp())
   .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'))
-  .addOption(new Option('--turn0-prompt <style>', 'plain, or bigcodebench: its instruct prompt, 1280 tokens, sanitizer, only turn 0 calibrated (default under --compat convcodeworld)').choices(['auto', 'plain', 'bigcodebench']))
   .option('--turn0 <samples.jsonl>', 'start every episode from this BigCodeBench samples file ({task_id, solution}) instead of generating turn 0')
   .option('--no-cache', 'bypass the response and execution caches')
   .addOption(new Option('--sandbox <kind>', SANDBOX_HELP).choices(['docker', 'local', 'queue']))
@@ -62,6 +64,9 @@ type Opts = Record<string, unknown> & { config?: string; execFeedback?: boolean;
 void runCli('run-world', async () => {
   program.exitOverride().parse();
   const o = program.opts<Opts>();
+  for (const [key, flag] of [['compat', '--compat'], ['turn0Prompt', '--turn0-prompt']] as const) {
+    if (o[key] !== undefined) throw new UserError('BAD_OPTION', `${flag} was replaced by --protocol (convcodeworld, the default and the leaderboard's, or clean)`);
+  }
   if (o.partialTests && o.fullTests) throw new UserError('BAD_OPTION', 'give only one of --partial-tests and --full-tests');
   let setting = o.setting ? parseSetting(o.setting).name : undefined;
   if (o.execFeedback || o.partialTests || o.fullTests || o.user) {
@@ -71,8 +76,8 @@ void runCli('run-world', async () => {
   }
   const cli: Record<string, unknown> = {
     model: o.model, userModel: o.userModel, setting, maxTurns: o.maxTurns, dataset: cwdPath(o.dataset), ids: o.ids, limit: o.limit,
-    subset: o.subset, concurrency: o.concurrency, out: cwdPath(o.out), history: o.history, compat: o.compat,
-    maxCallsPerTurn: o.maxCallsPerTurn, turn0Prompt: o.turn0Prompt, turn0Samples: cwdPath(o.turn0), timeoutS: o.timeout, seed: o.seed,
+    subset: o.subset, concurrency: o.concurrency, out: cwdPath(o.out), history: o.history, protocol: o.protocol,
+    maxCallsPerTurn: o.maxCallsPerTurn, turn0Samples: cwdPath(o.turn0), timeoutS: o.timeout, seed: o.seed,
     ...(o.cache === false ? { cache: false } : {}),
     sandbox: { kind: o.sandbox, parallel: o.parallel, queue: o.queue, image: o.image },
   };
@@ -92,7 +97,7 @@ void runCli('run-world', async () => {
     const r = await runWorld(cfg, { sandbox, logger, ...(o.quiet ? {} : { reporter: worldProgress() }) });
     process.stdout.write(worldTable(r.summary));
     process.stdout.write(`run directory: ${r.runDir}  (${r.stats.episodesRun} episodes run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache)\n`);
-    reportErrored('run-world', r.summary.errored_tasks, r.runDir);
+    reportErrored('run-world', r.summary.errored_tasks, r.runDir, r.summary.errored_scored);
   } finally {
     await sandbox.close();
     await logger.close();

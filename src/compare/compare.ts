@@ -4,6 +4,7 @@ import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
 import { cell, intervalText, pval, signed, turnCell } from './format.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
+import { comparabilityDiff, comparabilityLine, type Comparability } from '../world/comparability.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
 /** Options of compare-runs; the defaults are the command's. */
@@ -59,6 +60,12 @@ export interface Comparison {
   paired: PairedComparison[];
   /** Pairs over the same tasks with no test: some tasks errored on one side (a rerun retries them). */
   refused: { a: string; b: string; errored: { a: string[]; b: string[] } }[];
+  /**
+   * Runs under different protocols (protocol, turn-0 prompt, time limit, turns, simulator, prompt
+   * templates): their numbers are flagged, and no paired test or live-vs-static correlation is
+   * computed across them (each pair is listed with the keys that differ).
+   */
+  protocols: { groups: { comparability: string; runs: string[] }[]; refused: { a: string; b: string; differ: string[] }[] };
   pairsOmitted: number;
   options: z.output<typeof CompareOptionsSchema>;
   /** run-repo runs, when some were given (scored apart: pass rate and chrF, not MRR). */
@@ -83,7 +90,8 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
   const opts = parseOptions(CompareOptionsSchema, o);
   const boot = { resamples: opts.resamples, seed: opts.seed };
   const metrics = (run: RunData): RunMetrics => {
-    const done = run.tasks.filter((t) => !t.error);
+    // Errored episodes are scored as unsolved when the run's protocol says so, else left out.
+    const done = run.erroredScored ? run.tasks : run.tasks.filter((t) => !t.error);
     return { run, n: done.length, mrr: bootstrapCI(done.map((t) => t.rr), boot), recall: bootstrapCI(done.map((t) => (t.recalled ? 1 : 0)), boot) };
   };
   const rows = new Map<string, CompareRow>();
@@ -103,8 +111,15 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
 
   // Rounded so that equal scores summed in another order still tie in the ranks.
   const tieSafe = (x: number): number => Math.round(x * 1e9) / 1e9;
+  const protocolRefused: Comparison['protocols']['refused'] = [];
+  const corrRows = sorted.filter((r) => {
+    if (!r.live || !r.static) return false;
+    const differ = liveStaticDiff(r.live.run, r.static.run);
+    if (differ.length) protocolRefused.push({ a: runName(r.live.run), b: runName(r.static.run), differ });
+    return !differ.length;
+  });
   const corr = (pick: (m: RunMetrics) => number): Correlation => {
-    const pairs = sorted.filter((r) => r.live && r.static).map((r) => ({ model: r.model, setting: r.setting, live: tieSafe(pick(r.live!)), static: tieSafe(pick(r.static!)) }));
+    const pairs = corrRows.map((r) => ({ model: r.model, setting: r.setting, live: tieSafe(pick(r.live!)), static: tieSafe(pick(r.static!)) }));
     return { rho: pairs.length >= 2 ? spearman(pairs.map((p) => p.live), pairs.map((p) => p.static)) : null, n: pairs.length, pairs };
   };
 
@@ -120,6 +135,11 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
       if (!sameTasks(a, b)) continue;
       const differ = Number(a.model !== b.model) + Number(a.setting !== b.setting) + Number(a.mode !== b.mode);
       if (runs.length > 2 && differ > 1) continue;
+      const protocolDiffer = a.mode === b.mode ? comparabilityDiff(a.comparability, b.comparability) : liveStaticDiff(a.mode === 'live' ? a : b, a.mode === 'live' ? b : a);
+      if (protocolDiffer.length) {
+        protocolRefused.push({ a: runName(a), b: runName(b), differ: protocolDiffer });
+        continue;
+      }
       if (a.errored.length || b.errored.length) {
         // An errored task has no outcome on that side: a paired test would compare it as a failure.
         refused.push({ a: runName(a), b: runName(b), errored: { a: a.errored, b: b.errored } });
@@ -150,9 +170,47 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
     spearman: { mrr: corr((m) => m.mrr.estimate), recall: corr((m) => m.recall.estimate) },
     paired,
     refused,
+    protocols: { groups: protocolGroups(runs), refused: dedupe(protocolRefused) },
     pairsOmitted: omitted,
     options: opts,
   };
+}
+
+/**
+ * Keys on which a live run and a replay of it differ. A replay of imported logs may not know the
+ * reference's simulator (null): that is not counted as a difference.
+ */
+function liveStaticDiff(live: RunData, stat: RunData): string[] {
+  const s = stat.comparability;
+  const l = live.comparability;
+  const loose: Comparability | undefined = s && l && s.simulator === null ? { ...s, simulator: l.simulator } : s;
+  return comparabilityDiff(l, loose);
+}
+
+function protocolGroups(runs: RunData[]): Comparison['protocols']['groups'] {
+  const groups = new Map<string, string[]>();
+  for (const r of runs) {
+    const key = comparabilityLine(r.comparability);
+    groups.set(key, [...(groups.get(key) ?? []), r.label]);
+  }
+  return [...groups].map(([comparability, labels]) => ({ comparability, runs: labels }));
+}
+
+function dedupe(list: Comparison['protocols']['refused']): Comparison['protocols']['refused'] {
+  const seen = new Set<string>();
+  return list.filter((x) => {
+    const k = `${x.a}\u0000${x.b}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The warning every output of a comparison carries when its runs do not share one protocol, else null. */
+export function protocolWarning(c: Pick<Comparison, 'protocols'>): string | null {
+  if (c.protocols.groups.length < 2 && !c.protocols.refused.length) return null;
+  return `Not comparable: these runs follow ${c.protocols.groups.length} different protocols (or settings that decide comparability); ` +
+    'their numbers are shown side by side but no paired test or live-vs-static correlation is computed across them.';
 }
 
 function sameTasks(a: RunData, b: RunData): boolean {
@@ -169,8 +227,17 @@ export function toMarkdown(c: Comparison): string {
   const L: string[] = [];
   if (c.repo) L.push(...repoMarkdown(c.repo), '');
   if (!c.runs.length) return L.join('\n') + (c.repo?.runs.some((m) => m.run.synthetic) ? '\n_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._\n' : '');
+  const warning = protocolWarning(c);
+  if (warning) {
+    L.push('## Protocols differ: NOT COMPARABLE', '', `**${warning}**`, '');
+    for (const g of c.protocols.groups) L.push(`- ${g.comparability}: ${g.runs.map(cell).join(', ')}`);
+    for (const r of c.protocols.refused) L.push(`- refused: ${cell(r.a)} vs ${cell(r.b)} (differ in ${r.differ.join(', ')})`);
+    L.push('');
+  } else if (c.protocols.groups[0]) {
+    L.push(`All runs: ${c.protocols.groups[0].comparability}.`, '');
+  }
   L.push('## MRR and recall (x100, bootstrap 95% CI over tasks)', '');
-  L.push('Over the completed tasks; errored episodes (an endpoint that kept failing) are counted apart, not as failures.', '');
+  L.push('Over all tasks when the protocol scores errored episodes (an endpoint that kept failing) as unsolved (convcodeworld); else over the completed tasks, errored ones counted apart.', '');
   L.push('| model | setting | live MRR | static MRR | live recall | static recall | tasks (live / static) | errored (live / static) | reference |');
   L.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of c.rows) {

@@ -3,7 +3,7 @@ import { parseOptions } from '../config/options.js';
 import { lineDiff, splitLines, type DiffOp } from './diff.js';
 import { esc, f1, turnCell } from './format.js';
 import { repoHtml } from './repo.js';
-import { runName, type Comparison, type RunMetrics } from './compare.js';
+import { protocolWarning, runName, type Comparison, type RunMetrics } from './compare.js';
 import type { RunData } from './load.js';
 
 export const HtmlOptionsSchema = z.object({
@@ -129,8 +129,8 @@ export function toHtml(c: Comparison, o: HtmlOptions = {}): string {
 <style>${CSS}</style></head>
 <body>
 <h1>${esc(title)}</h1>
-${synthetic}
-<p class="note">Runs: ${c.runs.map((r) => `<code>${esc(r.label)}</code> (${r.mode})`).join(', ')}. Values x100. Bootstrap 95% CIs over tasks (${c.options.resamples} resamples, seed ${c.options.seed}). Static runs are scored as ConvCodeBench (reference's turn i-1 passing scores 1/i).</p>
+${synthetic}${protocolWarning(c) ? `<p class="warn" id="protocol-warning">${esc(protocolWarning(c)!)}<br>${c.protocols.groups.map((g) => `${esc(g.comparability)}: ${g.runs.map(esc).join(', ')}`).join('<br>')}</p>` : ''}
+<p class="note">Runs: ${c.runs.map((r) => `<code>${esc(r.label)}</code> (${r.mode}, protocol ${esc(r.comparability?.protocol ?? 'unknown')})`).join(', ')}. Values x100. Bootstrap 95% CIs over tasks (${c.options.resamples} resamples, seed ${c.options.seed}). Static runs are scored as ConvCodeBench (reference's turn i-1 passing scores 1/i).</p>
 ${c.repo ? repoHtml(c.repo) : ''}
 <h2>MRR and recall</h2>
 <table class="data" id="summary-table"><thead><tr><th>model</th><th>setting</th><th>live MRR</th><th>static MRR</th><th>live recall</th><th>static recall</th><th>tasks (live / static)</th><th>reference</th></tr></thead><tbody>

@@ -12,6 +12,7 @@ import { readJsonFile } from '../util/files.js';
 import { isRepoRunDir } from './repo.js';
 import type { UsageCounts } from '../world/summary.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
+import { ComparabilitySchema, type Comparability } from '../world/comparability.js';
 
 /** One turn as the report shows it: the code it refined, the feedback, the code it produced. */
 export interface ViewTurn {
@@ -56,6 +57,10 @@ export interface RunData {
   recall: number;
   passAt1ByTurn: number[];
   recallByTurn: number[];
+  /** What decides comparability (protocol, turn-0 prompt, time limit, turns, simulator, prompts), when the run recorded it. */
+  comparability?: Comparability;
+  /** Errored episodes count as unsolved in the metrics (the protocol's rule); else they are left out. */
+  erroredScored: boolean;
   /** Calls and tokens per role from summary.json (cached answers included), when it records them. */
   usage?: Record<'coder' | 'user', RoleCost>;
 }
@@ -87,6 +92,8 @@ export function loadRun(dir: string): RunData {
   const s = readJsonFile(sFile, RunSummarySchema, 'run-world or run-bench summary');
   const mode = s.mode === 'static' ? 'static' : 'live';
   const T = s.max_turns;
+  const erroredScored = s.errored_scored === true;
+  const comp = ComparabilitySchema.safeParse(s.comparability);
   const records = new Map<string, EpisodeRecord | StaticEpisodeRecord>();
   for (const r of readJsonlTolerant(join(dir, 'episodes.jsonl'), AnyEpisodeRecordSchema)) records.set(r.task_id, r);
   const tasks: TaskOutcome[] = [];
@@ -99,13 +106,13 @@ export function loadRun(dir: string): RunData {
       if (!('reference_pass' in r)) throw new UserError('BAD_RUN', `${dir}: episode ${r.task_id} is not a run-bench record`);
       const sr = r;
       const target = targetVector(sr, T);
-      if (!r.error) staticVectors.push({ ref: sr.reference_pass, target });
+      if (!r.error || erroredScored) staticVectors.push({ ref: sr.reference_pass, target });
       const sc = staticScore(sr.reference_pass, target, T, s.compensate_init ?? true);
       rr = sc.rr;
       stop = sc.at;
     } else {
       const v = r.turns.map((t) => t.status === 'pass');
-      if (!r.error) liveVectors.push(v);
+      if (!r.error || erroredScored) liveVectors.push(v);
       const f = firstPass(v);
       rr = f < 0 ? 0 : 1 / (f + 1);
       stop = f < 0 ? null : f;
@@ -114,7 +121,7 @@ export function loadRun(dir: string): RunData {
   }
   // Task order fixed by id, not by finishing order, so that bootstrap intervals repeat across reruns.
   tasks.sort((a, b) => a.task_id.localeCompare(b.task_id, 'en', { numeric: true }));
-  const scored = tasks.filter((t) => !t.error);
+  const scored = erroredScored ? tasks : tasks.filter((t) => !t.error);
   const n = scored.length;
   return {
     dir,
@@ -126,6 +133,8 @@ export function loadRun(dir: string): RunData {
     ...(mode === 'static' ? { compensateInit: s.compensate_init ?? true } : {}),
     maxTurns: T,
     synthetic: !!s.synthetic,
+    ...(comp.success ? { comparability: comp.data } : {}),
+    erroredScored,
     tasks,
     errored: tasks.filter((t) => t.error).map((t) => t.task_id),
     mrr: n ? scored.reduce((a, t) => a + t.rr, 0) / n : 0,

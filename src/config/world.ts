@@ -6,6 +6,7 @@ import { ModelParamsSchema } from '../models/spec.js';
 import { projectRoot } from '../sandbox/paths.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
+import { PROTOCOL_NAMES } from '../episode/protocol.js';
 import { UserError } from '../util/errors.js';
 import { issuePath, zodIssueLine } from './options.js';
 import { readUserFile } from '../util/files.js';
@@ -25,9 +26,8 @@ export const WorldConfigSchema = z
     out: z.string().optional(),
     logsDir: z.string(),
     history: z.enum(['none', 'full']),
-    compat: z.enum(['none', 'convcodeworld']),
+    protocol: z.enum(PROTOCOL_NAMES).describe("convcodeworld: the leaderboard's protocol, quirks included; clean: the corrected one"),
     maxCallsPerTurn: z.number().int().min(1).max(10).describe('coder calls per turn: compile fixes and the refinement together'),
-    turn0Prompt: z.enum(['auto', 'plain', 'bigcodebench']).describe('auto: bigcodebench under compat convcodeworld, else plain'),
     turn0Samples: z.string().optional().describe('BigCodeBench samples file whose solutions are turn 0'),
     timeoutS: z.number().positive(),
     seed: z.number().int(),
@@ -71,6 +71,7 @@ export function readYamlConfig(file: string): Record<string, unknown> {
 export function resolveWorldConfig(layers: { file: string; values: Record<string, unknown> }[]): WorldConfig {
   const merged: Record<string, unknown> = {};
   layers.forEach((layer, i) => {
+    rejectRetiredKeys(layer.values, layer.file);
     deepMerge(merged, structuredClone(layer.values));
     // A bad key or value in a file is an error even when a later layer overrides it; cross-key rules wait for the final merge.
     if (i === layers.length - 1) return;
@@ -90,9 +91,16 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
   c.cacheDir = resolve(projectRoot, c.cacheDir);
   c.logsDir = resolve(projectRoot, c.logsDir);
   if (c.turn0Samples) c.turn0Samples = resolve(projectRoot, c.turn0Samples);
-  if (c.turn0Prompt === 'auto') c.turn0Prompt = c.compat === 'convcodeworld' ? 'bigcodebench' : 'plain';
   if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o';
   return c;
+}
+
+/** Keys the protocol option replaced: a file still using them gets one line saying what to write. */
+const RETIRED_KEYS = ['compat', 'turn0Prompt'];
+
+function rejectRetiredKeys(values: Record<string, unknown>, file: string): void {
+  const key = RETIRED_KEYS.find((k) => values[k] !== undefined);
+  if (key) throw new UserError('BAD_CONFIG', `${file}: key "${key}" was replaced by "protocol" (protocol: convcodeworld, the default and the leaderboard's, or protocol: clean)`);
 }
 
 function isQueueUrl(url: string): boolean {

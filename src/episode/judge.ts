@@ -1,5 +1,5 @@
 import { NO_SYNTAX_ERRORS } from '../feedback/constants.js';
-import { partialTestNames } from '../feedback/execution.js';
+import { partialTestNames, type ExecFeedbackRules, type ExecutionFeedback } from '../feedback/execution.js';
 import type { Generation } from '../models/types.js';
 import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult } from '../sandbox/types.js';
@@ -12,6 +12,8 @@ export interface Judged {
   code: string;
   exec: ExecResult;
   compile: { ok: boolean; text: string };
+  /** Execution feedback recorded for this version elsewhere (a replay reads it from the reference log); used instead of recomputing it. */
+  loggedExecution?: ExecutionFeedback;
 }
 
 /**
@@ -33,10 +35,10 @@ export function testsOf(exec: ExecResult): Record<string, 'pass' | 'fail'> {
 }
 
 /** The per-turn fields every episode record carries for a judged version. */
-export function turnResult(turn: number, j: Judged): TurnRecord {
+export function turnResult(turn: number, j: Judged, partialRule: ExecFeedbackRules['partialTests']): TurnRecord {
   return {
     turn, code: j.code, status: j.exec.status, compilation: j.compile, tests: testsOf(j.exec),
-    partialTests: partialTestNames(j.exec, false), details: j.exec.details, durationMs: Math.round(j.exec.durationMs),
+    partialTests: partialTestNames(j.exec, partialRule), details: j.exec.details, durationMs: Math.round(j.exec.durationMs),
   };
 }
 

@@ -48,12 +48,15 @@ export async function runEpisode(task: BigCodeBenchTask, o: ProtocolOptions, dep
   try {
     const v0 = await firstVersion(task, header, o, { coder: deps.coder, turn0: deps.turn0, chat, judge: judgeAt(0) });
     let own = v0.judged;
-    emit({ ...turnResult(0, own), ...v0.extra });
+    const rule = o.profile.partialTests;
+    // Some profiles prepend the import header every turn, also to code no call changed.
+    const carried = (code: string): string => (o.profile.headerEveryTurn ? header + code : code);
+    emit({ ...turnResult(0, own, rule), ...v0.extra });
 
     for (let t = 1; t <= o.maxTurns; t++) {
       const basis = await deps.source.basis(t, own, judgeAt(t - 1));
       if (basis.kind === 'copy') {
-        emit({ turn: t, code: basis.code, status: 'pass', copied: true, ...basis.extra });
+        emit({ turn: t, code: carried(basis.code), status: 'pass', copied: true, ...basis.extra });
         continue;
       }
       // The basis is judged as the version it was (turn t-1), for its execution feedback.
@@ -61,11 +64,12 @@ export async function runEpisode(task: BigCodeBenchTask, o: ProtocolOptions, dep
       const r = await refineTurn(task, header, t, start, o, {
         coder: deps.coder, source: deps.source, judge: judgeAt(t), chat,
       });
-      // A version carried over unchanged is judged again only when its calibration differs.
-      own = r.unchanged && calibrated(o, t) !== calibrated(o, t - 1) ? await judgeAt(t)(r.final.code) : r.final;
+      // A version carried over unchanged is judged again when its text or its calibration differs.
+      const again = r.unchanged && (o.profile.headerEveryTurn || calibrated(o, t) !== calibrated(o, t - 1));
+      own = again ? await judgeAt(t)(carried(r.final.code)) : r.final;
       const usage: NonNullable<TurnRecord['usage']> = { coder: usageOf(r.coderGens), ...(r.userGens.length ? { user: usageOf(r.userGens) } : {}) };
       emit({
-        ...turnResult(t, own), ...basis.extra, feedback: { ...basis.extra?.feedback, ...r.feedback }, steps: r.steps, usage,
+        ...turnResult(t, own, rule), ...basis.extra, feedback: { ...basis.extra?.feedback, ...r.feedback }, steps: r.steps, usage,
         ...(r.unchanged ? { unchanged: true } : {}),
         ...(r.answer ? { raw: r.answer.raw, fenced: r.answer.extracted.fenced, ...(r.answer.extracted.error ? { extractError: r.answer.extracted.error } : {}) } : {}),
       });

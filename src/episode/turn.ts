@@ -77,7 +77,9 @@ export async function refineTurn(task: BigCodeBenchTask, header: string, turn: n
     const extracted = codeFromAnswer(gen.text);
     out.answer = { raw: gen.text, extracted };
     out.unchanged = false;
-    out.final = await deps.judge(header + extracted.code);
+    // Some profiles keep the cut text of an answer with an empty code block (it then fails to compile).
+    const code = extracted.error && o.profile.emptyBlockKeepsText ? extracted.cut ?? '' : extracted.code;
+    out.final = await deps.judge(header + code);
   };
 
   let cur = basis;
@@ -88,13 +90,14 @@ export async function refineTurn(task: BigCodeBenchTask, header: string, turn: n
       cur = out.final;
       continue;
     }
-    // Under compat the execution feedback still describes the code the turn started from.
-    const execFb = setting.exec === 'none' ? undefined : executionFeedback(o.compat ? basis.exec : cur.exec, setting.exec, o.compat);
+    // Some profiles describe the code the turn started from even after an in-turn fix; a replay may bring the logged text.
+    const about = o.profile.execFeedbackOfTurnStart ? basis : cur;
+    const execFb = setting.exec === 'none' ? undefined : about.loggedExecution ?? executionFeedback(about.exec, setting.exec, o.profile);
     if (execFb) { out.feedback.execution = execFb.text; out.feedback.executionCoverage = setting.exec as 'partial' | 'full'; }
     const execFailed = !!execFb && !execFb.passed;
     if (setting.user === 'none') {
       if (execFailed) {
-        await ask('refine-exec', o.compat ? 'coder-refine-exec-generic' : 'coder-refine-exec', { previous_code: cur.code, execution: execFb.text });
+        await ask('refine-exec', o.profile.genericExecRefine ? 'coder-refine-exec-generic' : 'coder-refine-exec', { previous_code: cur.code, execution: execFb.text });
       }
       break;
     }

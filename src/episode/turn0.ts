@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANSWER_STOP, codeFromAnswer } from '../feedback/extract.js';
-import type { ChatMessage, ChatModel } from '../models/types.js';
+import type { ChatMessage, ChatModel, GenerateOptions } from '../models/types.js';
 import { projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
@@ -14,7 +14,7 @@ import { BIGCODEBENCH_MAX_TOKENS, type ProtocolOptions } from './protocol.js';
 import type { TurnRecord } from './record.js';
 
 /** Turns an answer into BigCodeBench's sanitized solution (code the entry point needs). */
-export type Sanitizer = (answer: string, entryPoint: string) => Promise<string>;
+export type Sanitizer = (answer: string, task: Pick<BigCodeBenchTask, 'entry_point' | 'complete_prompt'>) => Promise<string>;
 
 /** Where turn 0 comes from: a model call, or the solutions of an existing samples file. */
 export type Turn0Source =
@@ -41,11 +41,32 @@ const SANITIZE_SOURCE = (): string => readFileSync(join(projectRoot, 'resources'
 /** The sanitizer run in the sandbox (it parses untrusted model output with Python's ast). */
 export function sandboxSanitizer(sandbox: Sandbox): Sanitizer {
   const source = SANITIZE_SOURCE();
-  return async (answer, entryPoint) => {
-    const call = `\nimport json as _json\n__result__ = sanitize(_json.loads(${JSON.stringify(JSON.stringify(answer))}), ${JSON.stringify(entryPoint)})\n`;
+  return async (answer, task) => {
+    const args = [answer, task.entry_point, task.complete_prompt].map((a) => `_json.loads(${JSON.stringify(JSON.stringify(a))})`).join(', ');
+    const call = `\nimport json as _json\n__result__ = sanitize(${args})\n`;
     const [r] = await sandbox.runChecks([{ code: source + call, timeoutS: 20 }]);
     if (!r || !r.ok || typeof r.value !== 'string') throw new InfraError('SANITIZER', `the turn-0 sanitizer failed: ${r?.error?.split('\n').pop() ?? 'no result'}`);
     return r.value;
+  };
+}
+
+/** BigCodeBench's stop strings for its vLLM generation, and the closing fence of the prefilled block. */
+export const BIGCODEBENCH_VLLM_STOP = ['<|endoftext|>', '<|endofmask|>', '</s>', '\nif __name__', '\ndef main(', '\nprint(', '\n```\n'];
+
+/**
+ * BigCodeBench's turn-0 request for a coder kind: chat models get its direct prompt; a vLLM model
+ * its chat prompt with the answer prefilled up to a python fence, stopping at the closing fence.
+ */
+export function bigcodebenchRequest(task: BigCodeBenchTask, kind: 'chat' | 'vllm'): { msg: ChatMessage; opts: GenerateOptions } {
+  const problem = task.instruct_prompt.trim();
+  if (kind === 'chat') {
+    // Its direct prompt ends at the closing fence, with no newline.
+    const content = render(template('coder-initial-bigcodebench-chat'), { problem }).replace(/\n$/, '');
+    return { msg: { role: 'user', content }, opts: { role: 'coder', maxTokens: BIGCODEBENCH_MAX_TOKENS } };
+  }
+  return {
+    msg: { role: 'user', content: render(template('coder-initial-bigcodebench'), { problem }) },
+    opts: { role: 'coder', maxTokens: BIGCODEBENCH_MAX_TOKENS, prefill: template('coder-initial-bigcodebench-prefill'), stop: BIGCODEBENCH_VLLM_STOP },
   };
 }
 
@@ -57,19 +78,22 @@ export async function firstVersion(
   if (deps.turn0.kind === 'samples') {
     return { judged: await deps.judge(deps.turn0.solutions.get(task.task_id)!), extra: { fromSamples: true } };
   }
-  const bcb = o.turn0 === 'bigcodebench';
-  const msg: ChatMessage = { role: 'user', content: render(template(bcb ? 'coder-initial-bigcodebench' : 'coder-initial'), { problem: bcb ? task.instruct_prompt.trim() : task.instruct_prompt }) };
-  const gen = await deps.coder.generate([msg], { role: 'coder', ...(bcb ? { maxTokens: BIGCODEBENCH_MAX_TOKENS } : { stop: [ANSWER_STOP] }) });
-  if (o.history === 'full') deps.chat.push(msg, { role: 'assistant', content: gen.text });
-  const usage = { coder: usageOf([gen]) };
-  if (bcb) {
-    if (!deps.turn0.sanitize) throw new InfraError('SANITIZER', 'turn0 bigcodebench needs a sanitizer');
-    const code = await deps.turn0.sanitize(gen.text, task.entry_point);
-    return { judged: await deps.judge(code), extra: { raw: gen.text, steps: ['generate'], usage, ...(code.trim() ? {} : { extractError: 'EMPTY_CODE' as const }) } };
+  if (o.profile.turn0 === 'bigcodebench') {
+    if (!deps.turn0.sanitize) throw new InfraError('SANITIZER', 'BigCodeBench turn 0 needs a sanitizer');
+    const { msg, opts } = bigcodebenchRequest(task, o.coderKind);
+    const gen = await deps.coder.generate([msg], opts);
+    // BigCodeBench's vLLM generator turns tabs into four spaces.
+    const text = o.coderKind === 'vllm' ? gen.text.replace(/\t/g, '    ') : gen.text;
+    if (o.history === 'full') deps.chat.push(msg, { role: 'assistant', content: (opts.prefill ?? '') + text });
+    const code = await deps.turn0.sanitize(text, task);
+    return { judged: await deps.judge(code), extra: { raw: gen.text, steps: ['generate'], usage: { coder: usageOf([gen]) }, ...(code.trim() ? {} : { extractError: 'EMPTY_CODE' as const }) } };
   }
+  const msg: ChatMessage = { role: 'user', content: render(template('coder-initial'), { problem: task.instruct_prompt }) };
+  const gen = await deps.coder.generate([msg], { role: 'coder', stop: [ANSWER_STOP] });
+  if (o.history === 'full') deps.chat.push(msg, { role: 'assistant', content: gen.text });
   const ex = codeFromAnswer(gen.text);
   return {
     judged: await deps.judge(header + ex.code),
-    extra: { raw: gen.text, fenced: ex.fenced, steps: ['generate'], usage, ...(ex.error ? { extractError: ex.error } : {}) },
+    extra: { raw: gen.text, fenced: ex.fenced, steps: ['generate'], usage: { coder: usageOf([gen]) }, ...(ex.error ? { extractError: ex.error } : {}) },
   };
 }

@@ -1,3 +1,4 @@
+import type { ProtocolProfile } from '../episode/protocol.js';
 import type { ExecResult } from '../sandbox/types.js';
 import { EXEC_FEEDBACK_MAX_CHARS, PARTIAL_TEST_COUNT, PASSED_ALL_TESTS } from './constants.js';
 
@@ -11,24 +12,30 @@ export interface ExecutionFeedback {
   text: string;
 }
 
-/** The test methods partial feedback covers: first 3 test methods, or the original's AST-walk quirk. */
-export function partialTestNames(r: Pick<ExecResult, 'tests' | 'compatOrder'>, compat: boolean): string[] {
-  return (compat ? r.compatOrder : r.tests).slice(0, PARTIAL_TEST_COUNT);
+/** The rules of a profile that shape execution feedback. */
+export type ExecFeedbackRules = Pick<ProtocolProfile, 'partialTests' | 'partialHidesModuleCrash'>;
+
+/**
+ * The names partial feedback covers: the first 3 of the original's method visit (`compatOrder`,
+ * read from the test source by the judge) or of TestCases' test methods in source order.
+ */
+export function partialTestNames(r: Pick<ExecResult, 'tests' | 'compatOrder'>, rule: ExecFeedbackRules['partialTests']): string[] {
+  return (rule === 'visit' ? r.compatOrder : r.tests).slice(0, PARTIAL_TEST_COUNT);
 }
 
 /**
  * Execution feedback from a full-suite result, in the original's text format: per failing test
  * `NAME` in capitals, newline, its traceback untrimmed, newline; entries joined by a newline.
  * A failed run with no per-test details gives an empty text that still counts as a failure.
- * Partial coverage keeps failures among the first three tests and, unlike the original (compat),
- * a module-level error (ALL); with nothing left the text is "Passed all test runs".
+ * Partial coverage keeps failures among the first three names and a module-level error (ALL) unless
+ * the profile hides it; with nothing left the text is "Passed all test runs".
  */
-export function executionFeedback(r: ExecResult, coverage: TestCoverage, compat = false): ExecutionFeedback {
+export function executionFeedback(r: ExecResult, coverage: TestCoverage, rules: ExecFeedbackRules): ExecutionFeedback {
   if (r.status === 'pass') return { passed: true, failing: [], text: PASSED_ALL_TESTS };
   let entries = Object.entries(r.details);
   if (coverage === 'partial') {
-    const shown = new Set(partialTestNames(r, compat));
-    entries = entries.filter(([name]) => shown.has(name) || (!compat && name === 'ALL'));
+    const shown = new Set(partialTestNames(r, rules.partialTests));
+    entries = entries.filter(([name]) => shown.has(name) || (!rules.partialHidesModuleCrash && name === 'ALL'));
     if (entries.length === 0) return { passed: true, failing: [], text: PASSED_ALL_TESTS };
   }
   const text = entries.map(([name, trace]) => `${name.toUpperCase()}\n${trace}\n`).join('\n');

@@ -5,6 +5,8 @@ export interface AnswerCode {
   fenced: boolean;
   /** Set when nothing usable was left after the cuts: the version is judged as empty code. */
   error?: 'EMPTY_CODE';
+  /** With EMPTY_CODE: the answer's text after the cuts (what some profiles keep as code). */
+  cut?: string;
 }
 
 /** A `---` line between blank lines ends the answer, as the coder's stop sequence does. */
@@ -19,7 +21,7 @@ export function codeFromAnswer(answer: string): AnswerCode {
   const cut = answer.split(ANSWER_STOP, 1)[0]!.split('\n\n\n', 1)[0]!;
   const m = /```python[ \n]([\s\S]*?)[ \n]``/.exec(cut) ?? /```[ \n]([\s\S]*?)[ \n]``/.exec(cut);
   const code = (m ? m[1]! : cut).replace(/```/g, '');
-  if (!code.trim()) return { code: '', fenced: !!m, error: 'EMPTY_CODE' };
+  if (!code.trim()) return { code: '', fenced: !!m, error: 'EMPTY_CODE', cut };
   return { code, fenced: !!m };
 }
 

@@ -15,6 +15,8 @@ export interface GenerateOptions {
   temperature?: number;
   maxTokens?: number;
   stop?: string[];
+  /** Text the answer is made to start with (an assistant prefill); the answer returned is its continuation. */
+  prefill?: string;
 }
 
 export interface TokenUsage {

@@ -3,9 +3,10 @@ import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
 import { ExecCache } from '../episode/exec-cache.js';
-import type { ProtocolOptions } from '../episode/protocol.js';
+import { coderKindOf, profileOf, turn0PromptOf, type ProtocolOptions } from '../episode/protocol.js';
 import { parseSetting } from '../episode/settings.js';
-import { sandboxSanitizer, type Turn0Source } from '../episode/turn0.js';
+import { loadSamples, sandboxSanitizer, type Turn0Source } from '../episode/turn0.js';
+import { comparabilityOf } from '../world/comparability.js';
 import { LEAK_THRESHOLD } from '../feedback/user.js';
 import { createModel } from '../models/factory.js';
 import { ModelParamsSchema } from '../models/spec.js';
@@ -51,8 +52,8 @@ export const BenchOptionsSchema = z.object({
   excludeInitSolved: z.boolean().default(false),
   /** Coder calls per turn, compile fixes and the refinement together. */
   maxCallsPerTurn: z.number().int().positive().default(3),
-  /** Turn-0 prompt of the target (default: bigcodebench when the reference ran under compat, else plain). */
-  turn0Prompt: z.enum(['plain', 'bigcodebench']).optional(),
+  /** BigCodeBench samples file ({task_id, solution}) whose solutions are the target's turn 0, instead of generating it. */
+  turn0Samples: z.string().min(1).optional(),
   leakThreshold: z.number().min(0).max(1).default(LEAK_THRESHOLD),
   /** Default: the reference's. */
   timeoutS: z.number().positive().optional(),
@@ -81,7 +82,7 @@ export interface BenchDeps {
 export interface BenchRun {
   setting: string;
   runDir: string;
-  summary: StaticSummary & { dataset: string; history: 'none'; compat: string };
+  summary: StaticSummary & { dataset: string; history: 'none' };
   stats: { episodesRun: number; resumed: number; modelCalls: Record<string, number>; judged: number; execCacheHits: number; wallMs: number };
 }
 
@@ -164,10 +165,13 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
     for (const t of refTasks) {
       if (!byId.has(t.task_id)) throw new UserError('UNKNOWN_TASK', `reference task ${t.task_id} is not in dataset ${datasetFile}`);
     }
+    // The protocol comes from the reference: a replay follows the rules its log was made under.
+    const profile = profileOf(ref.protocol);
+    const turn0Samples = o.turn0Samples ? resolve(o.turn0Samples) : undefined;
     const identity = {
       referenceSha256: loaded.sha256, model: o.model, setting, maxTurns, datasetSha256: datasetSha, maxCallsPerTurn: o.maxCallsPerTurn,
-      turn0Prompt: o.turn0Prompt ?? (ref.compat === 'convcodeworld' ? 'bigcodebench' : 'plain'),
-      timeoutS: o.timeoutS ?? ref.timeout_s, seed, modelParams: publicParams, compat: ref.compat,
+      protocol: profile.name, turn0Samples: turn0Samples ?? null,
+      timeoutS: o.timeoutS ?? ref.timeout_s, seed, modelParams: publicParams,
     };
     const dir = RunDir.open({
       dir: runDir, kind: 'bench', journal: 'episodes.jsonl', identity,
@@ -192,17 +196,20 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       for (const r of journal.read()) done.set(r.task_id, r);
       const todo = refTasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
       const resumed = refTasks.length - todo.length;
-      log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}`);
+      log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}, protocol ${profile.name} (the reference's)`);
       deps.reporter?.onRunStart?.({ phase: setting, runDir, total: refTasks.length, resumed });
 
       const s = parseSetting(setting);
-      const turn0: Turn0Source = { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
+      const turn0: Turn0Source = turn0Samples ? loadSamples(turn0Samples, refTasks.map((t) => t.task_id)) : { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
+      const protocol: ProtocolOptions = {
+        profile, setting: s, maxTurns, history: 'none', maxCallsPerTurn: identity.maxCallsPerTurn,
+        timeoutS: identity.timeoutS, leakThreshold: o.leakThreshold, coderKind: coderKindOf(o.model),
+      };
+      const comparability = comparabilityOf({
+        profile, setting: s, turn0: turn0PromptOf(profile, protocol.coderKind, turn0.kind === 'samples'), timeoutS: identity.timeoutS, maxTurns, simulator: ref.user_model,
+      });
       let finished = resumed;
       await mapLimit(todo, o.concurrency, async (rt) => {
-        const protocol: ProtocolOptions = {
-          setting: s, maxTurns, history: 'none', compat: ref.compat === 'convcodeworld', maxCallsPerTurn: identity.maxCallsPerTurn,
-          timeoutS: identity.timeoutS, leakThreshold: o.leakThreshold, turn0: identity.turn0Prompt,
-        };
         const rec = await benchEpisode(byId.get(rt.task_id)!, rt, protocol, ref.reference_model, { coder, exec, turn0 });
         if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
         await journal.append(rec);
@@ -214,8 +221,9 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       const summary = summarizeStatic(records, {
         setting, model: coder.id, maxTurns, synthetic: coder.synthetic || ref.synthetic, referenceModel: ref.reference_model,
         referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit, excludeInitSolved: o.excludeInitSolved,
+        erroredScored: profile.erroredScored, comparability,
       }, prices);
-      const out = { ...summary, dataset: basename(datasetFile), history: 'none' as const, compat: ref.compat };
+      const out = { ...summary, dataset: basename(datasetFile), history: 'none' as const };
       dir.writeJson('summary.json', out);
       const usage = tracker.toJSON();
       const calls = (role: string): number => (usage[role] ? usage[role]!.calls - usage[role]!.cached_calls : 0);

@@ -144,7 +144,9 @@ export function referenceFromConvCodeBench(rows: Row[], file: string, kind: 'con
     source: { kind, name: basename(file) },
     dataset: { name: o.datasetName ?? meta.dataset ?? PUBLISHED_DATASET, sha256: o.datasetSha256 !== undefined ? o.datasetSha256 : meta.dataset_sha256 || null },
     max_turns: maxIter,
-    compat: meta.compat === 'convcodeworld' ? 'convcodeworld' : 'none',
+    // The published logs were made by the original's code: its protocol, quirks included.
+    protocol: meta.protocol === 'clean' ? 'clean' : 'convcodeworld',
+    prompts_sha256: meta.prompts_sha256 || null,
     // Published logs were judged by the original's episodes, 121 s per suite.
     timeout_s: Number(meta.timeout_s) > 0 ? Number(meta.timeout_s) : CONVCODEWORLD_TIMEOUT_S,
     synthetic: meta.synthetic === 'true',

@@ -3,6 +3,7 @@ import { testsOf } from '../episode/judge.js';
 import type { ProtocolOptions } from '../episode/protocol.js';
 import { runEpisode, type EpisodeSource } from '../episode/runner.js';
 import type { Turn0Source } from '../episode/turn0.js';
+import { PASSED_ALL_TESTS } from '../feedback/constants.js';
 import { executionFeedback } from '../feedback/execution.js';
 import type { ChatModel } from '../models/types.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
@@ -18,8 +19,8 @@ export function refVersion(rt: ReferenceTask, k: number): ReferenceTurn | undefi
 
 /**
  * A replay: turn i starts from the reference's version i-1 (copied when its logged label passed),
- * with compilation/execution feedback recomputed from that code and the user feedback read from
- * the log. No simulator is called.
+ * with compilation feedback recomputed from that code, execution feedback read from the log or
+ * recomputed as the protocol says, and the user feedback read from the log. No simulator is called.
  */
 export function replaySource(task: BigCodeBenchTask, rt: ReferenceTask, o: ProtocolOptions): EpisodeSource {
   let logged: ReferenceTurn | undefined;
@@ -31,9 +32,13 @@ export function replaySource(task: BigCodeBenchTask, rt: ReferenceTask, o: Proto
       if (prev.passed) {
         return { kind: 'copy', code: prev.code, extra: { input: { from: 'reference', turn: turn - 1, code: prev.code, status: 'pass', logged_passed: true } } };
       }
-      const judged = await judgePrev(prev.code);
+      const judged = { ...(await judgePrev(prev.code)) };
       const drift: string[] = [];
-      const execFb = o.setting.exec === 'none' ? undefined : executionFeedback(judged.exec, o.setting.exec, o.compat);
+      const execFb = o.setting.exec === 'none' ? undefined : executionFeedback(judged.exec, o.setting.exec, o.profile);
+      // The protocol may take the execution feedback from the log (re-running drifts with the environment).
+      if (execFb && o.profile.replayExecFromLog && prev.execution_feedback !== undefined) {
+        judged.loggedExecution = { passed: prev.execution_feedback === PASSED_ALL_TESTS, failing: [], text: prev.execution_feedback };
+      }
       if (prev.compilation_feedback !== undefined && prev.compilation_feedback.trim() !== judged.compile.text.trim()) drift.push('compilation');
       if (execFb && prev.execution_feedback !== undefined && prev.execution_feedback.trim() !== execFb.text.trim()) drift.push('execution');
       const compared = prev.compilation_feedback !== undefined || (!!execFb && prev.execution_feedback !== undefined);

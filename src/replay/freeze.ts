@@ -49,7 +49,7 @@ export async function freezeReference(o: FreezeOptions): Promise<FreezeResult> {
 
 /**
  * One reference from several (e.g. one run directory per setting): same reference model, dataset,
- * turns, compat and time limit, and no setting twice.
+ * turns, protocol, prompt templates and time limit, and no setting twice.
  */
 export function mergeReferences(parts: LoadedReference[], labels: string[]): LoadedReference {
   if (parts.length === 1) return parts[0]!;
@@ -64,7 +64,8 @@ export function mergeReferences(parts: LoadedReference[], labels: string[]): Loa
     same('reference model', first.reference_model, r.reference_model);
     same('dataset', first.dataset, r.dataset);
     same('number of turns', first.max_turns, r.max_turns);
-    same('compat', first.compat, r.compat);
+    same('protocol', first.protocol, r.protocol);
+    same('prompt templates', first.prompts_sha256, r.prompts_sha256);
     same('time limit', first.timeout_s, r.timeout_s);
     for (const [s, v] of Object.entries(r.settings)) {
       if (merged.settings[s]) throw new UserError('REFERENCE_MERGE', `cannot merge ${label}: setting ${s} is already given by another source`);

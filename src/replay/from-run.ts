@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { EpisodeRecord } from '../episode/record.js';
+import { PROTOCOL_NAMES } from '../episode/protocol.js';
+import { ComparabilitySchema } from '../world/comparability.js';
 import { readRunConfig } from '../run/config.js';
 import { issueText } from '../run/format.js';
 import { EpisodeRecordSchema } from '../run/records.js';
@@ -18,6 +20,8 @@ const RunConfigSchema = z.object({
   setting: z.string().optional(),
   maxTurns: z.number().int().min(0).optional(),
   dataset: z.string().optional(),
+  protocol: z.enum(PROTOCOL_NAMES).optional(),
+  /** Runs made before protocols were named: convcodeworld was the quirks mode, none the other. */
   compat: z.enum(['none', 'convcodeworld']).optional(),
   timeoutS: z.number().optional(),
 }).passthrough();
@@ -68,11 +72,24 @@ export function referenceFromRunDir(dir: string): { reference: Reference; datase
       source: { kind: 'run-world', name: basename(dir) },
       dataset: { name: basename(cfg.dataset ?? 'unknown'), sha256: datasetPath ? fileSha256(datasetPath) : null },
       max_turns: cfg.maxTurns,
-      compat: cfg.compat ?? 'none',
+      protocol: cfg.protocol ?? (cfg.compat === 'convcodeworld' ? 'convcodeworld' : cfg.compat === 'none' ? 'clean' : 'convcodeworld'),
+      prompts_sha256: promptsHashOf(dir),
       timeout_s: cfg.timeoutS ?? 240,
       synthetic,
       settings: { [cfg.setting]: { tasks } },
     },
     ...(datasetPath ? { datasetPath } : {}),
   };
+}
+
+/** The prompt-template hash a run's summary.json records, if it has one. */
+function promptsHashOf(dir: string): string | null {
+  const file = join(dir, 'summary.json');
+  if (!existsSync(file)) return null;
+  try {
+    const c = ComparabilitySchema.safeParse((JSON.parse(readFileSync(file, 'utf8')) as { comparability?: unknown }).comparability);
+    return c.success ? c.data.prompts_sha256 : null;
+  } catch {
+    return null;
+  }
 }

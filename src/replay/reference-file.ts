@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { UserError } from '../util/errors.js';
 import { canonicalJson, sha256 } from './canonical.js';
-import { REFERENCE_FORMAT, REFERENCE_VERSION, ReferenceSchema, type Reference, type ReferenceFile } from './types.js';
+import { REFERENCE_FORMAT, REFERENCE_VERSION, REFERENCE_VERSIONS_READ, ReferenceSchema, type Reference, type ReferenceFile } from './types.js';
 
 /** Content hash of a reference payload: sha256 of its canonical JSON. */
 export function referenceHash(ref: Reference): string {
@@ -58,16 +58,23 @@ export function parseReferenceFile(text: string, file: string): { reference: Ref
   if (!doc || typeof doc !== 'object' || doc.format !== REFERENCE_FORMAT) {
     throw new UserError('BAD_REFERENCE', `reference file ${file}: not a ${REFERENCE_FORMAT} file`);
   }
-  if (doc.version !== REFERENCE_VERSION) {
-    throw new UserError('BAD_REFERENCE', `reference file ${file}: format version ${String(doc.version)} is not supported (this build reads version ${REFERENCE_VERSION})`);
+  if (!REFERENCE_VERSIONS_READ.includes(doc.version as number)) {
+    throw new UserError('BAD_REFERENCE', `reference file ${file}: format version ${String(doc.version)} is not supported (this build reads versions ${REFERENCE_VERSIONS_READ.join(', ')})`);
   }
   if (typeof doc.content_sha256 !== 'string' || doc.payload === undefined) throw hashMismatch(file);
   const actual = sha256(canonicalJson(doc.payload));
   if (actual !== doc.content_sha256) throw hashMismatch(file);
-  const parsed = ReferenceSchema.safeParse(doc.payload);
+  const parsed = ReferenceSchema.safeParse(doc.version === 1 ? fromVersion1(doc.payload) : doc.payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError('BAD_REFERENCE', `reference file ${file}: field "${issue.path.join('.')}": ${issue.message}`);
   }
   return { reference: parsed.data, sha256: actual };
+}
+
+/** A version-1 payload in version 2's terms: compat convcodeworld was that protocol's quirks, none the corrected one. */
+function fromVersion1(payload: unknown): unknown {
+  if (!payload || typeof payload !== 'object') return payload;
+  const { compat, ...rest } = payload as Record<string, unknown>;
+  return { ...rest, protocol: compat === 'convcodeworld' ? 'convcodeworld' : 'clean', prompts_sha256: null };
 }

@@ -1,4 +1,5 @@
 import { pct } from '../metrics/live.js';
+import { comparabilityLine } from '../world/comparability.js';
 import type { BenchResult } from './bench.js';
 
 /** The MRR / recall table printed at the end of run-bench (x100, one decimal, as the paper). */
@@ -6,7 +7,8 @@ export function benchTable(r: BenchResult): string {
   const first = r.runs[0]?.summary;
   const synth = r.runs.some((x) => x.summary.synthetic) ? '  [synthetic: offline model or reference, not a real LLM]' : '';
   const lines = [
-    `static (ConvCodeBench) model ${first?.model ?? '-'}  reference ${r.reference.model}  tasks ${first?.n_tasks ?? 0} completed  errors ${first?.n_errors ?? 0}  compensate_init ${String(first?.compensate_init ?? true)}${synth}`,
+    comparabilityLine(first?.comparability),
+    `static (ConvCodeBench) model ${first?.model ?? '-'}  reference ${r.reference.model}  tasks ${first?.n_tasks ?? 0} scored  errors ${first?.n_errors ?? 0}  compensate_init ${String(first?.compensate_init ?? true)}${synth}`,
     '',
     `${'setting'.padEnd(16)} ${'MRR'.padStart(6)} ${'Recall'.padStart(7)}   pass@1 by turn (0..${first?.max_turns ?? 0})`,
   ];

@@ -2,6 +2,7 @@ import type { PriceTable } from '../models/usage.js';
 import { addCounts, pricedCounts, tallyLeak, zeroCounts, type LeakTally, type SummaryCore } from '../world/summary.js';
 import { staticPassAt1ByTurn, staticScore } from './scoring.js';
 import type { StaticEpisodeRecord } from './types.js';
+import type { Comparability } from '../world/comparability.js';
 
 export interface StaticSummary extends SummaryCore {
   mode: 'static';
@@ -34,6 +35,9 @@ export interface StaticMeta {
   compensateInit: boolean;
   /** Drop the tasks the target solved at its own turn 0 (the original's exclude_init_solved). */
   excludeInitSolved?: boolean;
+  /** Errored episodes stay in the denominator as unsolved (the protocol's rule). */
+  erroredScored: boolean;
+  comparability: Comparability;
 }
 
 /** Target pass vector of a static record (missing turns count as not passed). */
@@ -53,10 +57,11 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
   let rr = 0;
   let rec = 0;
   const vectors: { ref: boolean[]; target: boolean[] }[] = [];
-  // Tokens were spent on every episode; an errored one is not the model's result, so it is not scored.
+  // Tokens were spent on every episode; an errored one is scored as unsolved only when the protocol says so.
   for (const r of records) for (const t of r.turns) if (t.usage?.coder) addCounts(coder, t.usage.coder);
   const completed = records.filter((r) => !r.error);
-  const scored = meta.excludeInitSolved ? completed.filter((r) => targetVector(r, 0)[0] !== true) : completed;
+  const counted = meta.erroredScored ? records : completed;
+  const scored = meta.excludeInitSolved ? counted.filter((r) => targetVector(r, 0)[0] !== true) : counted;
   for (const r of scored) {
     const target = targetVector(r, meta.maxTurns);
     vectors.push({ ref: r.reference_pass, target });
@@ -84,6 +89,9 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     n_tasks: n,
     n_errors: records.length - completed.length,
     errored_tasks: records.filter((r) => r.error).map((r) => r.task_id),
+    errored_scored: meta.erroredScored,
+    protocol: meta.comparability.protocol,
+    comparability: meta.comparability,
     setting: meta.setting,
     model: meta.model,
     user_model: null,
@@ -98,7 +106,7 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     reference_sha256: meta.referenceSha256,
     compensate_init: meta.compensateInit,
     exclude_init_solved: !!meta.excludeInitSolved,
-    excluded_init_solved: completed.length - scored.length,
+    excluded_init_solved: counted.length - scored.length,
     feedback_drift: drift,
   };
 }

@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
+import { PROTOCOL_NAMES } from '../episode/protocol.js';
 
 /** Name and version written at the top of every frozen reference file. */
 export const REFERENCE_FORMAT = 'codeconv-convcodebench-reference';
-export const REFERENCE_VERSION = 1;
+export const REFERENCE_VERSION = 2;
+/** Version 1 recorded `compat` (none | convcodeworld) where version 2 names the protocol. */
+export const REFERENCE_VERSIONS_READ = [1, 2];
 
 /** ConvCodeBench replays only the settings with user feedback, CF_SNF excepted (as the original). */
 export const STATIC_SETTINGS = ['CF_EF_UNIT_SNF', 'CF_EF_FULL_SNF', 'CF_SEF', 'CF_EF_UNIT_SEF', 'CF_EF_FULL_SEF'] as const;
@@ -47,7 +50,10 @@ export const ReferenceSchema = z
     dataset: z.object({ name: z.string(), sha256: z.string().nullable() }).strict(),
     /** Refinement turns the reference ran (code versions 0..max_turns). */
     max_turns: z.number().int().min(0),
-    compat: z.enum(['none', 'convcodeworld']),
+    /** The protocol the reference ran under; a replay follows it. Published ConvCodeBench logs: convcodeworld. */
+    protocol: z.enum(PROTOCOL_NAMES),
+    /** sha256 of the prompt templates the reference's run used (null for imported logs). */
+    prompts_sha256: z.string().nullable(),
     timeout_s: z.number().positive(),
     synthetic: z.boolean(),
     settings: z.record(z.string(), z.object({ tasks: z.array(ReferenceTaskSchema) }).strict()),

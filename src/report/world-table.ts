@@ -1,11 +1,13 @@
 import { pct } from '../metrics/live.js';
+import { comparabilityLine } from '../world/comparability.js';
 import type { WorldSummary } from '../world/summary.js';
 
 /** The MRR / recall table printed at the end of a run (x100, one decimal, as the paper). */
 export function worldTable(s: WorldSummary): string {
   const synth = s.synthetic ? '  [synthetic: offline model/simulator, not a real LLM]' : '';
   const lines = [
-    `model ${s.model}  user ${s.user_model ?? '-'}  tasks ${s.n_tasks} completed  errors ${s.n_errors}${s.n_errors ? ' (not scored; rerun to retry)' : ''}${synth}`,
+    comparabilityLine(s.comparability),
+    `model ${s.model}  user ${s.user_model ?? '-'}  tasks ${s.n_tasks} scored  errors ${s.n_errors}${s.n_errors ? (s.errored_scored ? ' (scored as unsolved; rerun to retry)' : ' (not scored; rerun to retry)') : ''}${synth}`,
     '',
     `${'setting'.padEnd(16)} ${'MRR'.padStart(6)} ${'Recall'.padStart(7)}   pass@1 by turn (0..${s.max_turns})`,
     // No completed episode: no score at all, which is not a score of 0.

@@ -4,7 +4,7 @@ import type { WorldConfig } from '../config/world.js';
 import { ExecCache } from '../episode/exec-cache.js';
 import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
 import { liveSource } from '../episode/live-source.js';
-import type { ProtocolOptions } from '../episode/protocol.js';
+import { coderKindOf, profileOf, turn0PromptOf, type ProtocolOptions } from '../episode/protocol.js';
 import { runEpisode } from '../episode/runner.js';
 import { loadSamples, sandboxSanitizer, type Turn0Source } from '../episode/turn0.js';
 import { parseSetting } from '../episode/settings.js';
@@ -20,6 +20,7 @@ import { EpisodeRecordSchema } from '../run/records.js';
 import { RunDir } from '../run/run-dir.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { comparabilityOf } from './comparability.js';
 import { summarize, type WorldSummary } from './summary.js';
 
 const PHASE = 'run-world';
@@ -44,7 +45,7 @@ export interface RunWorldResult {
 }
 
 /** Keys that define a run's results; a run directory holding other values for them is not resumed. */
-const IDENTITY_KEYS = ['model', 'userModel', 'setting', 'maxTurns', 'dataset', 'history', 'compat', 'maxCallsPerTurn', 'turn0Prompt', 'turn0Samples', 'timeoutS', 'seed', 'modelParams', 'userModelParams'] as const;
+const IDENTITY_KEYS = ['model', 'userModel', 'setting', 'maxTurns', 'dataset', 'history', 'protocol', 'maxCallsPerTurn', 'turn0Samples', 'timeoutS', 'seed', 'modelParams', 'userModelParams'] as const;
 
 export function defaultRunDir(c: WorldConfig): string {
   const id = createHash('sha256').update(JSON.stringify(IDENTITY_KEYS.map((k) => c[k]))).digest('hex').slice(0, 8);
@@ -88,10 +89,14 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   const coder = deps.coder ?? createModel(c.model, c.modelParams, { ...deps0, offline: (skill) => new OfflineCoder({ skill, seed: c.seed, tasks: all }) });
   const user = setting.user === 'none' ? undefined : deps.user ?? createModel(c.userModel, c.userModelParams, { ...deps0, offline: () => new OfflineUser() });
   const turn0: Turn0Source = c.turn0Samples ? loadSamples(c.turn0Samples, tasks.map((t) => t.task_id)) : { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
+  const profile = profileOf(c.protocol);
   const protocol: ProtocolOptions = {
-    setting, maxTurns: c.maxTurns, history: c.history, compat: c.compat === 'convcodeworld', maxCallsPerTurn: c.maxCallsPerTurn,
-    timeoutS: c.timeoutS, leakThreshold: c.leakThreshold, turn0: c.turn0Prompt === 'bigcodebench' ? 'bigcodebench' : 'plain',
+    profile, setting, maxTurns: c.maxTurns, history: c.history, maxCallsPerTurn: c.maxCallsPerTurn,
+    timeoutS: c.timeoutS, leakThreshold: c.leakThreshold, coderKind: coderKindOf(c.model),
   };
+  const comparability = comparabilityOf({
+    profile, setting, turn0: turn0PromptOf(profile, protocol.coderKind, turn0.kind === 'samples'), timeoutS: c.timeoutS, maxTurns: c.maxTurns, simulator: user?.id ?? null,
+  });
   const source = liveSource(user);
   const exec = new ExecCache(deps.sandbox, c.cache ? join(c.cacheDir, 'exec') : undefined);
 
@@ -102,7 +107,7 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   // Finished episodes are kept; errored ones are tried again.
   const todo = tasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
   const resumed = tasks.length - todo.length;
-  log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}`);
+  log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}, protocol ${profile.name}`);
   deps.reporter?.onRunStart?.({ phase: PHASE, runDir, total: tasks.length, resumed });
 
   let finished = resumed;
@@ -122,8 +127,9 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   const records = tasks.map((t) => done.get(t.task_id)!).filter((r) => r && wanted.has(r.task_id));
   const summary = summarize(records, {
     setting: setting.name, model: coder.id, userModel: user?.id ?? null, maxTurns: c.maxTurns, synthetic: coder.synthetic || !!user?.synthetic,
+    erroredScored: profile.erroredScored, comparability,
   }, loadPrices());
-  const out = { ...summary, dataset: basename(c.dataset), history: c.history, compat: c.compat };
+  const out = { ...summary, dataset: basename(c.dataset), history: c.history };
   dir.writeJson('summary.json', out);
   const stats = {
     episodesRun: todo.length, resumed,

@@ -1,6 +1,7 @@
 import { mrr, passAt1ByTurn, recall } from '../metrics/live.js';
 import { costOf, type PriceTable } from '../models/usage.js';
 import type { EpisodeRecord } from '../episode/record.js';
+import type { Comparability } from './comparability.js';
 
 export interface SummaryUsage {
   calls: number;
@@ -11,7 +12,10 @@ export interface SummaryUsage {
 
 /** What live and static summaries share. */
 export interface SummaryCore {
-  /** Over the completed episodes (n_tasks); errored ones (n_errors) are not the model's failures. */
+  /**
+   * Over n_tasks: every task of the run when the protocol scores errored episodes as unsolved
+   * (errored_scored), else the completed ones; n_errors counts the errored either way.
+   */
   mrr: number;
   recall: number;
   pass_at_1_by_turn: number[];
@@ -19,6 +23,11 @@ export interface SummaryCore {
   n_errors: number;
   /** Tasks whose episode errored (an endpoint that kept failing): a rerun retries them. */
   errored_tasks: string[];
+  /** Errored episodes are in the denominator, scored as unsolved (the original's MRR and recall over all tasks). */
+  errored_scored: boolean;
+  /** The protocol followed (also in comparability). */
+  protocol: string;
+  comparability: Comparability;
   setting: string;
   model: string;
   synthetic: boolean;
@@ -63,14 +72,20 @@ export function tallyLeak(leak: LeakTally, feedback?: { leakScore?: number; leak
 }
 
 /** Summary computed from the episode records alone, so an interrupted-and-resumed run gives the same one. */
-export function summarize(records: EpisodeRecord[], meta: { setting: string; model: string; userModel: string | null; maxTurns: number; synthetic: boolean }, prices: PriceTable): WorldSummary {
+export function summarize(
+  records: EpisodeRecord[],
+  meta: { setting: string; model: string; userModel: string | null; maxTurns: number; synthetic: boolean; erroredScored: boolean; comparability: Comparability },
+  prices: PriceTable,
+): WorldSummary {
   const completed = records.filter((r) => !r.error);
-  const vectors = completed.map((r) => r.turns.map((t) => t.status === 'pass'));
+  // An errored episode never passed (a solved one makes no more calls, so it cannot error): scored, it counts as unsolved.
+  const scored = meta.erroredScored ? records : completed;
+  const vectors = scored.map((r) => r.turns.map((t) => t.status === 'pass'));
   const usage = { coder: zeroCounts(), user: zeroCounts() };
   const hist: Record<string, number> = {};
   const leak: LeakTally = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
   for (const r of records) {
-    if (!r.error) {
+    if (!r.error || meta.erroredScored) {
       const key = r.solved_at === null ? 'unsolved' : String(r.solved_at);
       hist[key] = (hist[key] ?? 0) + 1;
     }
@@ -87,9 +102,12 @@ export function summarize(records: EpisodeRecord[], meta: { setting: string; mod
     mrr: mrr(vectors),
     recall: recall(vectors),
     pass_at_1_by_turn: passAt1ByTurn(vectors, meta.maxTurns),
-    n_tasks: completed.length,
+    n_tasks: scored.length,
     n_errors: records.length - completed.length,
     errored_tasks: records.filter((r) => r.error).map((r) => r.task_id),
+    errored_scored: meta.erroredScored,
+    protocol: meta.comparability.protocol,
+    comparability: meta.comparability,
     setting: meta.setting,
     model: meta.model,
     user_model: meta.userModel,

@@ -1,10 +1,10 @@
 import { ExecCache } from '../../src/episode/exec-cache.js';
 import { liveSource } from '../../src/episode/live-source.js';
-import type { ProtocolOptions } from '../../src/episode/protocol.js';
+import { PROFILES, type ProtocolOptions } from '../../src/episode/protocol.js';
 import type { EpisodeRecord } from '../../src/episode/record.js';
 import { runEpisode, type EpisodeSource } from '../../src/episode/runner.js';
 import { parseSetting } from '../../src/episode/settings.js';
-import type { Turn0Source } from '../../src/episode/turn0.js';
+import type { Sanitizer, Turn0Source } from '../../src/episode/turn0.js';
 import type { BigCodeBenchTask } from '../../src/tasks/bigcodebench.js';
 import { FakeSandbox } from '../helpers/fake-sandbox.js';
 import { answer, ScriptedModel } from '../helpers/scripted-model.js';
@@ -43,17 +43,26 @@ export interface Run {
   sandbox: FakeSandbox;
 }
 
-/** One live episode on TASK with scripted coder answers (code bodies) and user texts. */
+/** Stands in for BigCodeBench's sanitizer with the fake sandbox: the first python block as it is, marker comments kept. */
+export const FENCED: Sanitizer = async (answer) => /```python\n([\s\S]*?)\n```/.exec(answer)?.[1] ?? '';
+
+/** Turn 0 from a samples file holding `code` (no call), e.g. a version that does not compile. */
+export const samples = (code: string): Turn0Source => ({ kind: 'samples', file: 'samples.jsonl', solutions: new Map([[TASK.task_id, code]]) });
+
+/** Options for the corrected protocol. */
+export const CLEAN: Partial<ProtocolOptions> = { profile: PROFILES.clean };
+
+/** One live episode on TASK with scripted coder answers (code bodies) and user texts; the default protocol unless `over` says. */
 export async function live(setting: string, coder: string[], user: string[] = [], over: Partial<ProtocolOptions> = {}, turn0?: Turn0Source): Promise<Run> {
   const c = new ScriptedModel('scripted-coder', coder.map((code) => answer(code)), answer(CODE.pass));
   const u = new ScriptedModel('scripted-user', user, 'Please look again.');
   return episode(setting, c, u, liveSource(u), over, turn0);
 }
 
-export async function episode(setting: string, c: ScriptedModel, u: ScriptedModel, source: EpisodeSource, over: Partial<ProtocolOptions> = {}, turn0: Turn0Source = { kind: 'generate' }): Promise<Run> {
+export async function episode(setting: string, c: ScriptedModel, u: ScriptedModel, source: EpisodeSource, over: Partial<ProtocolOptions> = {}, turn0: Turn0Source = { kind: 'generate', sanitize: FENCED }): Promise<Run> {
   const sandbox = new FakeSandbox();
   const o: ProtocolOptions = {
-    setting: parseSetting(setting), maxTurns: 3, history: 'none', compat: false, maxCallsPerTurn: 3, timeoutS: 10, leakThreshold: 0.15, turn0: 'plain', ...over,
+    profile: PROFILES.convcodeworld, setting: parseSetting(setting), maxTurns: 3, history: 'none', maxCallsPerTurn: 3, timeoutS: 10, leakThreshold: 0.15, coderKind: 'chat', ...over,
   };
   const rec: EpisodeRecord = { task_id: TASK.task_id, setting, model: c.id, user_model: u.id, synthetic: false, turns: [], solved_at: null };
   await runEpisode(TASK, o, { coder: c, exec: new ExecCache(sandbox), source, turn0 }, rec);

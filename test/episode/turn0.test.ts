@@ -6,16 +6,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSamples } from '../../src/episode/turn0.js';
 import { projectRoot } from '../../src/sandbox/paths.js';
-import { CODE, live, TASK } from './helpers.js';
+import { CLEAN, CODE, HEADER, live, TASK } from './helpers.js';
 
 describe('turn 0', () => {
-  it('bigcodebench: its instruct prompt, 1280 new tokens, the sanitizer; only turn 0 is judged calibrated', async () => {
+  it('convcodeworld, chat model: BigCodeBench\'s direct prompt, 1280 new tokens, the sanitizer; only turn 0 is judged calibrated', async () => {
     const seen: string[] = [];
     const sanitize = async (answer: string): Promise<string> => { seen.push(answer); return CODE.failA; };
-    const r = await live('CF_EF_FULL', ['prose and ' + CODE.failA, CODE.pass], [], { turn0: 'bigcodebench' }, { kind: 'generate', sanitize });
+    const r = await live('CF_EF_FULL', ['prose and ' + CODE.failA, CODE.pass], [], {}, { kind: 'generate', sanitize });
     const first = r.coder.calls[0]!;
-    expect(first.prompt).toBe(`Please provide a self-contained Python script that solves the following problem in a markdown code block:\n\`\`\`\n${TASK.instruct_prompt}\n\`\`\`\n`);
-    expect(first.opts.maxTokens).toBe(1280);
+    expect(first.prompt).toBe(`Please generate self-contained code to complete the following problem:\n\`\`\`python\n${TASK.instruct_prompt}\n\`\`\``);
+    expect(first.opts).toEqual({ role: 'coder', maxTokens: 1280 });
     expect(seen[0]).toContain('prose and');
     expect(r.rec.turns[0]!.code).toBe(CODE.failA);
     const calibratedForm = (code: string): string => TASK.code_prompt + '\n    pass\n' + code;
@@ -23,6 +23,26 @@ describe('turn 0', () => {
     // Turn 1's version is judged as it is.
     expect(r.sandbox.judged).toContain('import os\nLIMIT = 3\n' + CODE.pass);
     expect(r.sandbox.judged).not.toContain(calibratedForm('import os\nLIMIT = 3\n' + CODE.pass));
+  });
+
+  it('convcodeworld, vLLM model: its chat prompt with the answer prefilled up to a python fence, stopping at the closing fence', async () => {
+    const seen: string[] = [];
+    const sanitize = async (answer: string): Promise<string> => { seen.push(answer); return CODE.pass; };
+    const r = await live('CF', ['x'], [], { coderKind: 'vllm' }, { kind: 'generate', sanitize });
+    const first = r.coder.calls[0]!;
+    expect(first.prompt).toBe(`Please provide a self-contained Python script that solves the following problem in a markdown code block:\n\`\`\`\n${TASK.instruct_prompt}\n\`\`\`\n`);
+    expect(first.opts.prefill).toBe('Below is a Python script with a self-contained function that solves the problem and passes corresponding tests:\n```python\n');
+    expect(first.opts.stop).toContain('\n```\n');
+    expect(first.opts.maxTokens).toBe(1280);
+    // The continuation alone goes to the sanitizer.
+    expect(seen).toEqual([r.rec.turns[0]!.raw]);
+  });
+
+  it('clean: our prompt and the refinement extraction at turn 0, every version judged calibrated', async () => {
+    const r = await live('CF_EF_FULL', [CODE.failA, CODE.pass], [], CLEAN);
+    expect(r.coder.calls[0]!.opts.stop).toEqual(['\n\n---\n\n']);
+    expect(r.rec.turns[0]!.code).toBe(HEADER + CODE.failA);
+    expect(r.sandbox.judged).toContain(TASK.code_prompt + '\n    pass\n' + HEADER + CODE.pass);
   });
 
   it('a samples file gives turn 0 with no model call; a task it lacks is a one-line error', async () => {
@@ -44,6 +64,6 @@ describe('turn 0', () => {
     const script = `import sys, json\nsys.path.insert(0, ${JSON.stringify(join(projectRoot, 'resources', 'python'))})\nfrom bigcodebench_sanitize import sanitize\nprint(json.dumps(sanitize(sys.stdin.read(), 'task_func')))`;
     const r = spawnSync('python3', ['-c', script], { input: answer, encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toBe('import os\nfrom math import sqrt\nX = 2\ndef helper(a):\n    return sqrt(a) * X\ndef task_func(b):\n    return helper(b)\n');
+    expect(JSON.parse(r.stdout)).toBe('import os\nfrom math import sqrt\nX = 2\ndef helper(a):\n    return sqrt(a) * X\ndef task_func(b):\n    return helper(b)');
   });
 });

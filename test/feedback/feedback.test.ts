@@ -4,6 +4,10 @@ import { executionFeedback, partialTestNames, truncateFeedback } from '../../src
 import { codeFromAnswer, importHeader } from '../../src/feedback/extract.js';
 import { leakScore, postprocessUserFeedback } from '../../src/feedback/user.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
+import { PROFILES } from '../../src/episode/protocol.js';
+
+const CCW = PROFILES.convcodeworld;
+const CLEAN = PROFILES.clean;
 
 const result = (details: Record<string, string>, over: Partial<ExecResult> = {}): ExecResult => ({
   status: Object.keys(details).length ? 'fail' : 'pass', details,
@@ -13,24 +17,27 @@ const result = (details: Record<string, string>, over: Partial<ExecResult> = {})
 
 describe('execution feedback', () => {
   it('lists every failing test as NAME + traceback with full tests', () => {
-    const fb = executionFeedback(result({ test_b: 'Traceback b  ', test_d: 'Traceback d' }), 'full');
+    const fb = executionFeedback(result({ test_b: 'Traceback b  ', test_d: 'Traceback d' }), 'full', CCW);
     expect(fb.text).toBe('TEST_B\nTraceback b  \n\nTEST_D\nTraceback d\n');
     expect(fb.failing).toEqual(['test_b', 'test_d']);
   });
-  it('partial tests only show failures among the first three tests', () => {
+  it('clean: partial tests only show failures among the first three test methods, and a module crash', () => {
     const r = result({ test_d: 'Traceback d' });
-    expect(executionFeedback(r, 'partial').text).toBe(PASSED_ALL_TESTS);
-    expect(executionFeedback(result({ test_c: 'x', test_d: 'y' }), 'partial').failing).toEqual(['test_c']);
+    expect(executionFeedback(r, 'partial', CLEAN).text).toBe(PASSED_ALL_TESTS);
+    expect(executionFeedback(result({ test_c: 'x', test_d: 'y' }), 'partial', CLEAN).failing).toEqual(['test_c']);
+    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', CLEAN).text).toBe('ALL\nboom\n');
   });
-  it('compat: setUp takes a slot, and a module crash reads as passed', () => {
-    expect(partialTestNames(result({}), true)).toEqual(['setUp', 'test_a', 'test_b']);
-    expect(executionFeedback(result({ test_c: 'x' }), 'partial', true).passed).toBe(true);
-    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', true).text).toBe(PASSED_ALL_TESTS);
-    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', false).text).toBe('ALL\nboom\n');
+  it('convcodeworld: setUp takes a place among the first three, and a module crash reads as passed', () => {
+    expect(partialTestNames(result({}), CCW.partialTests)).toEqual(['setUp', 'test_a', 'test_b']);
+    expect(executionFeedback(result({ test_c: 'x' }), 'partial', CCW).passed).toBe(true);
+    expect(executionFeedback(result({ test_b: 'x' }), 'partial', CCW).failing).toEqual(['test_b']);
+    expect(executionFeedback(result({ ALL: 'boom' }), 'partial', CCW).text).toBe(PASSED_ALL_TESTS);
   });
   it('a failed run with no per-test details: empty text, still a failure (full); nothing shown reads as passed (partial)', () => {
-    expect(executionFeedback(result({}, { status: 'timeout' }), 'full')).toEqual({ passed: false, failing: [], text: '' });
-    expect(executionFeedback(result({}, { status: 'fail' }), 'partial').text).toBe(PASSED_ALL_TESTS);
+    for (const p of [CCW, CLEAN]) {
+      expect(executionFeedback(result({}, { status: 'timeout' }), 'full', p)).toEqual({ passed: false, failing: [], text: '' });
+      expect(executionFeedback(result({}, { status: 'fail' }), 'partial', p).text).toBe(PASSED_ALL_TESTS);
+    }
   });
   it('truncates at 8000 characters: head lines, "...", tail lines', () => {
     const lines = Array.from({ length: 20 }, (_, i) => `line ${i} ` + 'x'.repeat(500));

@@ -1,21 +1,21 @@
 /** Replays go through the same turn loop: the basis is the reference's version, user feedback is read from its log. */
 import { describe, expect, it } from 'vitest';
 import { ExecCache } from '../../src/episode/exec-cache.js';
-import type { ProtocolOptions } from '../../src/episode/protocol.js';
+import { PROFILES, type ProtocolOptions } from '../../src/episode/protocol.js';
 import { parseSetting } from '../../src/episode/settings.js';
 import { benchEpisode } from '../../src/replay/episode.js';
 import type { ReferenceTask } from '../../src/replay/types.js';
-import { CODE, HEADER, TASK } from '../episode/helpers.js';
+import { CODE, FENCED, HEADER, TASK } from '../episode/helpers.js';
 import { FakeSandbox } from '../helpers/fake-sandbox.js';
 import { answer, ScriptedModel } from '../helpers/scripted-model.js';
 
-const options = (setting: string): ProtocolOptions => ({
-  setting: parseSetting(setting), maxTurns: 3, history: 'none', compat: false, maxCallsPerTurn: 3, timeoutS: 10, leakThreshold: 0.15, turn0: 'plain',
+const options = (setting: string, protocol: 'convcodeworld' | 'clean'): ProtocolOptions => ({
+  profile: PROFILES[protocol], setting: parseSetting(setting), maxTurns: 3, history: 'none', maxCallsPerTurn: 3, timeoutS: 10, leakThreshold: 0.15, coderKind: 'chat',
 });
 
-async function replay(setting: string, rt: ReferenceTask, coderScript: string[]) {
+async function replay(setting: string, rt: ReferenceTask, coderScript: string[], protocol: 'convcodeworld' | 'clean' = 'convcodeworld') {
   const coder = new ScriptedModel('target', coderScript.map((c) => answer(c)), answer(CODE.pass));
-  const rec = await benchEpisode(TASK, rt, options(setting), 'ref', { coder, exec: new ExecCache(new FakeSandbox()), turn0: { kind: 'generate' } });
+  const rec = await benchEpisode(TASK, rt, options(setting, protocol), 'ref', { coder, exec: new ExecCache(new FakeSandbox()), turn0: { kind: 'generate', sanitize: FENCED } });
   return { rec, coder };
 }
 
@@ -38,13 +38,33 @@ describe('replay through the shared loop', () => {
     expect(rec.turns[1]!.feedback).toMatchObject({ replayed: true, user: 'The first check fails; return the expected value.' });
     expect(rec.turns[1]!.input).toMatchObject({ from: 'reference', turn: 0, status: 'fail', logged_passed: false });
     expect(rec.turns[1]!.usage?.user).toBeUndefined();
-    expect(rec.turns[2]).toMatchObject({ copied: true, status: 'pass', code: HEADER + CODE.pass });
+    // convcodeworld prepends the import header to the copied code too.
+    expect(rec.turns[2]).toMatchObject({ copied: true, status: 'pass', code: HEADER + HEADER + CODE.pass });
   });
 
-  it('a novice log with visible tests passing: no call, the reference\'s code stands as the version', async () => {
+  it('a novice log with visible tests passing: no call, the reference\'s code stands as the version (convcodeworld: with the header prepended)', async () => {
     const rt: ReferenceTask = { task_id: TASK.task_id, turns: [0, 1, 2].map((turn) => ({ turn, code: HEADER + CODE.failD, passed: false, user_feedback: null })) };
-    const { rec, coder } = await replay('CF_EF_UNIT_SNF', rt, [CODE.failB]);
-    expect(coder.calls).toHaveLength(1);
-    expect(rec.turns.slice(1).every((t) => t.unchanged && t.code === HEADER + CODE.failD)).toBe(true);
+    for (const [protocol, code] of [['convcodeworld', HEADER + HEADER + CODE.failD], ['clean', HEADER + CODE.failD]] as const) {
+      const { rec, coder } = await replay('CF_EF_UNIT_SNF', rt, [CODE.failB], protocol);
+      expect(coder.calls).toHaveLength(1);
+      expect(rec.turns.slice(1).every((t) => t.unchanged && t.code === code)).toBe(true);
+    }
+  });
+
+  it('convcodeworld reads the execution feedback from the log (only compilation feedback is recomputed); clean recomputes it', async () => {
+    const logged = 'TEST_C\nAssertionError: as the reference\'s environment reported it\n';
+    const rt: ReferenceTask = {
+      task_id: TASK.task_id,
+      turns: [
+        { turn: 0, code: HEADER + CODE.failA, passed: false, compilation_feedback: 'No syntax errors', execution_feedback: logged, user_feedback: 'Look at the first check.' },
+        { turn: 1, code: HEADER + CODE.pass, passed: true },
+      ],
+    };
+    const ccw = await replay('CF_EF_FULL_SEF', rt, [CODE.failB, CODE.pass]);
+    expect(ccw.coder.calls[1]!.prompt).toContain(`Execution feedback:\n${logged}`);
+    expect(ccw.rec.turns[1]!.feedback).toMatchObject({ execution: logged, drift: ['execution'] });
+    const clean = await replay('CF_EF_FULL_SEF', rt, [CODE.failB, CODE.pass], 'clean');
+    expect(clean.coder.calls[1]!.prompt).toContain('Execution feedback:\nTEST_A\n');
+    expect(clean.coder.calls[1]!.prompt).not.toContain(logged);
   });
 });

@@ -10,6 +10,7 @@ import { summarizeStatic } from '../../src/replay/summary.js';
 import type { Reference, StaticEpisodeRecord, StaticTurnRecord } from '../../src/replay/types.js';
 import { loadTasks, type BigCodeBenchTask } from '../../src/tasks/bigcodebench.js';
 import { summarize } from '../../src/world/summary.js';
+import type { Comparability } from '../../src/world/comparability.js';
 
 export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const SAMPLE = join(projectRoot, 'data', 'sample-tasks.jsonl');
@@ -31,7 +32,7 @@ const tests = (task: BigCodeBenchTask, pass: boolean): Record<string, 'pass' | '
  * A fabricated run-world directory: for each task the turn at which it first passes (null: never),
  * with copies after a pass, feedback on every revised turn, and a real summary.json.
  */
-export function fakeLiveRun(dir: string, o: { setting: string; model: string; maxTurns: number; solvedAt: (number | null)[]; dataset?: string }): string {
+export function fakeLiveRun(dir: string, o: { setting: string; model: string; maxTurns: number; solvedAt: (number | null)[]; dataset?: string; protocol?: 'convcodeworld' | 'clean'; timeoutS?: number }): string {
   mkdirSync(dir, { recursive: true });
   const setting = parseSetting(o.setting);
   const tasks = sampleTasks();
@@ -61,10 +62,13 @@ export function fakeLiveRun(dir: string, o: { setting: string; model: string; ma
     }
     return { task_id: task.task_id, setting: setting.name, model: o.model, user_model: setting.user === 'none' ? null : 'offline-user', synthetic: true, turns, solved_at: solved };
   });
-  writeFileSync(join(dir, 'config.yaml'), toYaml({ model: o.model, userModel: 'offline', setting: setting.name, maxTurns: o.maxTurns, dataset: o.dataset ?? SAMPLE, compat: 'none', timeoutS: 240, out: dir }));
+  writeFileSync(join(dir, 'config.yaml'), toYaml({ model: o.model, userModel: 'offline', setting: setting.name, maxTurns: o.maxTurns, dataset: o.dataset ?? SAMPLE, protocol: o.protocol ?? 'convcodeworld', timeoutS: o.timeoutS ?? 121, out: dir }));
   writeFileSync(join(dir, 'episodes.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const summary = summarize(records, { setting: setting.name, model: o.model, userModel: 'offline-user', maxTurns: o.maxTurns, synthetic: true }, loadPrices());
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, dataset: 'sample-tasks.jsonl', history: 'none', compat: 'none' }, null, 2));
+  const comparability = fakeComparability({ maxTurns: o.maxTurns, simulator: 'offline-user', ...(o.protocol ? { protocol: o.protocol } : {}), ...(o.timeoutS ? { timeoutS: o.timeoutS } : {}) });
+  const summary = summarize(records, {
+    setting: setting.name, model: o.model, userModel: 'offline-user', maxTurns: o.maxTurns, synthetic: true, erroredScored: comparability.protocol === 'convcodeworld', comparability,
+  }, loadPrices());
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, dataset: 'sample-tasks.jsonl', history: 'none' }, null, 2));
   return dir;
 }
 
@@ -95,9 +99,9 @@ export function fakeStaticRun(dir: string, o: { setting: string; model: string; 
   writeFileSync(join(dir, 'episodes.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const summary = summarizeStatic(records, {
     setting: o.setting, model: o.model, maxTurns: o.maxTurns, synthetic: true, referenceModel: o.referenceModel ?? 'offline:0.3', referenceUserModel: 'offline-user',
-    referenceSha256: 'x'.repeat(64), compensateInit: true,
+    referenceSha256: 'x'.repeat(64), compensateInit: true, erroredScored: true, comparability: fakeComparability({ maxTurns: o.maxTurns, simulator: 'offline-user' }),
   }, loadPrices());
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, dataset: 'sample-tasks.jsonl', history: 'none', compat: 'none' }, null, 2));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summary, dataset: 'sample-tasks.jsonl', history: 'none' }, null, 2));
   return dir;
 }
 
@@ -165,4 +169,9 @@ export function writePublishedJson(file: string, ref: Reference): void {
     k, Object.fromEntries(Object.keys(recs[0]!).map((f) => [f, recs.map((r) => r[f])])),
   ]))]));
   writeFileSync(file, JSON.stringify(parallel) + '\n');
+}
+
+/** The comparability record of a default-protocol run, for fabricated runs. */
+export function fakeComparability(o: { maxTurns: number; simulator: string | null; protocol?: 'convcodeworld' | 'clean'; timeoutS?: number }): Comparability {
+  return { protocol: o.protocol ?? 'convcodeworld', turn0_prompt: 'bigcodebench-chat', timeout_s: o.timeoutS ?? 121, max_turns: o.maxTurns, simulator: o.simulator, prompts_sha256: 'p'.repeat(64) };
 }

@@ -10,7 +10,8 @@ import type { EpisodeRecord } from '../../src/episode/record.js';
 import { loadPrices } from '../../src/models/usage.js';
 import { summarize } from '../../src/world/summary.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
-import { fakeLiveRun } from '../replay/helpers.js';
+import { fakeComparability, fakeLiveRun } from '../replay/helpers.js';
+import { PROFILES } from '../../src/episode/protocol.js';
 
 // Issue 16, defect 3: an episode that errored is not the model's failure.
 const dir = mkdtempSync(join(tmpdir(), 'errored-'));
@@ -31,15 +32,34 @@ function markErrored(runDir: string, index: number): string {
 }
 
 describe('errored episodes', () => {
-  it('the summary scores the completed episodes and counts the errored ones beside them', () => {
-    const s = summarize([solved('A'), errored('B')], { setting, model: 'm', userModel: null, maxTurns: 1, synthetic: false }, loadPrices());
-    expect(s).toMatchObject({ mrr: 1, recall: 1, n_tasks: 1, n_errors: 1, errored_tasks: ['B'] });
+  const meta = (protocol: 'convcodeworld' | 'clean') => ({
+    setting, model: 'm', userModel: null, maxTurns: 1, synthetic: false, erroredScored: PROFILES[protocol].erroredScored,
+    comparability: fakeComparability({ maxTurns: 1, simulator: null, protocol }),
+  });
+
+  it('convcodeworld (default): MRR and recall over all tasks, an errored episode scored as unsolved', () => {
+    const s = summarize([solved('A'), errored('B')], meta('convcodeworld'), loadPrices());
+    expect(s).toMatchObject({ mrr: 0.5, recall: 0.5, n_tasks: 2, n_errors: 1, errored_tasks: ['B'], errored_scored: true, protocol: 'convcodeworld' });
+    expect(s.pass_at_1_by_turn[0]).toBe(0.5);
+  });
+
+  it('clean: the summary scores the completed episodes and counts the errored ones beside them', () => {
+    const s = summarize([solved('A'), errored('B')], meta('clean'), loadPrices());
+    expect(s).toMatchObject({ mrr: 1, recall: 1, n_tasks: 1, n_errors: 1, errored_tasks: ['B'], errored_scored: false });
     expect(s.pass_at_1_by_turn[0]).toBe(1);
   });
 
-  it('compare-runs leaves them out of the metrics, shows them, and refuses a paired test over them', () => {
-    const a = fakeLiveRun(join(dir, 'A'), { setting, model: 'offline:A', maxTurns: 3, solvedAt: [0, 0, 1, null] });
-    const b = fakeLiveRun(join(dir, 'B'), { setting, model: 'offline:B', maxTurns: 3, solvedAt: [0, 0, 1, null] });
+  it('compare-runs follows the run: convcodeworld scores an errored task as unsolved', () => {
+    const b = fakeLiveRun(join(dir, 'B-ccw'), { setting, model: 'offline:B', maxTurns: 3, solvedAt: [0, 0, 1, null] });
+    markErrored(b, 0);
+    const run = loadRun(b);
+    expect(run.erroredScored).toBe(true);
+    expect(run.mrr).toBeCloseTo((0 + 1 + 0.5 + 0) / 4, 12);
+  });
+
+  it('compare-runs (clean) leaves them out of the metrics, shows them, and refuses a paired test over them', () => {
+    const a = fakeLiveRun(join(dir, 'A'), { setting, model: 'offline:A', maxTurns: 3, solvedAt: [0, 0, 1, null], protocol: 'clean' });
+    const b = fakeLiveRun(join(dir, 'B'), { setting, model: 'offline:B', maxTurns: 3, solvedAt: [0, 0, 1, null], protocol: 'clean' });
     const lost = markErrored(b, 0);
     const runB = loadRun(b);
     expect(runB.errored).toEqual([lost]);
@@ -55,7 +75,7 @@ describe('errored episodes', () => {
   });
 
   it('a run whose every episode errored has no pass@1 by turn: n/a in the tables, nothing drawn', () => {
-    const c = fakeLiveRun(join(dir, 'C'), { setting, model: 'offline:C', maxTurns: 1, solvedAt: [0, 1] });
+    const c = fakeLiveRun(join(dir, 'C'), { setting, model: 'offline:C', maxTurns: 1, solvedAt: [0, 1], protocol: 'clean' });
     markErrored(c, 0);
     markErrored(c, 1);
     const run = loadRun(c);
@@ -71,7 +91,7 @@ describe('errored episodes', () => {
     beforeAll(async () => { mock = await MockOpenAIServer.start(); });
     afterAll(async () => { await mock.close(); });
 
-    it('exits non-zero (4) and says the errored episodes are not scored', async () => {
+    it('exits non-zero (4) and says the errored episodes are scored as unsolved (the reference\'s protocol, convcodeworld)', async () => {
       const ref = fakeLiveRun(join(dir, 'ref'), { setting, model: 'offline:R', maxTurns: 2, solvedAt: [null, null] });
       mock.fallback = '401';
       const err: string[] = [];
@@ -85,9 +105,9 @@ describe('errored episodes', () => {
         process.stderr.write = write;
         process.exitCode = before;
       }
-      expect(err.join('')).toMatch(/run-bench: 2 episodes errored \(.*\) and are not scored; rerun the same command to retry/);
+      expect(err.join('')).toMatch(/run-bench: 2 episodes errored \(.*\) and are scored as unsolved \(the protocol counts every task\); rerun the same command to retry/);
       const s = JSON.parse(readFileSync(join(dir, 'bench', 'summary.json'), 'utf8'));
-      expect(s).toMatchObject({ n_tasks: 0, n_errors: 2, mrr: 0 });
+      expect(s).toMatchObject({ n_tasks: 2, n_errors: 2, mrr: 0, errored_scored: true, protocol: 'convcodeworld' });
     });
   });
 });
