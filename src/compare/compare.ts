@@ -115,7 +115,7 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
   const corrRows = sorted.filter((r) => {
     if (!r.live || !r.static) return false;
     const differ = liveStaticDiff(r.live.run, r.static.run);
-    if (differ.length) protocolRefused.push({ a: runName(r.live.run), b: runName(r.static.run), differ });
+    if (differ.length) protocolRefused.push({ a: who(r.live.run), b: who(r.static.run), differ });
     return !differ.length;
   });
   const corr = (pick: (m: RunMetrics) => number): Correlation => {
@@ -137,7 +137,7 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
       if (runs.length > 2 && differ > 1) continue;
       const protocolDiffer = a.mode === b.mode ? comparabilityDiff(a.comparability, b.comparability) : liveStaticDiff(a.mode === 'live' ? a : b, a.mode === 'live' ? b : a);
       if (protocolDiffer.length) {
-        protocolRefused.push({ a: runName(a), b: runName(b), differ: protocolDiffer });
+        protocolRefused.push({ a: who(a), b: who(b), differ: protocolDiffer });
         continue;
       }
       if (a.errored.length || b.errored.length) {
@@ -175,6 +175,9 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
     options: opts,
   };
 }
+
+/** A run's name with its directory label: runs of one model, setting and mode differ only by it. */
+const who = (r: RunData): string => `${runName(r)} [${r.label}]`;
 
 /**
  * Keys on which a live run and a replay of it differ. A replay of imported logs may not know the

@@ -6,6 +6,44 @@ import { main as compareCli } from '../../src/cli/compare-runs.js';
 import { compareRunDirs, toMarkdown } from '../../src/compare/compare.js';
 import { loadRun } from '../../src/compare/load.js';
 import { buildFixtureRuns } from './fixtures.js';
+import { fakeLiveRun } from '../replay/helpers.js';
+import { toHtml } from '../../src/compare/html.js';
+
+describe('compare-runs across protocols', () => {
+  it('refuses paired tests across a clean run, a --max-turns 1 --timeout 30 run and a default run, and flags them in every output', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'compare-protocols-'));
+    try {
+      const setting = 'CF_EF_FULL_SEF';
+      const solvedAt = [0, 1, null, 0];
+      const clean = fakeLiveRun(join(dir, 'clean'), { setting, model: 'offline:A', maxTurns: 3, solvedAt, protocol: 'clean' });
+      const short = fakeLiveRun(join(dir, 'short'), { setting, model: 'offline:A', maxTurns: 1, solvedAt: [0, 1, null, 0], timeoutS: 30 });
+      const dflt = fakeLiveRun(join(dir, 'default'), { setting, model: 'offline:A', maxTurns: 3, solvedAt });
+      const c = compareRunDirs([clean, short, dflt], { resamples: 100 });
+      expect(c.paired).toEqual([]);
+      const differ = Object.fromEntries(c.protocols.refused.map((r) => [`${/\[(\w+)\]$/.exec(r.a)![1]} vs ${/\[(\w+)\]$/.exec(r.b)![1]}`, r.differ]));
+      expect(differ).toEqual({
+        'clean vs short': ['protocol', 'turn0_prompt', 'timeout_s', 'max_turns'],
+        'clean vs default': ['protocol', 'turn0_prompt'],
+        'short vs default': ['timeout_s', 'max_turns'],
+      });
+      expect(c.protocols.groups).toHaveLength(3);
+      const md = toMarkdown(c);
+      expect(md).toContain('## Protocols differ: NOT COMPARABLE');
+      expect(md).toMatch(/protocol clean {2}turn-0 prompt plain {2}time limit 121s {2}turns 3 .*: clean/);
+      expect(md).toMatch(/protocol convcodeworld {2}turn-0 prompt bigcodebench-chat {2}time limit 30s {2}turns 1 .*: short/);
+      expect(toHtml(c)).toContain('id="protocol-warning"');
+      // Two default runs of the same protocol: no warning, one line naming it.
+      const again = fakeLiveRun(join(dir, 'again'), { setting, model: 'offline:B', maxTurns: 3, solvedAt });
+      const same = compareRunDirs([dflt, again], { resamples: 100 });
+      expect(same.protocols.refused).toEqual([]);
+      expect(same.paired).toHaveLength(1);
+      expect(toMarkdown(same)).not.toContain('NOT COMPARABLE');
+      expect(toMarkdown(same)).toContain('All runs: protocol convcodeworld');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('compare-runs on hand-made runs', () => {
   let dir: string;

@@ -173,5 +173,5 @@ export function writePublishedJson(file: string, ref: Reference): void {
 
 /** The comparability record of a default-protocol run, for fabricated runs. */
 export function fakeComparability(o: { maxTurns: number; simulator: string | null; protocol?: 'convcodeworld' | 'clean'; timeoutS?: number }): Comparability {
-  return { protocol: o.protocol ?? 'convcodeworld', turn0_prompt: 'bigcodebench-chat', timeout_s: o.timeoutS ?? 121, max_turns: o.maxTurns, simulator: o.simulator, prompts_sha256: 'p'.repeat(64) };
+  return { protocol: o.protocol ?? 'convcodeworld', turn0_prompt: o.protocol === 'clean' ? 'plain' : 'bigcodebench-chat', timeout_s: o.timeoutS ?? 121, max_turns: o.maxTurns, simulator: o.simulator, prompts_sha256: 'p'.repeat(64) };
 }

@@ -8,7 +8,7 @@ import { main as benchCli } from '../../src/cli/run-bench.js';
 import { DEFAULT_CONFIG_FILE, readYamlConfig } from '../../src/config/world.js';
 import { CONVCODEWORLD_TIMEOUT_S } from '../../src/feedback/constants.js';
 import { runBench } from '../../src/replay/bench.js';
-import { fileSha256 } from '../../src/replay/canonical.js';
+import { canonicalJson, fileSha256, sha256 } from '../../src/replay/canonical.js';
 import { freezeReference } from '../../src/replay/freeze.js';
 import { referenceFromRunDir } from '../../src/replay/from-run.js';
 import { loadReference } from '../../src/replay/load.js';
@@ -53,14 +53,28 @@ describe('frozen reference files', () => {
       const file = join(dir, name);
       const r = await freezeReference({ run, out: file });
       expect(r.doc.format).toBe('codeconv-convcodebench-reference');
-      expect(r.doc.version).toBe(1);
+      expect(r.doc.version).toBe(2);
+      expect(r.doc.payload.protocol).toBe('convcodeworld');
       const back = await loadReference(file);
       expect(back.reference).toEqual(fromRun.reference);
       expect(back.sha256).toBe(fromRun.sha256);
       expect(back.sha256).toBe(r.doc.content_sha256);
     }
     const text = readFileSync(join(dir, 'ref.json'), 'utf8');
-    expect(text.startsWith('{"format":"codeconv-convcodebench-reference","version":1,"content_sha256":')).toBe(true);
+    expect(text.startsWith('{"format":"codeconv-convcodebench-reference","version":2,"content_sha256":')).toBe(true);
+  });
+
+  it('a version-1 file (compat instead of protocol) still reads: compat convcodeworld is that protocol, none the clean one', async () => {
+    const doc = JSON.parse(readFileSync(join(dir, 'ref.json'), 'utf8')) as { payload: Record<string, unknown> };
+    for (const [compat, protocol] of [['convcodeworld', 'convcodeworld'], ['none', 'clean']] as const) {
+      const { protocol: _p, prompts_sha256: _h, ...rest } = doc.payload;
+      const payload = { ...rest, compat };
+      const file = join(dir, `v1-${compat}.json`);
+      writeFileSync(file, JSON.stringify({ format: 'codeconv-convcodebench-reference', version: 1, content_sha256: sha256(canonicalJson(payload)), payload }));
+      const back = await loadReference(file);
+      expect(back.reference.protocol).toBe(protocol);
+      expect(back.reference.prompts_sha256).toBeNull();
+    }
   });
 
   it('freeze merges run directories of several settings into one reference; mismatches are refused', async () => {
@@ -98,8 +112,8 @@ describe('frozen reference files', () => {
 
     // Valid hash but a changed header field is still caught by the hash (hash covers the payload only; header is checked apart).
     const otherVersion = join(dir, 'v2.json');
-    writeFileSync(otherVersion, text.replace('"version":1', '"version":2'));
-    await expect(loadReference(otherVersion)).rejects.toThrow(/format version 2 is not supported/);
+    writeFileSync(otherVersion, text.replace('"version":2', '"version":3'));
+    await expect(loadReference(otherVersion)).rejects.toThrow(/format version 3 is not supported/);
     expect(gunzipSync(readFileSync(join(dir, 'ref.json.gz'))).toString()).toBe(text);
   });
 
@@ -209,6 +223,8 @@ describe('published ConvCodeBench layout', () => {
     // The published logs carry no time limit: the original's 121 s per suite, as a live run-world by default.
     expect(back.reference.timeout_s).toBe(121);
     expect(readYamlConfig(DEFAULT_CONFIG_FILE).timeoutS).toBe(CONVCODEWORLD_TIMEOUT_S);
+    // They were made by the original's code: its protocol, which a replay of them follows.
+    expect(back.reference.protocol).toBe('convcodeworld');
     expect(back.reference.settings).toEqual(expected(reference));
 
     // Frozen with --dataset, it gains the dataset's name and hash; run-bench then checks them.

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, type WorldConf
 import { createModel } from '../../src/models/factory.js';
 import { DockerSandbox } from '../../src/sandbox/docker.js';
 import { loadTasks } from '../../src/tasks/bigcodebench.js';
+import { importHeader } from '../../src/feedback/extract.js';
 import { runWorld, type WorldReporter } from '../../src/world/run-world.js';
 import { dockerReady } from '../helpers/docker.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
@@ -25,6 +26,12 @@ describe('run-world config', () => {
     expect(() => config({ maxTurns: 'ten' })).toThrow(/key "maxTurns": Expected number/);
     expect(() => config({ sandbox: { kind: 'vm' } })).toThrow(/key "sandbox.kind"/);
     expect(() => config({ surprise: 1 })).toThrow(/Unrecognized key/);
+  });
+  it('defaults to the convcodeworld protocol; a file still using compat or turn0Prompt gets one line saying to use protocol', () => {
+    expect(config({}).protocol).toBe('convcodeworld');
+    expect(config({ protocol: 'clean' }).protocol).toBe('clean');
+    expect(() => config({ compat: 'convcodeworld' })).toThrow(/^test: key "compat" was replaced by "protocol" \(protocol: convcodeworld, .* or protocol: clean\)$/);
+    expect(() => config({ turn0Prompt: 'plain' })).toThrow(/^test: key "turn0Prompt" was replaced by "protocol"/);
   });
   it('picks an offline user for an offline coder and gpt-4o otherwise', () => {
     expect(config({}).userModel).toBe('offline');
@@ -87,8 +94,9 @@ describe.skipIf(!ready.ok)(`run-world on the sample tasks${ready.ok ? '' : ` (sk
     expect(recall.CF_SEF).toBeGreaterThanOrEqual(recall.CF_EF_FULL!);
   });
 
-  it('offline models follow the protocol: under CF a turn whose code compiles makes no call, so compiling code stays flat', async () => {
+  it('offline models follow the protocol: under CF a turn whose code compiles makes no call, so compiling code stays flat (with the header prepended)', async () => {
     const r = await run('order-CF', { setting: 'CF', model: 'offline:0.2', seed: 3 });
+    const headers = new Map(loadTasks(SAMPLE).map((t) => [t.task_id, importHeader(t.code_prompt, t.entry_point)]));
     const eps = readFileSync(join(r.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     let quiet = 0;
     for (const e of eps) {
@@ -97,7 +105,7 @@ describe.skipIf(!ready.ok)(`run-world on the sample tasks${ready.ok ? '' : ` (sk
         if (t.copied) continue;
         if (prev.compilation.ok) {
           expect(t.steps).toEqual([]);
-          expect(t.code).toBe(prev.code);
+          expect(t.code).toBe(headers.get(e.task_id) + prev.code);
           quiet++;
         } else expect(t.steps[0]).toBe('compile-fix');
       }
@@ -106,9 +114,10 @@ describe.skipIf(!ready.ok)(`run-world on the sample tasks${ready.ok ? '' : ` (sk
     expect(r.summary.usage.coder.calls).toBe(eps.reduce((n, e) => n + e.turns.reduce((m: number, t: { steps?: string[] }) => m + (t.steps?.length ?? 0), 0), 0));
   });
 
-  it('compat convcodeworld: turn 0 the BigCodeBench way (its prompt, 1280 tokens, sanitized in the sandbox), judged calibrated', async () => {
-    const r = await run('compat', { setting: 'CF_EF_FULL', model: 'offline:0.5', compat: 'convcodeworld', limit: 3, maxTurns: 1 });
-    expect(r.summary.compat).toBe('convcodeworld');
+  it('default (convcodeworld): turn 0 the BigCodeBench way (its prompt, 1280 tokens, sanitized in the sandbox), judged calibrated', async () => {
+    const r = await run('default-turn0', { setting: 'CF_EF_FULL', model: 'offline:0.5', limit: 3, maxTurns: 1 });
+    expect(r.summary.protocol).toBe('convcodeworld');
+    expect(r.summary.comparability).toMatchObject({ protocol: 'convcodeworld', turn0_prompt: 'bigcodebench-chat', timeout_s: 121, max_turns: 1, simulator: null });
     const eps = readFileSync(join(r.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     for (const e of eps) {
       const t0 = e.turns[0];
