@@ -14,7 +14,7 @@ interface Opts {
 
 function buildProgram(): Command {
   return new Command('codeconv-cleanup')
-    .description('Remove sandbox containers (label codeconv.sandbox) left on the Docker engine. By default only the provably dead: made on this host by a process that is gone')
+    .description('Remove sandbox containers (label codeconv.sandbox: judges and run-repo containers) left on the Docker engine. By default only the provably dead: made on this host by a process that is gone')
     .option('--host <name>', 'also remove every container made on this host name (its runs must be over: their pids cannot be checked from here)')
     .option('--all', 'remove every sandbox container on the engine, live runs included')
     .option('--dry-run', 'list what would be removed, remove nothing')

@@ -91,7 +91,7 @@ void runCli('run-world', async () => {
   const logger = createRunLogger(runDir, o.quiet);
   const sb = cfg.sandbox;
   const sandbox = sb.kind === 'queue'
-    ? queueSandbox(sb.kind, sb.queue, sb.image, 'sandbox.queue')
+    ? queueSandbox(sb.kind, sb.queue, sb.image, 'sandbox.queue', sb.memoryMb)
     : createSandbox({ kind: sb.kind, parallel: sb.parallel, docker: { memoryMb: sb.memoryMb, image: sb.image } });
   try {
     const r = await runWorld(cfg, { sandbox, logger, ...(o.quiet ? {} : { reporter: worldProgress() }) });

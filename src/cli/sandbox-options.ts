@@ -32,16 +32,16 @@ export function sandboxOptions(o: SandboxCliOptions): SandboxOptions {
 /** `preload`: modules the warm judges import once (default: each backend's own list). */
 export function sandboxFromCli(input: SandboxCliOptions, preload?: string): Sandbox {
   const o = sandboxOptions(input);
-  if (o.sandbox === 'queue' || o.queue !== undefined) return queueSandbox(o.sandbox, o.queue, o.image);
+  if (o.sandbox === 'queue' || o.queue !== undefined) return queueSandbox(o.sandbox, o.queue, o.image, '--queue', o.memoryMb);
   const pre = preload === undefined ? {} : { preload };
   return createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { memoryMb: o.memoryMb, image: o.image, ...pre }, local: pre });
 }
 
 /** The queue sandbox from --sandbox/--queue (or the config's sandbox.kind/sandbox.queue, named by `source`). */
-export function queueSandbox(kind: string, url: string | undefined, image?: string, source = '--queue'): QueueSandbox {
+export function queueSandbox(kind: string, url: string | undefined, image?: string, source = '--queue', memoryMb?: number): QueueSandbox {
   if (kind !== 'queue') throw new UserError('BAD_OPTION', `${source} is only used with --sandbox queue`);
   if (!url) throw new UserError('MISSING_OPTION', '--sandbox queue needs --queue redis://host:port');
-  const sb = new QueueSandbox({ url, source, env: coordinatorEnv(image) });
+  const sb = new QueueSandbox({ url, source, env: coordinatorEnv(image, { memoryMb }) });
   setProgressStatus(() => sb.status());
   return sb;
 }

@@ -41,6 +41,7 @@ export interface AttemptPolicy {
 
 /** The abort signal of the attempt under way, for fetch functions handed to provider SDKs. */
 const attemptSignal = new AsyncLocalStorage<AbortSignal>();
+export const currentAttemptSignal = (): AbortSignal | undefined => attemptSignal.getStore();
 
 /**
  * A fetch that also aborts when the current attempt times out. Some SDKs (ollama) only look at the

@@ -35,7 +35,7 @@ export interface ProviderInfo {
   /** A local server: any base URL is the real one, so it is part of the model id (like vllm:). */
   local?: true;
   /** Takes a custom fetch as `fetch` (used so our timeout also aborts a request still waiting for headers). */
-  fetchField?: 'fetch' | 'clientOptions.fetch';
+  fetchField?: 'fetch' | 'clientOptions.fetch' | 'global';
 }
 
 const P = (pkg: string, keyEnv: string[], defaultURL: string, extra: Partial<ProviderInfo> = {}): ProviderInfo => ({
@@ -47,7 +47,7 @@ export const PROVIDERS: Record<UniversalProvider, ProviderInfo> = {
     urlEnv: ['ANTHROPIC_BASE_URL', 'ANTHROPIC_API_URL'], urlField: 'anthropicApiUrl', fetchField: 'clientOptions.fetch',
   }),
   'google-genai': P('@langchain/google-genai', ['GOOGLE_API_KEY', 'GEMINI_API_KEY'], 'https://generativelanguage.googleapis.com', {
-    urlField: 'baseUrl', maxTokensField: 'maxOutputTokens',
+    urlField: 'baseUrl', maxTokensField: 'maxOutputTokens', fetchField: 'global',
   }),
   google: P('@langchain/google', ['GOOGLE_API_KEY', 'GEMINI_API_KEY'], 'https://generativelanguage.googleapis.com', { maxTokensField: 'maxOutputTokens' }),
   'google-vertexai': P('@langchain/google-vertexai', [], 'https://aiplatform.googleapis.com', { maxTokensField: 'maxOutputTokens' }),

@@ -1,5 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { attemptFetch, withAttempts, type AttemptPolicy, type ClientOptions } from './attempts.js';
+import { answerCap, capAnswer } from './answer.js';
+import { attemptFetch, currentAttemptSignal, withAttempts, type AttemptPolicy, type ClientOptions } from './attempts.js';
 import { classifyProviderError } from './failures.js';
 import { endpointLimiter } from './limiter.js';
 import { PROVIDERS, missingPackageMessage, type UniversalProvider } from './providers.js';
@@ -63,7 +64,10 @@ export class UniversalChatModel implements ChatModel {
       const latencyMs = Math.round(performance.now() - started);
       const text = replyText(reply.content);
       if (text === undefined) throw new TypeError('reply content is not text');
-      return { text, usage: replyUsage(reply, messages, text), latencyMs, cached: false };
+      // As on the OpenAI path: an empty answer is a broken response (retried, never cached), a long one is cut.
+      if (text === '') throw new EmptyAnswer('reply content is empty');
+      const kept = capAnswer(text, answerCap(opts.maxTokens ?? this.maxTokens));
+      return { text: kept, usage: replyUsage(reply, messages, text), latencyMs, cached: false };
     }, classifyProviderError);
   }
 
@@ -92,6 +96,7 @@ export class UniversalChatModel implements ChatModel {
     if (this.baseURL && info.urlField) fields[info.urlField] = this.baseURL;
     if (info.fetchField === 'fetch') fields.fetch = attemptFetch;
     if (info.fetchField === 'clientOptions.fetch') fields.clientOptions = { fetch: attemptFetch };
+    if (info.fetchField === 'global') abortGlobalFetchWithAttempts();
     try {
       const { initChatModel } = await import('langchain/chat_models/universal');
       return await initChatModel(this.model, fields);
@@ -104,4 +109,25 @@ export class UniversalChatModel implements ChatModel {
       throw new ModelError(code, `${this.id}: cannot set up the ${this.provider} model: ${message.split('\n')[0]}`, { attempts: 0, cause: err });
     }
   }
+}
+
+class EmptyAnswer extends Error {}
+
+let globalFetchWrapped = false;
+
+/**
+ * The Gemini SDK calls the global fetch and LangChain does not hand it the call's signal, so a
+ * timed-out request kept its socket (and the process) alive for minutes. The global fetch is
+ * wrapped once: inside a model attempt it also aborts with that attempt; elsewhere it is unchanged.
+ */
+function abortGlobalFetchWithAttempts(): void {
+  if (globalFetchWrapped) return;
+  globalFetchWrapped = true;
+  const original = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    const mine = currentAttemptSignal();
+    if (!mine) return original(input, init);
+    const signal = init?.signal ? AbortSignal.any([mine, init.signal]) : mine;
+    return original(input, { ...init, signal });
+  };
 }

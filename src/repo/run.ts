@@ -21,10 +21,10 @@ import { loadRepoTasks } from './tasks.js';
 export type RepoReporter = Reporter<RepoItem, RepoTurn, RepoSummary>;
 
 /** Keys that define a run's results; a directory holding other values for them is not resumed. */
-const IDENTITY = ['benchmark', 'tasks', 'model', 'max_iter', 'think', 'context_source', 'program_repair_context', 'max_test_feedback_symb', 'max_context_symb', 'max_num_tests', 'timeout_s', 'seed', 'model_args'] as const;
+const IDENTITY = ['benchmark', 'model', 'max_iter', 'think', 'context_source', 'program_repair_context', 'max_test_feedback_symb', 'max_context_symb', 'max_num_tests', 'timeout_s', 'seed', 'model_args'] as const;
 
 export function defaultRepoRunDir(c: RepoRunConfig): string {
-  const id = createHash('sha256').update(JSON.stringify(IDENTITY.map((k) => c[k]))).digest('hex').slice(0, 8);
+  const id = createHash('sha256').update(JSON.stringify([...IDENTITY, 'tasks' as const].map((k) => c[k]))).digest('hex').slice(0, 8);
   const slug = (s: string): string => s.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '');
   return join(c.logs_dir, `repo_${slug(c.model)}_${c.benchmark}_${slug(basename(c.tasks, '.jsonl'))}_${id}`);
 }
@@ -35,7 +35,7 @@ export interface RunRepoResult { runDir: string; summary: RepoSummary; stats: { 
 export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; logger?: Logger; reporter?: RepoReporter; model?: ChatModel }): Promise<RunRepoResult> {
   const t0 = Date.now();
   const log = deps.logger ?? silentLogger;
-  const { tasks: all } = loadRepoTasks(c.tasks);
+  const { tasks: all, sha256: tasksSha256 } = loadRepoTasks(c.tasks);
   let tasks = all;
   if (c.ids) {
     const want = new Set(c.ids);
@@ -46,8 +46,9 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
   if (c.limit) tasks = tasks.slice(0, c.limit);
   const runDir = c.out ?? defaultRepoRunDir(c);
   const dir = RunDir.open({
-    dir: runDir, kind: 'repo', journal: 'results.jsonl', config: { ...c, out: runDir },
-    identity: Object.fromEntries(IDENTITY.map((k) => [k, c[k]])),
+    dir: runDir, kind: 'repo', journal: 'results.jsonl', config: { ...c, out: runDir, tasks_sha256: tasksSha256 },
+    // The tasks file by content: a rewritten file in the same place is another run.
+    identity: { ...Object.fromEntries(IDENTITY.map((k) => [k, c[k]])), tasks_sha256: tasksSha256 },
   });
   try {
     await deps.sandbox.preflight();

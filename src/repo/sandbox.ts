@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import Docker from 'dockerode';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Semaphore } from '../models/limiter.js';
 import { defaultImage, projectRoot, recipeHash } from '../sandbox/paths.js';
 import { InfraError } from '../util/errors.js';
 import { ownContainer, releaseContainer } from '../sandbox/owned-containers.js';
+import { HOST_LABEL, LABEL, PID_LABEL, removeLeftovers } from '../sandbox/leftovers.js';
 
 export const REPO_ROOT_IN_IMAGE = '/opt/django';
 
@@ -35,7 +38,13 @@ export interface RepoJudgment {
 
 export interface RepoSandboxOptions { image?: string; parallel?: number; memoryMb?: number; cpus?: number }
 
-const LABEL = 'codeconv.repo';
+/** Kind label of run-repo's containers, beside the labels every sandbox container carries. */
+const REPO_LABEL = 'codeconv.repo';
+
+/** Labels of a run-repo container: the sandbox labels (so codeconv-cleanup and start-up sweeps find it) and its kind. */
+export function repoContainerLabels(pid = process.pid, host = hostname()): string[] {
+  return [`${LABEL}=1`, `${PID_LABEL}=${pid}`, `${HOST_LABEL}=${host}`, `${REPO_LABEL}=1`];
+}
 const pyDir = (): string => join(projectRoot, 'src', 'repo', 'python');
 
 /** Same tag as scripts/build-repo-image.sh: a hash of the base image tag and the envs/django recipe. */
@@ -75,6 +84,8 @@ export class RepoSandbox {
         const why = /Cannot connect|daemon/i.test(r.stderr) ? 'cannot reach the Docker engine (bash scripts/ensure-docker.sh)' : `image ${this.image} is not built; run \`bash scripts/build-repo-image.sh\``;
         throw new InfraError('NO_REPO_IMAGE', why);
       }
+      // Containers of this host's dead runs (judge or repo) go, as every sandbox's start-up does.
+      await removeLeftovers(new Docker({ socketPath: process.env.DOCKER_SOCKET ?? '/var/run/docker.sock' })).catch(() => 0);
     })();
     return this.checked;
   }
@@ -117,7 +128,7 @@ export class RepoSandbox {
         'run', '--rm', '-i', '--name', name, '--network', 'none', '--user', '1000:1000',
         '--memory', `${memoryMb}m`, '--memory-swap', `${memoryMb}m`, '--pids-limit', '256', '--cpus', String(this.o.cpus ?? 1),
         '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--ulimit', 'nofile=4096:4096',
-        '--label', `${LABEL}=1`, '--label', `${LABEL}.pid=${process.pid}`,
+        ...repoContainerLabels().flatMap((l) => ['--label', l]),
         '--tmpfs', '/tmp:rw,exec,nosuid,nodev,size=512m,mode=1777', '-e', 'HOME=/tmp', '-e', 'PYTHONHASHSEED=0',
         '-v', `${pyDir()}:/repojudge:ro`, '-w', REPO_ROOT_IN_IMAGE, this.image,
         // Lower priority inside the container too: the tests share the machine's cores.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
+import { maskSecrets } from '../util/secrets.js';
 import { writeFileAtomic } from './atomic.js';
 import { issueText, versioned, versionField } from './format.js';
 
@@ -50,5 +51,5 @@ export function checkIdentity(dir: string, kind: RunKind, identity: Record<strin
 
 export function writeRunConfig(dir: string, kind: RunKind, config: Record<string, unknown>): void {
   // JSON round trip: drops undefined values, which YAML would write as null.
-  writeFileAtomic(join(dir, 'config.yaml'), toYaml(JSON.parse(JSON.stringify(versioned({ kind, ...config })))));
+  writeFileAtomic(join(dir, 'config.yaml'), toYaml(JSON.parse(maskSecrets(JSON.stringify(versioned({ kind, ...config }))))));
 }

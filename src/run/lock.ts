@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { maskSecrets } from '../util/secrets.js';
 import { UserError } from '../util/errors.js';
 import { pidAlive } from '../util/process.js';
 import { versioned, versionField } from './format.js';
@@ -43,10 +44,10 @@ export function lockRunDir(dir: string): RunLock {
         rmSync(file, { force: true }); // stale: its process is gone
         continue;
       }
-      const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.started} (${holder.command})` : 'another process (its lock file is unreadable)';
+      const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.started} (${maskSecrets(holder.command)})` : 'another process (its lock file is unreadable)';
       throw new UserError('RUN_LOCKED', `${dir} is in use by ${who}; wait for it to finish, or remove ${file} if that process is gone`);
     }
-    const me: Holder = versioned({ pid: process.pid, host: hostname(), started: new Date().toISOString(), command: process.argv.slice(1).join(' ') });
+    const me: Holder = versioned({ pid: process.pid, host: hostname(), started: new Date().toISOString(), command: maskSecrets(process.argv.slice(1).join(' ')) });
     writeSync(fd, JSON.stringify(me) + '\n');
     closeSync(fd);
     held.add(file);

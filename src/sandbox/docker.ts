@@ -21,6 +21,16 @@ export interface DockerSandboxOptions {
   preload?: string;
 }
 
+/** The container limits with their defaults. */
+function limitsOf(o: Omit<DockerSandboxOptions, 'parallel'>): { memoryMb: number; cpus: number; pidsLimit: number; tmpfsMb: number } {
+  return { memoryMb: o.memoryMb ?? 4096, cpus: o.cpus ?? 1, pidsLimit: o.pidsLimit ?? 512, tmpfsMb: o.tmpfsMb ?? 1024 };
+}
+
+/** The limits part of a docker environment id, e.g. "mem4096m-cpu1-pids512-tmp1024m". */
+export function dockerLimitsId(o: Omit<DockerSandboxOptions, 'parallel'>): string {
+  const l = limitsOf(o);
+  return `mem${l.memoryMb}m-cpu${l.cpus}-pids${l.pidsLimit}-tmp${l.tmpfsMb}m`;
+}
 
 /** Docker containers with no network, a read-only root, limits, a warm pre-importing judge each. */
 export class DockerSandbox extends JudgeSandbox {
@@ -37,8 +47,9 @@ export class DockerSandbox extends JudgeSandbox {
     this.pool = new SlotPool(opts.parallel, () => this.createSlot());
   }
 
+  /** Image, judge version and every container limit that can change a verdict (memory, CPUs, pids, /tmp size). */
   environmentId(): string {
-    return `docker:${this.image}:judge-${judgeHash()}`;
+    return `docker:${this.image}:judge-${judgeHash()}:${dockerLimitsId(this.opts)}`;
   }
 
   override async start(): Promise<void> {
@@ -70,7 +81,7 @@ export class DockerSandbox extends JudgeSandbox {
 
   private async createSlot(): Promise<Slot> {
     const o = this.opts;
-    const memory = (o.memoryMb ?? 4096) * 1024 * 1024;
+    const memory = limitsOf(o).memoryMb * 1024 * 1024;
     // -P -s instead of -I so that PYTHONHASHSEED (set below, environment built here) is honoured.
     const cmd = ['python3', '-P', '-s', '-B', '/judge/judge.py', 'serve'];
     if (o.preload !== undefined) cmd.push('--preload', o.preload);
@@ -92,10 +103,10 @@ export class DockerSandbox extends JudgeSandbox {
         NetworkMode: 'none',
         Memory: memory,
         MemorySwap: memory,
-        PidsLimit: o.pidsLimit ?? 512,
-        NanoCpus: Math.round((o.cpus ?? 1) * 1e9),
+        PidsLimit: limitsOf(o).pidsLimit,
+        NanoCpus: Math.round(limitsOf(o).cpus * 1e9),
         ReadonlyRootfs: true,
-        Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${o.tmpfsMb ?? 1024}m,mode=1777` },
+        Tmpfs: { '/tmp': `rw,exec,nosuid,nodev,size=${limitsOf(o).tmpfsMb}m,mode=1777` },
         ShmSize: 64 * 1024 * 1024,
         Binds: [`${judgeDir()}:/judge:ro`],
         CapDrop: ['ALL'],

@@ -1,5 +1,6 @@
 import { InfraError } from '../util/errors.js';
 import type { Slot, SlotPool } from './pool.js';
+import { checkTimeLimit } from './time-limit.js';
 import type { CheckItem, CheckResult, ExecResult, ExecStatus, Sandbox, SyntaxResult, UnittestJob } from './types.js';
 
 /** Seconds the host waits beyond a job's own limit before it declares the judge hung. */
@@ -42,11 +43,23 @@ export abstract class JudgeSandbox implements Sandbox {
   }
 
   start(): Promise<void> {
-    this.started ??= this.pool.start();
+    // A failed start is not kept: once the engine is back, the next call starts the pool again.
+    this.started ??= this.pool.start().catch((err: unknown) => { this.started = undefined; throw err; });
     return this.started;
   }
 
   abstract environmentId(): string;
+
+  /** Why this sandbox cannot judge now (no slot could be started), if so. */
+  unavailable(): Error | undefined {
+    return this.pool.unavailable;
+  }
+
+  /** Starts missing slots again (after the engine came back); true when it can judge. */
+  async recover(): Promise<boolean> {
+    await this.start().catch(() => undefined);
+    return this.pool.refill();
+  }
 
   /** Runs fn on a slot; a slot lost to the infrastructure is replaced and fn tried again, a bounded number of times. */
   private async withRetry<T>(what: string, fn: (slot: Slot) => Promise<{ value: T; clean: boolean }>): Promise<T> {
@@ -76,6 +89,7 @@ export abstract class JudgeSandbox implements Sandbox {
   }
 
   async runUnittest(job: UnittestJob): Promise<ExecResult> {
+    checkTimeLimit(job.timeoutS, 'a judgment\'s time limit (--timeout)');
     await this.start();
     const watchdogMs = (job.timeoutS + 1 + WATCHDOG_MARGIN_S) * 1000;
     const t0 = performance.now();
@@ -106,6 +120,7 @@ export abstract class JudgeSandbox implements Sandbox {
 
   async runChecks(items: CheckItem[], opts: { fresh?: boolean } = {}): Promise<CheckResult[]> {
     if (items.length === 0) return [];
+    for (const i of items) checkTimeLimit(i.timeoutS, 'a check\'s time limit');
     await this.start();
     const watchdogMs = (items.reduce((s, i) => s + i.timeoutS + 1, 0) + WATCHDOG_MARGIN_S) * 1000;
     const batch = await this.withRetry<CheckResult[] | null>(`${items.length} check${items.length > 1 ? 's' : ''}`, async (slot) => {

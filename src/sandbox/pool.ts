@@ -31,6 +31,23 @@ export class SlotPool {
     if (this.broken) throw this.broken;
   }
 
+  /** Why no slot can be started now (the last start failed 3 times and no slot is left), if so. */
+  get unavailable(): Error | undefined {
+    return this.all.size === 0 ? this.broken : undefined;
+  }
+
+  /**
+   * Starts the slots that are missing (a start failed 3 times, e.g. the engine was away): the pool
+   * never stays broken once the engine is back. True when at least one slot is up afterwards.
+   */
+  async refill(): Promise<boolean> {
+    if (this.closed) return false;
+    await Promise.allSettled([...this.spawning, ...this.replacing]);
+    const want = this.size - this.all.size;
+    if (want > 0) await Promise.all(Array.from({ length: want }, () => this.spawn()));
+    return this.all.size > 0;
+  }
+
   /** Runs fn on a warm slot; the slot is recycled when fn reports it clean, replaced otherwise. */
   async with<T>(fn: (slot: Slot) => Promise<{ value: T; clean: boolean }>): Promise<T> {
     const slot = await this.acquire();

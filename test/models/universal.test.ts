@@ -143,5 +143,28 @@ describe('Gemini generateContent API through initChatModel', () => {
     expect(req.headers['x-goog-api-key']).toBeTruthy();
   });
 
-  sharedBehaviour('google-genai', COMMON_FAULTS, ['slow'], false); // the Gemini client leaves its abandoned requests open on the server
+  sharedBehaviour('google-genai', COMMON_FAULTS, ['slow']);
+});
+
+describe.each(['anthropic', 'ollama', 'google-genai'] as const)('%s: answers the OpenAI path does not accept either', (kind) => {
+  test('an empty answer is a broken response: retried, then BAD_RESPONSE', async () => {
+    servers[kind].answer = () => '';
+    const err = await failure(model(kind).generate(Q, { role: 'coder' }));
+    expect(err.code).toBe('BAD_RESPONSE');
+    expect(err.attempts).toBe(3);
+    expect(err.message).toContain('empty');
+  });
+
+  test('an empty answer once is survived', async () => {
+    let n = 0;
+    servers[kind].answer = () => (n++ === 0 ? '' : 'fine');
+    expect((await model(kind).generate(Q, { role: 'coder' })).text).toBe('fine');
+  });
+
+  test('a 20 MB answer is cut to the answer cap, with a line saying so', async () => {
+    servers[kind].answer = () => 'x'.repeat(20_000_000);
+    const g = await model(kind, { maxTokens: 100, timeoutMs: 30_000 }).generate(Q, { role: 'coder' });
+    expect(g.text.length).toBeLessThan(40_000);
+    expect(g.text).toMatch(/\[answer cut: 20000000 characters received, the first 32768 kept\]$/);
+  }, 60_000);
 });

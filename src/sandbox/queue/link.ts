@@ -65,3 +65,9 @@ export class LinkWatch {
     this.timer = undefined;
   }
 }
+
+/** The server's clock in ms: workers and coordinators on different machines compare times on one clock. */
+export async function serverTimeMs(redis: Redis): Promise<number> {
+  const [s, us] = await redis.time();
+  return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+}

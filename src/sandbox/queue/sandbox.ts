@@ -2,10 +2,12 @@ import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InfraError } from '../../util/errors.js';
 import type { CheckItem, CheckResult, ExecResult, Sandbox, SyntaxResult, UnittestJob } from '../types.js';
-import { connect, LinkWatch, redisOptions } from './link.js';
-import { cacheKey, PREFIX, QUEUE_FORMAT, queueName, workKey, type CachedResult, type JobData, type QueueEnv, type Work } from './protocol.js';
+import { connect, LinkWatch, redisOptions, serverTimeMs } from './link.js';
+import { reusableAcrossRuns } from '../judgment-cache.js';
+import { checkTimeLimit } from '../time-limit.js';
+import { cacheKey, CachedResultSchema, PREFIX, QUEUE_FORMAT, queueName, RESULT_SCHEMAS, workKey, type JobData, type QueueEnv, type Work } from './protocol.js';
 import { parseQueueUrl, type QueueUrl } from './url.js';
-import { listWorkers, mismatchLines, splitWorkers, workersSummary } from './workers.js';
+import { envText, listWorkers, mismatchLines, splitWorkers, workersSummary } from './workers.js';
 
 export interface QueueSandboxOptions {
   /** redis://[:password@]host:port[/db] or rediss://... */
@@ -20,7 +22,11 @@ export interface QueueSandboxOptions {
   notice?: (line: string) => void;
 }
 
-type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void; work: Work; postedAt?: number; queued?: boolean };
+
+/** How often the jobs this run waits for are looked up in Redis (a flushed or restarted server loses them). */
+const AUDIT_MS = 3000;
+
 
 /**
  * Judgments as BullMQ jobs served by `run-worker` processes: this process never runs code itself.
@@ -30,13 +36,15 @@ type Waiter = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 export class QueueSandbox implements Sandbox {
   readonly kind = 'queue' as const;
   readonly url: QueueUrl;
-  readonly stats = { submitted: 0, judgedByWorkers: 0, sharedCacheHits: 0 };
+  readonly stats = { submitted: 0, judgedByWorkers: 0, sharedCacheHits: 0, requeued: 0, badCacheEntries: 0 };
   private started?: Promise<void>;
   private redis?: Redis;
   private queue?: Queue;
   private events?: QueueEvents;
   private watch?: LinkWatch;
   private monitor?: NodeJS.Timeout;
+  private audit?: NodeJS.Timeout;
+  private auditing = false;
   private broken?: InfraError;
   private readonly waiters = new Map<string, Waiter>();
   private readonly inflight = new Map<string, Promise<unknown>>();
@@ -81,15 +89,19 @@ export class QueueSandbox implements Sandbox {
     await this.refreshWorkers();
     this.monitor = setInterval(() => void this.refreshWorkers().catch(() => undefined), 2000);
     this.monitor.unref();
+    this.audit = setInterval(() => void this.auditJobs().catch(() => undefined), AUDIT_MS);
+    this.audit.unref();
   }
 
   async runUnittest(job: UnittestJob): Promise<ExecResult> {
+    checkTimeLimit(job.timeoutS, 'a judgment\'s time limit (--timeout)');
     const work: Work = { kind: 'unittest', solution: job.solution, test: job.test, timeoutS: job.timeoutS, ...(job.fresh ? { fresh: true } : {}) };
     return (await this.submit(work)) as ExecResult;
   }
 
   async runChecks(items: CheckItem[], opts: { fresh?: boolean } = {}): Promise<CheckResult[]> {
     if (items.length === 0) return [];
+    for (const i of items) checkTimeLimit(i.timeoutS, 'a check\'s time limit');
     const work: Work = { kind: 'checks', items: items.map((i) => ({ code: i.code, timeoutS: i.timeoutS })), ...(opts.fresh ? { fresh: true } : {}) };
     return (await this.submit(work)) as CheckResult[];
   }
@@ -114,7 +126,7 @@ export class QueueSandbox implements Sandbox {
   private enqueue(key: string, work: Work): Promise<unknown> {
     this.stats.submitted++;
     // Listen before looking: a job finishing between the look and the add is still heard.
-    const result = new Promise<unknown>((resolve, reject) => this.waiters.set(key, { resolve, reject }));
+    const result = new Promise<unknown>((resolve, reject) => this.waiters.set(key, { resolve, reject, work }));
     // Redis calls wait while the server is away; the link watch then settles the waiter instead.
     this.post(key, work).catch((err: Error) => {
       this.settle(key, undefined, this.broken ?? new InfraError('QUEUE_ERROR', `queue ${this.url.display}: ${err.message}`));
@@ -123,38 +135,94 @@ export class QueueSandbox implements Sandbox {
   }
 
   private async post(key: string, work: Work): Promise<void> {
-    const cached = await this.readCache(key);
-    if (cached !== undefined) {
-      if (this.settle(key, cached)) this.stats.sharedCacheHits++;
+    const cached = await this.readCache(key, work.kind);
+    // Outcomes of the moment (timeouts, sandbox deaths) are judged again: see src/sandbox/judgment-cache.ts.
+    if (cached && reusableAcrossRuns(cached.value)) {
+      if (this.settle(key, cached.value)) this.stats.sharedCacheHits++;
       return;
     }
+    const w = this.waiters.get(key);
+    if (w) { w.postedAt = await serverTimeMs(this.redis!); w.queued = false; }
     const data: JobData = { format: QUEUE_FORMAT, env: this.opts.env.id, key, work };
     // The cache key is the job id: a job another coordinator (or an earlier run) queued is joined, not repeated.
     // Finished jobs are dropped at once (their result lives in the cache), so Redis holds only pending work.
     await this.queue!.add(work.kind, data, {
       jobId: key, attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: true,
     });
+    if (w) w.queued = true;
     // An identical job that completed before this add is not run again by BullMQ: its result is cached.
     if (!this.waiters.has(key)) return;
-    const late = await this.readCache(key);
-    if (late !== undefined && this.settle(key, late)) this.stats.sharedCacheHits++;
+    const late = await this.readCache(key, work.kind);
+    if (late && this.fresh(key, late) && this.settle(key, late.value)) this.stats.sharedCacheHits++;
+  }
+
+  /** A result this run may take for a job it waits on: reusable, or written after the job was posted. */
+  private fresh(key: string, c: { value: unknown; at?: number }): boolean {
+    if (reusableAcrossRuns(c.value)) return true;
+    const posted = this.waiters.get(key)?.postedAt;
+    return posted !== undefined && c.at !== undefined && c.at >= posted;
   }
 
   private async onCompleted(jobId: string): Promise<void> {
-    if (!this.waiters.has(jobId)) return;
-    const value = await this.readCache(jobId).catch(() => undefined);
-    if (value === undefined) {
+    const w = this.waiters.get(jobId);
+    if (!w) return;
+    const c = await this.readCache(jobId, w.work.kind).catch(() => undefined);
+    if (c === undefined) {
       this.settle(jobId, undefined, new InfraError('QUEUE_NO_RESULT', `job ${jobId.slice(0, 12)} completed but its result is missing from ${this.url.display}`));
       return;
     }
-    if (this.settle(jobId, value)) this.stats.judgedByWorkers++;
+    if (this.settle(jobId, c.value)) this.stats.judgedByWorkers++;
   }
 
-  private async readCache(key: string): Promise<unknown> {
+  /**
+   * The cached result of a key, checked against its kind's schema. Anyone with write access to Redis
+   * can plant a value; one that is not a well-formed result is a miss (docs/queue.md says who may write).
+   */
+  private async readCache(key: string, kind: Work['kind']): Promise<{ value: unknown; at?: number } | undefined> {
     const raw = await this.redis!.get(cacheKey(key));
     if (raw === null) return undefined;
-    const c = JSON.parse(raw) as CachedResult;
-    return c.format === QUEUE_FORMAT ? c.value : undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+    const c = CachedResultSchema.safeParse(parsed);
+    const v = c.success ? RESULT_SCHEMAS[kind].safeParse(c.data.value) : undefined;
+    if (!c.success || !v?.success) {
+      if (this.stats.badCacheEntries++ === 0) this.notice(`ignored a malformed entry in the shared cache (${cacheKey(key).slice(0, 28)}...): judged again; see docs/queue.md on who may write to Redis`);
+      return undefined;
+    }
+    return { value: v.data, ...(c.data.at !== undefined ? { at: c.data.at } : {}) };
+  }
+
+  /**
+   * Looks up the jobs this run waits for. A job that is neither in the queue nor answered in the cache
+   * was lost (Redis flushed, or restarted without persistence): it is queued again, and said so.
+   */
+  private async auditJobs(): Promise<void> {
+    if (this.auditing || this.broken || !this.queue) return;
+    this.auditing = true;
+    try {
+      let lost = 0;
+      for (const [key, w] of [...this.waiters]) {
+        if (!w.queued) continue;
+        const state = await this.queue.getJobState(key);
+        if (state !== 'unknown') continue;
+        const c = await this.readCache(key, w.work.kind);
+        if (c && this.fresh(key, c)) {
+          if (this.settle(key, c.value)) this.stats.judgedByWorkers++;
+          continue;
+        }
+        if (!this.waiters.has(key)) continue;
+        lost++;
+        this.stats.requeued++;
+        await this.post(key, w.work);
+      }
+      if (lost) this.notice(`${lost} job${lost === 1 ? ' was' : 's were'} missing from ${this.url.display} (the server lost its data: flushed, or restarted without persistence); queued again`);
+    } finally {
+      this.auditing = false;
+    }
   }
 
   /** Settles a waiter once; false when it was already settled. */
@@ -181,7 +249,7 @@ export class QueueSandbox implements Sandbox {
     this.workersText = workersSummary(view);
     const lines = mismatchLines(view, this.opts.env);
     if (view.matching.length === 0) {
-      lines.push(`no worker with image ${this.opts.env.image} judge ${this.opts.env.judge} is connected to ${this.url.display}; jobs wait until one is (run-worker --queue <url>)`);
+      lines.push(`no worker with ${envText(this.opts.env)} is connected to ${this.url.display}; jobs wait until one is (run-worker --queue <url>)`);
     }
     const text = lines.join('\n');
     if (text && text !== this.lastNotice) for (const l of lines) this.notice(l);
@@ -190,6 +258,7 @@ export class QueueSandbox implements Sandbox {
 
   async close(): Promise<void> {
     clearInterval(this.monitor);
+    clearInterval(this.audit);
     this.watch?.stop();
     if (!this.started) return;
     await this.started.catch(() => undefined);

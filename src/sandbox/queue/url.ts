@@ -1,5 +1,6 @@
 import type { RedisOptions } from 'ioredis';
 import { UserError } from '../../util/errors.js';
+import { maskSecrets } from '../../util/secrets.js';
 
 export interface QueueUrl {
   /** Connection options for ioredis (BullMQ connections are built from these). */
@@ -36,5 +37,5 @@ export function parseQueueUrl(url: string, source = '--queue'): QueueUrl {
 
 /** Replaces the password of a redis URL with "***" so that messages never print it. */
 export function mask(url: string): string {
-  return url.replace(/^(rediss?:\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  return maskSecrets(url.replace(/^(rediss?:\/\/[^:/@]*:)[^@]*@/, '$1***@'));
 }

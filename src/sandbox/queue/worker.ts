@@ -1,18 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { parseOptions } from '../../config/options.js';
 import { createSandbox } from '../index.js';
 import { SandboxOptionsSchema } from '../options.js';
 import type { Sandbox } from '../types.js';
-import { connect, redisOptions } from './link.js';
+import { InfraError, errorMessage } from '../../util/errors.js';
+import { reusableAcrossRuns } from '../judgment-cache.js';
+import { connect, redisOptions, serverTimeMs } from './link.js';
 import {
-  cacheKey, envFromId, HEARTBEAT_MS, JobDataSchema, PREFIX, QUEUE_FORMAT, queueName, WORKER_TTL_S, workerKey,
+  cacheKey, envFromId, HEARTBEAT_MS, JobDataSchema, ONE_RUN_RESULT_TTL_S, PREFIX, QUEUE_FORMAT, queueName, WORKER_TTL_S, workerKey,
   type CachedResult, type QueueEnv, type Work, type WorkerInfo,
 } from './protocol.js';
 import { parseQueueUrl, type QueueUrl } from './url.js';
+import { envText } from './workers.js';
 
 /** Options of run-worker; the defaults are the command's. */
 export const WorkerOptionsSchema = z.object({
@@ -32,7 +35,9 @@ export type WorkerOptions = z.input<typeof WorkerOptionsSchema>;
 export interface QueueWorkerOptions {
   url: string;
   /** The worker's own sandbox pool (docker or local); its slots are the jobs judged at once. */
-  sandbox: Sandbox & { kind: 'docker' | 'local' };
+  sandbox: Sandbox & { kind: 'docker' | 'local'; recover?: () => Promise<boolean> };
+  /** How often a worker that cannot judge tries its sandbox again (default 5 s). */
+  probeMs?: number;
   slots: number;
   /** See WorkerOptionsSchema. */
   lockMs?: number;
@@ -63,6 +68,9 @@ export class QueueWorker {
   private beat?: NodeJS.Timeout;
   private busy = 0;
   private judged = 0;
+  /** Why the sandbox cannot judge now; while set, no job is taken and the worker is not announced. */
+  private suspended?: string;
+  private probe?: NodeJS.Timeout;
   private readonly log: (line: string) => void;
 
   constructor(private readonly opts: QueueWorkerOptions) {
@@ -79,34 +87,69 @@ export class QueueWorker {
     await this.announce();
     this.beat = setInterval(() => void this.announce().catch(() => undefined), HEARTBEAT_MS);
     const lockMs = WorkerOptionsSchema.shape.lockMs.parse(this.opts.lockMs);
-    this.worker = new Worker(queueName(this.env), (job: Job) => this.process(job), {
+    this.worker = new Worker(queueName(this.env), (job: Job, token?: string) => this.process(job, token), {
       // One job per slot in reserve: a slot that frees up starts the next judgment without a round trip.
       connection: redisOptions(this.url), prefix: PREFIX, concurrency: this.opts.slots * 2,
       lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 3,
     });
     this.worker.on('error', (e) => this.log(`queue error: ${e.message}`));
     await this.worker.waitUntilReady();
-    this.log(`${this.id}: ${this.opts.slots} ${this.opts.sandbox.kind} slots, image ${this.env.image}, judge ${this.env.judge}, serving ${this.url.display}`);
+    this.log(`${this.id}: ${this.opts.slots} ${this.opts.sandbox.kind} slots, ${envText(this.env)}, serving ${this.url.display}`);
   }
 
-  private async process(job: Job): Promise<null> {
+  private async process(job: Job, token?: string): Promise<null> {
     const parsed = JobDataSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a format-${QUEUE_FORMAT} judgment: ${parsed.error.issues[0]?.message}`);
     const data = parsed.data;
     // Queues are per environment, so this only trips on a hand-made job: never judge in the wrong one.
     if (data.env !== this.env!.id) throw new UnrecoverableError(`job needs ${data.env}, this worker has ${this.env!.id}`);
+    if (this.suspended) return this.handBack(job, token);
     this.busy++;
     try {
       const value = await this.judge(data.work);
-      const entry: CachedResult = { format: QUEUE_FORMAT, by: this.id, value };
+      const entry: CachedResult = { format: QUEUE_FORMAT, by: this.id, at: await serverTimeMs(this.redis!), value };
       // The result goes to the shared cache before the job completes: a completed job always has one.
-      await this.redis!.set(cacheKey(data.key), JSON.stringify(entry));
+      // Outcomes of the moment are kept only for the run waiting on them (src/sandbox/judgment-cache.ts).
+      if (reusableAcrossRuns(value)) await this.redis!.set(cacheKey(data.key), JSON.stringify(entry));
+      else await this.redis!.set(cacheKey(data.key), JSON.stringify(entry), 'EX', ONE_RUN_RESULT_TTL_S);
       this.judged++;
       return null;
+    } catch (err) {
+      if (!cannotJudge(err)) throw err;
+      this.suspend(errorMessage(err));
+      return this.handBack(job, token);
     } finally {
       this.busy--;
     }
   }
+
+  /** Puts a job back for another worker (or this one, later) without spending one of its attempts. */
+  private async handBack(job: Job, token?: string): Promise<never> {
+    await job.moveToDelayed(Date.now() + 1000, token);
+    throw new DelayedError();
+  }
+
+  /** The sandbox cannot judge (engine gone): stop taking jobs, withdraw the announcement, probe until it is back. */
+  private suspend(why: string): void {
+    if (this.suspended) return;
+    this.suspended = why;
+    void this.worker?.pause(true).catch(() => undefined);
+    void this.redis?.del(workerKey(this.id)).catch(() => undefined);
+    const probeMs = this.opts.probeMs ?? 5000;
+    this.log(`cannot judge (${why}); not taking jobs until the sandbox works again, retrying every ${probeMs / 1000} s`);
+    const tryAgain = async (): Promise<void> => {
+      const ok = await (this.opts.sandbox.recover?.() ?? Promise.resolve(false)).catch(() => false);
+      if (this.closing) return;
+      if (!ok) { this.probe = setTimeout(() => void tryAgain(), probeMs); return; }
+      this.suspended = undefined;
+      await this.announce().catch(() => undefined);
+      this.worker?.resume();
+      this.log('the sandbox works again: taking jobs');
+    };
+    this.probe = setTimeout(() => void tryAgain(), probeMs);
+  }
+
+  private closing = false;
 
   private judge(w: Work): Promise<unknown> {
     const sb = this.opts.sandbox;
@@ -116,6 +159,7 @@ export class QueueWorker {
   }
 
   private async announce(): Promise<void> {
+    if (this.suspended) return;
     const env = this.env!;
     const info: WorkerInfo = {
       format: QUEUE_FORMAT, id: this.id, host: hostname(), pid: process.pid, slots: this.opts.slots, sandbox: this.opts.sandbox.kind,
@@ -130,10 +174,17 @@ export class QueueWorker {
 
   /** Finishes the jobs in hand, then leaves: the announcement is withdrawn and the sandbox closed. */
   async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.probe);
     clearInterval(this.beat);
     await this.worker?.close().catch(() => undefined);
     await this.redis?.del(workerKey(this.id)).catch(() => undefined);
     await this.redis?.quit().catch(() => undefined);
     await this.opts.sandbox.close();
   }
+}
+
+/** Errors that say the sandbox cannot judge at all (no slot starts, slots keep being lost), not this job's. */
+function cannotJudge(err: unknown): boolean {
+  return err instanceof InfraError && ['SANDBOX_START', 'SANDBOX_LOST', 'NO_DOCKER', 'JUDGE_START'].includes(err.code);
 }

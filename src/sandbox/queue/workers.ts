@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { PREFIX, WorkerInfoSchema, type QueueEnv, type WorkerInfo } from './protocol.js';
+import { envFromId, PREFIX, WorkerInfoSchema, type QueueEnv, type WorkerInfo } from './protocol.js';
 
 /** Live workers (their announcements have not expired), read with SCAN so no key list is kept. */
 export async function listWorkers(redis: Redis): Promise<WorkerInfo[]> {
@@ -46,6 +46,11 @@ export function workersSummary(v: WorkersView): string {
 /** One line per worker that will never take this run's jobs, saying what it has and what is needed. */
 export function mismatchLines(v: WorkersView, env: QueueEnv): string[] {
   return v.other.map(
-    (w) => `worker ${w.host}:${w.pid} (${w.slots} slots) does not match and will not take these jobs: it has image ${w.image} judge ${w.judge}, this run needs image ${env.image} judge ${env.judge}`,
+    (w) => `worker ${w.host}:${w.pid} (${w.slots} slots) does not match and will not take these jobs: it has ${envText(envFromId(w.env))}, this run needs ${envText(env)}`,
   );
+}
+
+/** "image X judge Y limits Z" of an environment, for messages. */
+export function envText(e: QueueEnv): string {
+  return `image ${e.image} judge ${e.judge}${e.limits ? ` limits ${e.limits}` : ''}`;
 }
