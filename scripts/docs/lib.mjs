@@ -2,7 +2,7 @@
 // README.md, CHANGELOG.md and docs/, and produces the real text for each (used by test/docs and
 // scripts/docs/sync.mjs).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,12 +80,29 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-/** What `<command> [subcommand] --help` prints, run from the TypeScript source (always current). */
+function newestMtime(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** How to start a CLI: the built file when dist is newer than every source (fast), else the source through tsx. */
+function entry(root, src) {
+  const built = join(root, src.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'));
+  const index = join(root, 'dist/index.js');
+  const current = existsSync(built) && existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(root, 'src'));
+  return current ? [built] : ['--import', 'tsx', join(root, src)];
+}
+
+/** What `<command> [subcommand] --help` prints (from the source when dist is older, so always current). */
 export async function helpOf(key, root = ROOT) {
   const [name, ...rest] = key.split(/\s+/);
   const src = commands(root)[name];
   if (!src) throw new Error(`help block "${key}": ${name} is not a command of package.json's bin`);
-  const r = await run(process.execPath, ['--import', 'tsx', join(root, src), ...rest, '--help'], { cwd: root });
+  const r = await run(process.execPath, [...entry(root, src), ...rest, '--help'], { cwd: root });
   if (r.code !== 0) throw new Error(`${key} --help exited ${r.code}: ${r.stderr.trim()}`);
   return normalizeOutput(r.stdout, root);
 }
@@ -127,7 +144,7 @@ export const OUTPUTS = {
       try {
         const cfg = join(tmp, 'fresh.yaml');
         writeFileSync(cfg, `logsDir: ${join(tmp, 'logs')}\ncacheDir: ${join(tmp, 'cache')}\n`);
-        const r = await run(process.execPath, ['--import', 'tsx', join(root, 'src/cli/run-world.ts'), '--config', cfg, '--quiet'], { cwd: root });
+        const r = await run(process.execPath, [...entry(root, 'src/cli/run-world.ts'), '--config', cfg, '--quiet'], { cwd: root });
         if (r.code !== 0) throw new Error(`quick start exited ${r.code}: ${r.stderr.trim()}`);
         return normalizeOutput(r.stdout.split(join(tmp, 'logs')).join('logs'), root);
       } finally {
@@ -198,7 +215,15 @@ export function namedThings(text) {
   for (const m of prose.matchAll(/(?:^|[\s`($])(?:node|bash|sh|tsx)\s+((?:\.\/)?[\w./-]+\.(?:mjs|js|sh|ts))\b/gm)) paths.add(m[1].replace(/^\.\//, ''));
   for (const m of prose.matchAll(/(?:^|[\s`$])(\.\/[\w.-]+\.sh)\b/gm)) paths.add(m[1].slice(2));
   for (const m of prose.matchAll(/npm run(?: --silent)? ([\w:-]+)/g)) scripts.add(m[1]);
-  for (const m of prose.matchAll(/(?<![\w/.-])(run-[a-z]+|compare-runs|codeconv-[a-z]+)(?![\w/.-])/g)) cmds.add(m[1]);
+  // Command names count where a command is meant: code spans, shell blocks, and `$ ` lines of output.
+  const shell = [...prose.matchAll(FENCE)].flatMap((m) => {
+    const lines = m[0].split('\n').slice(1, -1);
+    return /^`{3,}(?:sh|bash|shell|console)[ \t]*\n/.test(m[0]) ? lines : lines.filter((l) => l.startsWith('$ '));
+  });
+  const spans = [...prose.replace(FENCE, '').matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
+  for (const t of [...shell, ...spans]) {
+    for (const m of t.matchAll(/(?<![\w/.<-])(run-[a-z]+|compare-runs|codeconv-[a-z]+)(?![\w/.>-])/g)) cmds.add(m[1]);
+  }
   return { paths: [...paths].sort(), scripts: [...scripts].sort(), commands: [...cmds].sort() };
 }
 
