@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { anchorsOf, brokenLinks, missingNames, namedThings, slug } from '../../scripts/docs/lib.mjs';
+import { ROOT, anchorsOf, brokenLinks, missingNames, namedThings, slug } from '../../scripts/docs/lib.mjs';
 
 // Every script, file, npm script and command the docs name exists, and every relative link lands.
 describe('what the docs name', () => {
@@ -46,5 +46,15 @@ describe('the checkers catch what is stale', () => {
     expect(slug('Many machines: `--sandbox queue` and `run-worker`')).toBe('many-machines---sandbox-queue-and-run-worker');
     expect([...anchorsOf('# A\n## A\n```\n# not a heading\n```\n')]).toEqual(['a', 'a-1']);
     expect(namedThings('`test/helpers/mock-{a,b}-server.ts`').paths).toEqual(['test/helpers/mock-a-server.ts', 'test/helpers/mock-b-server.ts']);
+  });
+});
+
+describe('the set-up lines', () => {
+  test('.ci/run runs exactly the test line the README gives', () => {
+    const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8').trim().split('\n').at(-1)!;
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(ci).toBe('bash scripts/setup.sh && npm ci && npm test');
+    expect(readme).toContain('```sh\n' + ci + '\n```');
+    expect(readme).toContain('```sh\nbash scripts/setup.sh && npm ci && npm start\n```');
   });
 });
