@@ -60,5 +60,17 @@ export async function episode(setting: string, c: ScriptedModel, u: ScriptedMode
   return { rec, coder: c, user: u, sandbox };
 }
 
+/** A coder answer in the original's layout: reasoning, then the code after the answer label. */
+export const labelled = (code: string): string => ` fix the error. We change the returned value.\n\nCode: \`\`\`python\n${code}\n\`\`\``;
+/** A simulator answer in the original's layout. */
+export const said = (text: string): string => ` produce the user_feedback. We read the feedback.\n\nUser Feedback: ${text}`;
+
+/** One live episode under the original's prompt layout (compat), answers labelled as a model following it would write them. */
+export async function liveSig(setting: string, coder: string[], user: string[] = [], over: Partial<ProtocolOptions> = {}): Promise<Run> {
+  const c = new ScriptedModel('scripted-coder', coder.map(labelled), labelled(CODE.pass));
+  const u = new ScriptedModel('scripted-user', user.map(said), said('Please look again.'));
+  return episode(setting, c, u, liveSource(u), { compat: true, ...over });
+}
+
 /** Model calls of each turn, as recorded. */
 export const stepsOf = (r: Run): string[][] => r.rec.turns.map((t) => t.steps ?? []);

@@ -1,6 +1,6 @@
 /** The original's protocol, rule by rule, with a scripted coder and user (see docs/protocol.md). */
 import { describe, expect, it } from 'vitest';
-import { CODE, HEADER, live, stepsOf, TASK } from './helpers.js';
+import { CODE, HEADER, labelled, live, liveSig, said, stepsOf, TASK } from './helpers.js';
 
 const statuses = (r: Awaited<ReturnType<typeof live>>): string[] => r.rec.turns.map((t) => t.status);
 
@@ -71,9 +71,9 @@ describe('execution feedback without a user', () => {
     expect(stepsOf(clean)[1]).toEqual(['compile-fix', 'refine-exec']);
     expect(clean.coder.calls[2]!.prompt).toContain('Execution feedback:\nTEST_A\n');
     expect(clean.coder.calls[2]!.prompt).toContain('Answer with the complete corrected program');
-    const compat = await live('CF_EF_FULL', [CODE.syntax, CODE.failA, CODE.pass], [], { compat: true, turn0: 'plain' });
-    expect(compat.coder.calls[2]!.prompt).toContain('Execution feedback:\nALL\n');
-    expect(compat.coder.calls[2]!.prompt).toContain('Return the final code in markdown format.');
+    const compat = await liveSig('CF_EF_FULL', [CODE.syntax, CODE.failA, CODE.pass]);
+    expect(compat.coder.calls[2]!.prompt).toContain('Execution Feedback:\nALL\n');
+    expect(compat.coder.calls[2]!.prompt.split('\n\n---\n\n')[0]).toBe('Write out the final code for `input`, `previous_code`, `execution_feedback` in markdown.');
   });
 });
 
@@ -161,3 +161,85 @@ describe('every role and turn', () => {
     expect(full.coder.calls.map((c) => c.messages.length)).toEqual([1, 3, 5]);
   });
 });
+
+describe("protocol convcodeworld: the original's prompt layout (DSPy ChainOfThought)", () => {
+  const REASONING = "Reasoning: Let's think step by step in order to";
+  /** Labels of the inputs shown (the part after the format block), in order. */
+  const fieldsOf = (prompt: string): string[] => [...prompt.split('\n\n---\n\n').pop()!.matchAll(/(?:^|\n\n)([A-Z][A-Za-z ]+):/g)].map((m) => m[1]!);
+
+  it('a compile fix shows Input, Previous Code (raw), Compilation Feedback, then the reasoning label; stop at a --- line', async () => {
+    const r = await liveSig('CF', [CODE.syntax, CODE.failA]);
+    const p = r.coder.calls[1]!;
+    expect(fieldsOf(p.prompt)).toEqual(['Input', 'Previous Code', 'Compilation Feedback', 'Reasoning']);
+    expect(p.prompt).toContain(`\n\nPrevious Code:\n${HEADER}${CODE.syntax}\n\n`);
+    expect(p.prompt.endsWith(REASONING)).toBe(true);
+    expect(p.opts.stop).toEqual(['\n\n---\n\n']);
+    expect(r.rec.turns[1]!.code).toBe(HEADER + CODE.failA);
+  });
+
+  it('the code is read after the answer label, not from text before it', async () => {
+    const c = ['```python\n' + CODE.failB + '\n```\n\nCode: ```python\n' + CODE.pass + '\n```'];
+    const r = await liveSig('CF_EF_FULL', [CODE.failA]);
+    expect(r.rec.turns[1]!.code).toBe(HEADER + CODE.pass);
+    const r2 = await episodeWith('CF_EF_FULL', [labelled(CODE.failA), ...c]);
+    expect(r2.rec.turns[1]!.code).toBe(HEADER + CODE.pass);
+  });
+
+  it('after user feedback the coder sees Input, Previous Code, Execution Feedback (failing only), User Feedback; never compilation', async () => {
+    const r = await liveSig('CF_EF_FULL_SNF', [CODE.failA, CODE.pass], ['It breaks on my first check.']);
+    expect(stepsOf(r)[1]).toEqual(['user', 'refine-user']);
+    expect(fieldsOf(r.coder.calls[1]!.prompt)).toEqual(['Input', 'Previous Code', 'Execution Feedback', 'User Feedback', 'Reasoning']);
+    expect(r.coder.calls[1]!.prompt).toContain('\n\nUser Feedback: It breaks on my first check.\n\n');
+    const sef = await liveSig('CF_SEF', [CODE.failD, CODE.pass], ['Check the value.']);
+    expect(fieldsOf(sef.coder.calls[1]!.prompt)).toEqual(['Input', 'Previous Code', 'User Feedback', 'Reasoning']);
+    expect(sef.coder.calls[1]!.prompt).not.toContain('Execution Feedback');
+  });
+
+  it('the novice sees Input, fenced Previous Code, Compilation and failing Execution Feedback; its call stops at the same --- line', async () => {
+    const r = await liveSig('CF_EF_FULL_SNF', [CODE.failA, CODE.pass], ['It breaks.']);
+    const u = r.user.calls[0]!;
+    expect(fieldsOf(u.prompt)).toEqual(['Input', 'Previous Code', 'Compilation Feedback', 'Execution Feedback', 'Reasoning']);
+    expect(u.prompt).toContain('\n\nPrevious Code:\n```\n' + HEADER + CODE.failA + '\n```\n\nCompilation Feedback: No syntax errors\n\n');
+    expect(u.prompt).not.toContain('Ground Truth Code');
+    expect(u.opts.stop).toEqual(['\n\n---\n\n']);
+    const noExec = await liveSig('CF_SNF', [CODE.syntax, CODE.failA], ['Python stops.']);
+    expect(fieldsOf(noExec.user.calls[0]!.prompt)).toEqual(['Input', 'Previous Code', 'Compilation Feedback', 'Reasoning']);
+  });
+
+  it('the expert sees Input, the fenced ground truth, Previous Code and failing Execution Feedback, never compilation feedback', async () => {
+    const r = await liveSig('CF_EF_FULL_SEF', [CODE.failA, CODE.pass], ['The first check fails.']);
+    const u = r.user.calls[0]!.prompt;
+    expect(fieldsOf(u)).toEqual(['Input', 'Ground Truth Code', 'Previous Code', 'Execution Feedback', 'Reasoning']);
+    expect(u).toContain('Ground Truth Code:\n```\n' + TASK.code_prompt + TASK.canonical_solution + '\n```');
+    expect(u).not.toContain('Compilation Feedback');
+    const plain = await liveSig('CF_SEF', [CODE.failD, CODE.pass], ['x']);
+    expect(fieldsOf(plain.user.calls[0]!.prompt)).toEqual(['Input', 'Ground Truth Code', 'Previous Code', 'Reasoning']);
+  });
+
+  it("the simulator's feedback is read after its label, then cut as the original cut it", async () => {
+    const r = await liveSig('CF_SEF', [CODE.failA, CODE.pass], ['Return 1.\n```python\nreturn 1\n```\n---\nmore']);
+    expect(r.rec.turns[1]!.feedback!.user).toBe('Return 1.');
+    expect(r.coder.calls[1]!.prompt).toContain('\n\nUser Feedback: Return 1.\n\n');
+  });
+
+  it('an empty code block keeps the cut text (no error): it fails to compile and is fixed next turn', async () => {
+    // The marker stands for Python rejecting the leftover fences of the cut text.
+    const r = await episodeWith('CF_EF_FULL', [labelled(CODE.failA), 'x\n\nCode: ```\n\n``` <<syntax>>', labelled(CODE.pass)]);
+    expect(r.rec.error).toBeUndefined();
+    expect(r.rec.turns[1]!.extractError).toBe('EMPTY_CODE');
+    expect(r.rec.turns[1]!.code).toBe(HEADER + '```\n\n``` <<syntax>>');
+    // The fix is followed by a refinement on the old code's execution feedback (a quirk of the original).
+    expect(stepsOf(r)[2]).toEqual(['compile-fix', 'refine-exec']);
+    expect(r.rec.turns[2]!.status).toBe('pass');
+  });
+});
+
+/** An episode under the original's layout with raw scripted coder answers. */
+async function episodeWith(setting: string, coder: string[]): Promise<Awaited<ReturnType<typeof live>>> {
+  const { episode } = await import('./helpers.js');
+  const { ScriptedModel } = await import('../helpers/scripted-model.js');
+  const { liveSource } = await import('../../src/episode/live-source.js');
+  const c = new ScriptedModel('scripted-coder', coder, labelled(CODE.pass));
+  const u = new ScriptedModel('scripted-user', [], said('Look again.'));
+  return episode(setting, c, u, liveSource(u), { compat: true });
+}
