@@ -26,9 +26,9 @@ describe('run-world config', () => {
     expect(() => config({ sandbox: { kind: 'vm' } })).toThrow(/key "sandbox.kind"/);
     expect(() => config({ surprise: 1 })).toThrow(/Unrecognized key/);
   });
-  it('picks an offline user for an offline coder and gpt-4o otherwise', () => {
+  it('picks an offline user for an offline coder and the pinned gpt-4o snapshot otherwise', () => {
     expect(config({}).userModel).toBe('offline');
-    expect(config({ model: 'openai:gpt-4o-mini' }).userModel).toBe('openai:gpt-4o');
+    expect(config({ model: 'openai:gpt-4o-mini' }).userModel).toBe('openai:gpt-4o-2024-05-13');
   });
 });
 
