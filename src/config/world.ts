@@ -15,7 +15,7 @@ import { readUserFile } from '../util/files.js';
 export const WorldConfigSchema = z
   .object({
     model: z.string().min(1),
-    userModel: z.string().min(1).describe('"auto": offline when the coder is offline, else openai:gpt-4o'),
+    userModel: z.string().min(1).describe('"auto": offline when the coder is offline, else openai:gpt-4o-2024-05-13 (the original\'s simulator snapshot)'),
     setting: z.enum(SETTING_NAMES),
     maxTurns: z.number().int().min(0).max(50),
     dataset: z.string().min(1),
@@ -91,7 +91,7 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
   c.cacheDir = resolve(projectRoot, c.cacheDir);
   c.logsDir = resolve(projectRoot, c.logsDir);
   if (c.turn0Samples) c.turn0Samples = resolve(projectRoot, c.turn0Samples);
-  if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o';
+  if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o-2024-05-13';
   return c;
 }
 

@@ -27,3 +27,17 @@ export function render(t: string, vars: Record<string, string | undefined>): str
   const kept = t.replace(/\{\{#(\w+)\}\}([\s\S]*?)\{\{\/\1\}\}/g, (_m, key: string, inner: string) => (vars[key] ? inner : ''));
   return fillTemplate(kept.replace(/\n{3,}/g, '\n\n').trim() + '\n', vars);
 }
+
+/**
+ * How refinement and simulator prompts are written: `signature` is the original's DSPy
+ * ChainOfThought layout (resources/prompts/signatures.yaml), `plain` our templates (*.md).
+ */
+export type PromptStyle = 'signature' | 'plain';
+
+/** The prompt style of a run, as its protocol profile says. */
+export function promptStyle(o: { profile: { prompts: PromptStyle } }): PromptStyle {
+  return o.profile.prompts;
+}
+
+/** DSPy's token budget of every refinement and simulator call (its LM clients were built with 2048). */
+export const SIGNATURE_MAX_TOKENS = 2048;

@@ -38,6 +38,8 @@ export interface ProtocolProfile {
   erroredScored: boolean;
   /** Replays read the execution feedback from the reference log; only compilation feedback is recomputed. */
   replayExecFromLog: boolean;
+  /** Refinement and simulator prompts: DSPy ChainOfThought's layout (signature) or our templates (plain). */
+  prompts: 'signature' | 'plain';
 }
 
 /** The two profiles. `convcodeworld` is the original's code as it runs; `clean` corrects its quirks. */
@@ -45,10 +47,12 @@ export const PROFILES: Record<ProtocolName, ProtocolProfile> = {
   convcodeworld: {
     name: 'convcodeworld', turn0: 'bigcodebench', partialTests: 'visit', partialHidesModuleCrash: true, genericExecRefine: true,
     execFeedbackOfTurnStart: true, emptyBlockKeepsText: true, headerEveryTurn: true, erroredScored: true, replayExecFromLog: true,
+    prompts: 'signature',
   },
   clean: {
     name: 'clean', turn0: 'plain', partialTests: 'source', partialHidesModuleCrash: false, genericExecRefine: false,
     execFeedbackOfTurnStart: false, emptyBlockKeepsText: false, headerEveryTurn: false, erroredScored: false, replayExecFromLog: false,
+    prompts: 'plain',
   },
 };
 

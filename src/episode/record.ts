@@ -27,6 +27,8 @@ export interface TurnRecord {
   fenced?: boolean;
   /** The last answer held no code after extraction: the version was judged as empty code. */
   extractError?: 'EMPTY_CODE';
+  /** The model could not take this turn's prompt even with the shortest feedback (scored as the unchanged version). */
+  modelFailure?: 'CONTEXT_LENGTH';
   /** The model calls of this turn in order (none when the protocol had nothing to act on). */
   steps?: TurnStep[];
   /** Turn 0 came from a BigCodeBench samples file, not from a model call. */

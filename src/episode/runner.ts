@@ -70,7 +70,7 @@ export async function runEpisode(task: BigCodeBenchTask, o: ProtocolOptions, dep
       const usage: NonNullable<TurnRecord['usage']> = { coder: usageOf(r.coderGens), ...(r.userGens.length ? { user: usageOf(r.userGens) } : {}) };
       emit({
         ...turnResult(t, own, rule), ...basis.extra, feedback: { ...basis.extra?.feedback, ...r.feedback }, steps: r.steps, usage,
-        ...(r.unchanged ? { unchanged: true } : {}),
+        ...(r.unchanged ? { unchanged: true } : {}), ...(r.modelFailure ? { modelFailure: r.modelFailure } : {}),
         ...(r.answer ? { raw: r.answer.raw, fenced: r.answer.extracted.fenced, ...(r.answer.extracted.error ? { extractError: r.answer.extracted.error } : {}) } : {}),
       });
     }

@@ -10,6 +10,8 @@ export interface ExecutionFeedback {
   /** Names of the failing tests shown (ALL for a module-level error). */
   failing: string[];
   text: string;
+  /** A failure's text before the 8000-character rule, for the shorter cuts a context overflow asks for. */
+  untrimmed?: string;
 }
 
 /** The rules of a profile that shape execution feedback. */
@@ -39,17 +41,20 @@ export function executionFeedback(r: ExecResult, coverage: TestCoverage, rules: 
     if (entries.length === 0) return { passed: true, failing: [], text: PASSED_ALL_TESTS };
   }
   const text = entries.map(([name, trace]) => `${name.toUpperCase()}\n${trace}\n`).join('\n');
-  return { passed: false, failing: entries.map(([n]) => n), text: truncateFeedback(text) };
+  return { passed: false, failing: entries.map(([n]) => n), text: truncateFeedback(text), untrimmed: text };
 }
 
-/** The original's truncation: head lines (<= 2000 chars), "...", tail lines (last 4000 chars). */
-export function truncateFeedback(text: string, maxChars = EXEC_FEEDBACK_MAX_CHARS): string {
-  if (text.length < maxChars) return text;
+/**
+ * The original's truncation: head lines (<= 2000 chars), "...", tail lines (last 4000 chars).
+ * `cut` forces it whatever the length, with other limits (a rear of 0 keeps the whole tail, as Python's s[-0:]).
+ */
+export function truncateFeedback(text: string, maxChars = EXEC_FEEDBACK_MAX_CHARS, cut?: { front: number; rear: number }): string {
+  if (text.length < maxChars && !cut) return text;
   const lines = text.split('\n');
   // Python's splitlines drops the empty piece after a final newline; split('\n') keeps it.
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const w = lines.length >= 10 ? 5 : lines.length === 1 ? 1 : Math.floor(lines.length / 2);
-  const head = lines.slice(0, w).join('\n').slice(0, 2000);
+  const head = lines.slice(0, w).join('\n').slice(0, cut?.front ?? 2000);
   const tail = lines.slice(-w).join('\n');
-  return `${head}\n...\n${tail.slice(-4000)}`;
+  return `${head}\n...\n${tail.slice(-(cut?.rear ?? 4000))}`;
 }

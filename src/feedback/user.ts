@@ -3,10 +3,11 @@
  * `---` and the first triple newline; the expert's text is also cut at the first newline followed
  * by a code fence, so no code reaches the coder.
  */
-export function postprocessUserFeedback(text: string, expert: boolean): string {
+export function postprocessUserFeedback(text: string, expert: boolean, trim = true): string {
   let out = text.split('---', 1)[0]!.split('\n\n\n', 1)[0]!;
   if (expert) out = out.split('\n```', 1)[0]!;
-  return out.trim();
+  // The original passes the cut text on as it is; clean trims it.
+  return trim ? out.trim() : out;
 }
 
 const tokenize = (s: string): string[] => s.match(/[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|==|!=|<=|>=|\*\*|\/\/|[^\sA-Za-z0-9_]/g) ?? [];

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { InfraError, errorMessage } from '../util/errors.js';
 import { appendJsonl, readJsonlTolerant } from '../util/jsonl.js';
 import { DEFAULT_CACHE_DIR } from './paths.js';
-import type { ChatMessage, ChatModel, GenerateOptions, Generation, TokenUsage } from './types.js';
+import type { ChatMessage, ChatModel, GenerateOptions, Generation, ModelApi, TokenUsage } from './types.js';
 
 export type CacheMode = 'off' | 'read-write';
 
@@ -16,6 +16,8 @@ export interface CacheRecord {
   text: string;
   usage: TokenUsage;
   latencyMs: number;
+  /** The model name the endpoint reported, when it reported one. */
+  served?: string;
   /** ISO time of the original call. */
   t: string;
 }
@@ -112,7 +114,7 @@ export interface KeyDefaults {
 }
 
 /** sha256 of everything that determines a reply: model, sampling params, messages, sample index. */
-export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour'>, messages: ChatMessage[], opts: GenerateOptions, defaults: KeyDefaults = {}): string {
+export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour' | 'api'>, messages: ChatMessage[], opts: GenerateOptions, defaults: KeyDefaults = {}): string {
   const payload: Record<string, unknown> = {
     v: KEY_VERSION,
     model: model.id,
@@ -122,6 +124,10 @@ export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour'
     messages: messages.map((m) => [m.role, m.content]),
     sampleIndex: opts.sampleIndex ?? 0,
   };
+  // Raw text and a prefilled answer are other requests than a plain chat one (absent otherwise, so older keys still match).
+  const api = opts.api ?? (opts.prefill !== undefined ? 'chat' : model.api);
+  if (api === 'completions') payload.api = api;
+  if (opts.prefill !== undefined) payload.prefill = opts.prefill;
   // A synthetic model's answers change with its behaviour version, so that keys too.
   if (model.synthetic) Object.assign(payload, { role: opts.role, behaviour: model.behaviour ?? null });
   return createHash('sha256').update(stableJson(payload)).digest('hex');
@@ -139,6 +145,7 @@ export interface CachedModelOptions {
 export class CachedModel implements ChatModel {
   readonly id: string;
   readonly synthetic: boolean;
+  readonly api?: ModelApi;
   private readonly mode: CacheMode;
   private readonly defaults: KeyDefaults;
 
@@ -149,6 +156,7 @@ export class CachedModel implements ChatModel {
   ) {
     this.id = inner.id;
     this.synthetic = inner.synthetic;
+    if (inner.api) this.api = inner.api;
     this.mode = opts.mode ?? 'read-write';
     this.defaults = opts.defaults ?? {};
   }
@@ -157,7 +165,7 @@ export class CachedModel implements ChatModel {
     if (this.mode === 'off') return this.inner.generate(messages, opts);
     const key = cacheKey(this.inner, messages, opts, this.defaults);
     const hit = this.cache.get(key);
-    if (hit) return { text: hit.text, usage: { ...hit.usage }, latencyMs: 0, cached: true };
+    if (hit) return { text: hit.text, usage: { ...hit.usage }, latencyMs: 0, cached: true, ...(hit.served ? { servedModel: hit.served } : {}) };
     const running = this.cache.pending.get(key);
     if (running) {
       const gen = await running;
@@ -167,7 +175,10 @@ export class CachedModel implements ChatModel {
       const gen = await this.inner.generate(messages, opts);
       // An empty answer is never stored (a provider that let one through would have it replayed forever).
       if (!gen.cached && gen.text !== '') {
-        await this.cache.put({ k: key, model: this.inner.id, text: gen.text, usage: gen.usage, latencyMs: gen.latencyMs, t: new Date().toISOString() });
+        await this.cache.put({
+          k: key, model: this.inner.id, text: gen.text, usage: gen.usage, latencyMs: gen.latencyMs,
+          ...(gen.servedModel ? { served: gen.servedModel } : {}), t: new Date().toISOString(),
+        });
       }
       return gen;
     })();

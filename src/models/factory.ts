@@ -34,10 +34,14 @@ export function createModel(spec: string, params: ModelParamsInput | ModelParams
     if (!deps.offline) throw new UserError('NO_OFFLINE_MODEL', `model spec "${spec}": offline models are not available in this command`);
     model = deps.offline(parsed.skill, p);
   } else if (isUniversalSpec(parsed)) {
+    if (p.api) throw new UserError('BAD_MODEL_PARAMS', `model params: "api" applies to vllm: and compat: models, not to ${spec}`);
     // Providers reached through LangChain's initChatModel (anthropic, google-genai, ollama, ...): universal-factory.ts.
     model = createUniversalModel(parsed, p, { ...deps.openai, ...deps.universal });
   } else {
     const baseURL = parsed.baseURL ?? p.baseURL ?? (parsed.provider === 'openai' ? undefined : process.env.OPENAI_BASE_URL?.replace(/\/+$/, ''));
+    if (p.api && parsed.provider === 'openai') {
+      throw new UserError('BAD_MODEL_PARAMS', `model params: "api" applies to vllm: and compat: models, not to ${spec}`);
+    }
     if (parsed.provider !== 'openai' && !baseURL) {
       throw new UserError('BAD_MODEL_SPEC', `model spec "${spec}": ${parsed.provider} needs a base URL (${parsed.provider}:<model>@<baseURL>, params.baseURL or OPENAI_BASE_URL)`);
     }
@@ -48,6 +52,9 @@ export function createModel(spec: string, params: ModelParamsInput | ModelParams
       model: parsed.model,
       id,
       ...(baseURL ? { baseURL } : {}),
+      // vLLM gets raw text by default: the original's DSPy client sent its prompts to /v1/completions.
+      api: p.api ?? (parsed.provider === 'vllm' ? 'completions' : 'chat'),
+      vllm: parsed.provider === 'vllm',
       ...clientParams(p),
       ...deps.openai,
     });

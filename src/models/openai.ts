@@ -2,7 +2,8 @@ import { ChatOpenAI } from '@langchain/openai';
 import { answerCap, capAnswer } from './answer.js';
 import { withAttempts, type ClientOptions } from './attempts.js';
 import { endpointLimiter, type Semaphore } from './limiter.js';
-import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation, type ModelErrorCode, type TokenUsage } from './types.js';
+import { RawCompletionClient, rawPrompt, wrapBareErrors } from './raw-completion.js';
+import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation, type ModelApi, type ModelErrorCode, type TokenUsage } from './types.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Sent to local OpenAI-compatible servers, which usually want some key but check none. */
@@ -14,6 +15,10 @@ export interface OpenAIModelOptions extends ClientOptions {
   id?: string;
   /** Default OPENAI_BASE_URL, then api.openai.com. */
   baseURL?: string;
+  /** Endpoint of calls without a prefill (default chat). */
+  api?: ModelApi;
+  /** The server is vLLM: a prefilled chat call asks it to continue the final assistant message. */
+  vllm?: boolean;
 }
 
 export interface Failure {
@@ -24,12 +29,18 @@ export interface Failure {
   detail: string;
 }
 
-/** One chat model behind the OpenAI chat completions API (OpenAI itself, vLLM, other compatible servers). */
+/**
+ * One model behind the OpenAI API (OpenAI itself, vLLM, other compatible servers): chat completions,
+ * or raw text to /v1/completions (no chat template) when `api` is completions.
+ */
 export class OpenAIChatModel implements ChatModel {
   readonly id: string;
   readonly synthetic = false;
   readonly model: string;
   readonly baseURL: string;
+  readonly api: ModelApi;
+  private readonly vllm: boolean;
+  private raw: RawCompletionClient | undefined;
   private readonly apiKey: string;
   private readonly temperature: number;
   private readonly maxTokens: number;
@@ -51,6 +62,8 @@ export class OpenAIChatModel implements ChatModel {
       throw new ModelError('AUTH', `${this.id}: no API key (set OPENAI_API_KEY or pass apiKey)`, { attempts: 0 });
     }
     this.apiKey = key || DUMMY_API_KEY;
+    this.api = opts.api ?? 'chat';
+    this.vllm = opts.vllm ?? false;
     this.temperature = opts.temperature ?? 0;
     this.maxTokens = opts.maxTokens ?? 2048;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
@@ -63,15 +76,35 @@ export class OpenAIChatModel implements ChatModel {
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
     if (messages.length === 0) throw new ModelError('CONFIG', `${this.id}: no messages to send`, { attempts: 0 });
-    const client = this.client(opts.temperature ?? this.temperature, opts.maxTokens ?? this.maxTokens);
+    const temperature = opts.temperature ?? this.temperature;
+    const maxTokens = opts.maxTokens ?? this.maxTokens;
     const policy = {
       id: this.id, timeoutMs: this.timeoutMs, maxRetries: this.maxRetries, backoffBaseMs: this.backoffBaseMs,
       backoffMaxMs: this.backoffMaxMs, maxRetryAfterMs: this.maxRetryAfterMs, limiter: this.limiter,
     };
+    // A prefill continues an assistant turn of the chat template, so it goes to chat unless the call says otherwise.
+    const api = opts.api ?? (opts.prefill !== undefined ? 'chat' : this.api);
+    if (api === 'completions') {
+      const raw = (this.raw ??= new RawCompletionClient({ id: this.id, model: this.model, apiKey: this.apiKey, baseURL: this.baseURL }));
+      const prompt = rawPrompt(messages, opts.prefill);
+      return withAttempts(policy, async (signal) => {
+        const started = performance.now();
+        const reply = await raw.complete({ model: this.model, prompt, temperature, maxTokens, ...(opts.stop?.length ? { stop: opts.stop } : {}) }, signal);
+        const latencyMs = Math.round(performance.now() - started);
+        if (reply.text === undefined) throw new BadResponse('completion has no text');
+        if (reply.text === '') throw new BadResponse('completion text is empty');
+        const text = capAnswer(reply.text, answerCap(maxTokens));
+        const usage = reply.usage ?? { ...estimateUsage([{ role: 'user', content: prompt }], reply.text), estimated: true as const };
+        return { text, usage, latencyMs, cached: false, ...(reply.served ? { servedModel: reply.served } : {}) };
+      });
+    }
+    const prefilled = opts.prefill !== undefined;
+    const client = this.client(temperature, maxTokens, prefilled && this.vllm);
+    const sent = prefilled ? [...messages, { role: 'assistant' as const, content: opts.prefill! }] : messages;
     return withAttempts(policy, async (signal) => {
       const started = performance.now();
       const reply = await client.invoke(
-        messages.map((m) => ({ role: m.role, content: m.content })),
+        sent.map((m) => ({ role: m.role, content: m.content })),
         { signal, ...(opts.stop?.length ? { stop: opts.stop } : {}) },
       );
       const latencyMs = Math.round(performance.now() - started);
@@ -79,13 +112,15 @@ export class OpenAIChatModel implements ChatModel {
       if (text === undefined) throw new BadResponse('reply content is not text');
       // A 200 with null or empty content is a broken answer, not the model's: retried, never cached.
       if (text === '') throw new BadResponse('reply content is null or empty');
-      const kept = capAnswer(text, answerCap(opts.maxTokens ?? this.maxTokens));
-      return { text: kept, usage: usageOf(reply, messages, text), latencyMs, cached: false };
+      const kept = capAnswer(text, answerCap(maxTokens));
+      const served = reply.response_metadata?.model_name;
+      return { text: kept, usage: usageOf(reply, sent, text), latencyMs, cached: false, ...(typeof served === 'string' && served ? { servedModel: served } : {}) };
     });
   }
 
-  private client(temperature: number, maxTokens: number): ChatOpenAI {
-    const key = `${temperature}|${maxTokens}`;
+  /** `continueFinal`: vLLM continues the last (assistant) message instead of opening a new turn. */
+  private client(temperature: number, maxTokens: number, continueFinal: boolean): ChatOpenAI {
+    const key = `${temperature}|${maxTokens}|${continueFinal}`;
     let client = this.clients.get(key);
     if (!client) {
       client = new ChatOpenAI({
@@ -95,7 +130,8 @@ export class OpenAIChatModel implements ChatModel {
         maxTokens,
         maxRetries: 0, // retries are ours, so attempts, backoff and error codes are under our control
         streaming: false,
-        configuration: { baseURL: this.baseURL },
+        configuration: { baseURL: this.baseURL, fetch: wrapBareErrors },
+        ...(continueFinal ? { modelKwargs: { continue_final_message: true, add_generation_prompt: false } } : {}),
       });
       this.clients.set(key, client);
     }
@@ -121,6 +157,11 @@ export function classify(err: unknown, timedOut: boolean, timeoutMs: number): Fa
   const kind = e.constructor?.name ?? '';
   const detail = firstLine(e.message ?? String(err));
   if (kind === 'APIConnectionTimeoutError' || e.name === 'TimeoutError') return { code: 'TIMEOUT', retryable: true, detail };
+  // LangChain rewraps an overflow answer as ContextOverflowError, without the status (kept on its cause).
+  if (e.name === 'ContextOverflowError') {
+    const status = (e.cause as { status?: unknown } | undefined)?.status;
+    return { code: 'CONTEXT_LENGTH', retryable: false, ...(typeof status === 'number' ? { status } : {}), detail };
+  }
   if (typeof e.status === 'number') {
     const status = e.status;
     if (status === 429) {

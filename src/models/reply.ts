@@ -40,6 +40,13 @@ export function replyUsage(reply: ReplyLike, messages: ChatMessage[], text: stri
   return { ...estimateUsage(messages, text), estimated: true };
 }
 
+/** The model name a provider reported in its answer (LangChain's model_name, or a vendor's own model field). */
+export function servedName(reply: ReplyLike): string | undefined {
+  const m = reply.response_metadata ?? {};
+  const name = typeof m.model_name === 'string' ? m.model_name : m.model;
+  return typeof name === 'string' && name ? name : undefined;
+}
+
 function isObj(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object';
 }

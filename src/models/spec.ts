@@ -71,6 +71,8 @@ export const ModelParamsSchema = z
     concurrency: z.number().int().positive().default(8),
     baseURL: HttpUrl.optional(),
     apiKey: z.string().min(1).optional(),
+    /** vllm:/compat: only. completions: the prompt as raw text (the vllm: default, as the original's DSPy client sent it); chat: a chat message. */
+    api: z.enum(['completions', 'chat']).optional(),
   })
   .strict();
 export type ModelParams = z.output<typeof ModelParamsSchema>;

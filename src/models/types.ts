@@ -15,9 +15,17 @@ export interface GenerateOptions {
   temperature?: number;
   maxTokens?: number;
   stop?: string[];
-  /** Text the answer is made to start with (an assistant prefill); the answer returned is its continuation. */
+  /**
+   * Text the answer starts with (e.g. an opened code fence): the model continues it, and the
+   * returned text is the continuation only. See docs/providers.md for how each path sends it.
+   */
   prefill?: string;
+  /** vllm: models only: this call's endpoint, overriding the model's `api` param (a prefill defaults to chat). */
+  api?: ModelApi;
 }
+
+/** completions: the prompt as raw text to /v1/completions (no chat template); chat: /v1/chat/completions. */
+export type ModelApi = 'completions' | 'chat';
 
 export interface TokenUsage {
   inputTokens: number;
@@ -32,6 +40,8 @@ export interface Generation {
   latencyMs: number;
   /** True when served from the response cache (no model call was made). */
   cached: boolean;
+  /** The model name the endpoint reported in its answer (e.g. a dated snapshot behind an alias). */
+  servedModel?: string;
 }
 
 export interface ChatModel {
@@ -41,6 +51,8 @@ export interface ChatModel {
   readonly synthetic: boolean;
   /** Version of a synthetic model's behaviour: cached answers of an older version are not reused. */
   readonly behaviour?: string;
+  /** Endpoint of a vllm: model's calls without a prefill (part of cache keys: the two differ in what the model sees). */
+  readonly api?: ModelApi;
   generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation>;
 }
 

@@ -4,7 +4,7 @@ import { attemptFetch, currentAttemptSignal, withAttempts, type AttemptPolicy, t
 import { classifyProviderError } from './failures.js';
 import { endpointLimiter } from './limiter.js';
 import { PROVIDERS, missingPackageMessage, type UniversalProvider } from './providers.js';
-import { replyText, replyUsage, type ReplyLike } from './reply.js';
+import { replyText, replyUsage, servedName, type ReplyLike } from './reply.js';
 import { ModelError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation } from './types.js';
 
 /** Sent to a stand-in server (a proxy or a test double) that wants some key but checks none. */
@@ -55,10 +55,12 @@ export class UniversalChatModel implements ChatModel {
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
     if (messages.length === 0) throw new ModelError('CONFIG', `${this.id}: no messages to send`, { attempts: 0 });
     const client = await this.client(opts.temperature ?? this.temperature, opts.maxTokens ?? this.maxTokens);
+    // A prefill is sent as a final assistant message, which providers such as Anthropic continue.
+    const sent = opts.prefill !== undefined ? [...messages, { role: 'assistant' as const, content: opts.prefill }] : messages;
     return withAttempts(this.policy, async (signal) => {
       const started = performance.now();
       const reply = (await client.invoke(
-        messages.map((m) => ({ role: m.role, content: m.content })),
+        sent.map((m) => ({ role: m.role, content: m.content })),
         { signal, ...(opts.stop?.length ? { stop: opts.stop } : {}) },
       )) as ReplyLike;
       const latencyMs = Math.round(performance.now() - started);
@@ -67,7 +69,8 @@ export class UniversalChatModel implements ChatModel {
       // As on the OpenAI path: an empty answer is a broken response (retried, never cached), a long one is cut.
       if (text === '') throw new EmptyAnswer('reply content is empty');
       const kept = capAnswer(text, answerCap(opts.maxTokens ?? this.maxTokens));
-      return { text: kept, usage: replyUsage(reply, messages, text), latencyMs, cached: false };
+      const served = servedName(reply);
+      return { text: kept, usage: replyUsage(reply, sent, text), latencyMs, cached: false, ...(served ? { servedModel: served } : {}) };
     }, classifyProviderError);
   }
 

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError, errorMessage } from '../util/errors.js';
 import { DEFAULT_PRICES_FILE } from './paths.js';
-import type { ChatMessage, ChatModel, GenerateOptions, Generation } from './types.js';
+import type { ChatMessage, ChatModel, GenerateOptions, Generation, ModelApi } from './types.js';
 
 const PriceSchema = z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }).strict();
 export const PriceTableSchema = z.object({ models: z.record(z.string(), PriceSchema) }).strict();
@@ -66,6 +66,8 @@ export interface RoleUsage {
   estimatedCalls: number;
   /** Absent when any call of this role was to a model without a price. */
   costUsd?: number;
+  /** Model names the endpoints reported for this role's calls, in order of first sight (absent when none reported one). */
+  servedModels?: string[];
 }
 
 export interface RoleUsageJson {
@@ -76,6 +78,7 @@ export interface RoleUsageJson {
   output_tokens: number;
   estimated_calls: number;
   cost_usd?: number;
+  served_models?: string[];
 }
 
 /** Sums model calls per role (coder, user, reasoner). */
@@ -99,6 +102,12 @@ export class UsageTracker {
     const cost = costOf(this.prices, modelId, gen.usage.inputTokens, gen.usage.outputTokens);
     if (cost === undefined) r.unpriced = true;
     else r.costUsd = (r.costUsd ?? 0) + cost;
+    if (gen.servedModel && !r.servedModels?.includes(gen.servedModel)) (r.servedModels ??= []).push(gen.servedModel);
+  }
+
+  /** Model names the endpoints reported for a role (e.g. the dated snapshot a simulator alias resolved to). */
+  servedModels(role: string): string[] {
+    return [...(this.roles.get(role)?.servedModels ?? [])];
   }
 
   /** A call that ended in an error; it is not counted in `calls`. */
@@ -126,6 +135,7 @@ export class UsageTracker {
       t.outputTokens += r.outputTokens;
       t.estimatedCalls += r.estimatedCalls;
       t.unpriced ||= r.unpriced;
+      for (const m of r.servedModels ?? []) if (!t.servedModels?.includes(m)) (t.servedModels ??= []).push(m);
       if (r.costUsd !== undefined) t.costUsd = (t.costUsd ?? 0) + r.costUsd;
     }
     return strip(t);
@@ -148,7 +158,8 @@ function blank(): RoleUsage & { unpriced: boolean } {
 
 // A partial sum would understate the cost, so one unpriced call makes the role's cost unknown.
 function strip(r: RoleUsage & { unpriced: boolean }): RoleUsage {
-  const { unpriced, costUsd, ...rest } = r;
+  const { unpriced, costUsd, servedModels, ...base } = r;
+  const rest: RoleUsage = servedModels ? { ...base, servedModels: [...servedModels] } : base;
   return unpriced || costUsd === undefined ? rest : { ...rest, costUsd: round(costUsd) };
 }
 
@@ -161,6 +172,7 @@ function snake(r: RoleUsage): RoleUsageJson {
     output_tokens: r.outputTokens,
     estimated_calls: r.estimatedCalls,
     ...(r.costUsd !== undefined ? { cost_usd: r.costUsd } : {}),
+    ...(r.servedModels ? { served_models: r.servedModels } : {}),
   };
 }
 
@@ -176,12 +188,14 @@ function firstLine(s: string): string {
 export class TrackedModel implements ChatModel {
   readonly id: string;
   readonly synthetic: boolean;
+  readonly api?: ModelApi;
   constructor(
     readonly inner: ChatModel,
     readonly tracker: UsageTracker,
   ) {
     this.id = inner.id;
     this.synthetic = inner.synthetic;
+    if (inner.api) this.api = inner.api;
   }
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {

@@ -3,7 +3,7 @@ import type { ChatMessage, ChatModel, Generation, GenerateOptions } from '../mod
 import { estimateUsage } from '../models/openai.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { bodyOf, candidateDefects, pickDefects, type Defect } from './mutate.js';
-import { failingTests, readPrompt, showsCompileError, type PromptView } from './read-prompt.js';
+import { failingTests, inLayout, readPrompt, showsCompileError, type PromptView } from './read-prompt.js';
 import { draw } from './rng.js';
 import { TaskFinder } from './task-finder.js';
 
@@ -30,7 +30,7 @@ export class OfflineCoder implements ChatModel {
   readonly synthetic = true;
   readonly id: string;
   /** Bump when the synthetic behaviour changes, so cached answers of the old one are not reused. */
-  readonly behaviour = '4';
+  readonly behaviour = '5';
   private readonly finder: TaskFinder;
 
   constructor(private readonly o: OfflineCoderOptions) {
@@ -50,9 +50,12 @@ export class OfflineCoder implements ChatModel {
       const revision = prev ? Number(REVISION.exec(prev)?.[1] ?? 0) + 1 : 0;
       const body = prev === undefined ? this.initial(task, key) : this.refine(task, view, `${key}|${sha(view.text)}`);
       const code = tidy(task.code_prompt) + body.join('\n') + (revision ? `\n# revision ${revision}` : '') + '\n';
+      const block = `\`\`\`python\n${code}\`\`\`\n`;
       text = prev === undefined
-        ? `Here is an implementation.\n\n\`\`\`python\n${code}\`\`\`\n`
-        : `I revised the code based on the feedback.\n\n\`\`\`python\n${code}\`\`\`\n`;
+        ? `Here is an implementation.\n\n${block}`
+        : view.signature
+          ? inLayout(view, 'produce the generated_code. We change the lines the feedback points at.', block)
+          : `I revised the code based on the feedback.\n\n${block}`;
     }
     return { text, usage: estimateUsage(messages, text), latencyMs: 0, cached: false };
   }

@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatModel, Generation, GenerateOptions } from '../models/types.js';
 import { estimateUsage } from '../models/openai.js';
 import { bodyOf } from './mutate.js';
-import { failingTests, readPrompt, showsCompileError, type PromptView } from './read-prompt.js';
+import { failingTests, inLayout, readPrompt, showsCompileError, type PromptView } from './read-prompt.js';
 
 /**
  * Deterministic synthetic user; it reads only its prompt. The novice restates what the feedback
@@ -12,11 +12,12 @@ export class OfflineUser implements ChatModel {
   readonly synthetic = true;
   readonly id = 'offline-user';
   /** Bump when the synthetic behaviour changes, so cached answers of the old one are not reused. */
-  readonly behaviour = '3';
+  readonly behaviour = '4';
 
   async generate(messages: ChatMessage[], _opts: GenerateOptions): Promise<Generation> {
     const view = readPrompt(messages);
-    const text = view.reference !== undefined ? expert(view) : novice(view);
+    const said = view.reference !== undefined ? expert(view) : novice(view);
+    const text = inLayout(view, 'produce the user_feedback. I go by what the feedback shows.', said);
     return { text, usage: estimateUsage(messages, text), latencyMs: 0, cached: false };
   }
 }

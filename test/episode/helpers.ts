@@ -54,8 +54,11 @@ export const CLEAN: Partial<ProtocolOptions> = { profile: PROFILES.clean };
 
 /** One live episode on TASK with scripted coder answers (code bodies) and user texts; the default protocol unless `over` says. */
 export async function live(setting: string, coder: string[], user: string[] = [], over: Partial<ProtocolOptions> = {}, turn0?: Turn0Source): Promise<Run> {
-  const c = new ScriptedModel('scripted-coder', coder.map((code) => answer(code)), answer(CODE.pass));
-  const u = new ScriptedModel('scripted-user', user, 'Please look again.');
+  // Scripted answers are written as a model following the profile's prompt layout would write them.
+  const sig = (over.profile ?? PROFILES.convcodeworld).prompts === 'signature';
+  const code = sig ? labelled : (c: string): string => answer(c);
+  const c = new ScriptedModel('scripted-coder', coder.map(code), code(CODE.pass));
+  const u = new ScriptedModel('scripted-user', sig ? user.map(said) : user, sig ? said('Please look again.') : 'Please look again.');
   return episode(setting, c, u, liveSource(u), over, turn0);
 }
 
@@ -68,6 +71,14 @@ export async function episode(setting: string, c: ScriptedModel, u: ScriptedMode
   await runEpisode(TASK, o, { coder: c, exec: new ExecCache(sandbox), source, turn0 }, rec);
   return { rec, coder: c, user: u, sandbox };
 }
+
+/** A coder answer in the original's layout: reasoning, then the code after the answer label. */
+export const labelled = (code: string): string => ` fix the error. We change the returned value.\n\nCode: \`\`\`python\n${code}\n\`\`\``;
+/** A simulator answer in the original's layout. */
+export const said = (text: string): string => ` produce the user_feedback. We read the feedback.\n\nUser Feedback: ${text}`;
+
+/** One live episode under the original's prompt layout (the default profile). */
+export const liveSig = (setting: string, coder: string[], user: string[] = [], over: Partial<ProtocolOptions> = {}): Promise<Run> => live(setting, coder, user, over);
 
 /** Model calls of each turn, as recorded. */
 export const stepsOf = (r: Run): string[][] => r.rec.turns.map((t) => t.steps ?? []);

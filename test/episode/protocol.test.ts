@@ -4,10 +4,17 @@
  * profiles differ is tested under both.
  */
 import { describe, expect, it } from 'vitest';
-import { CLEAN, CODE, HEADER, live, samples, stepsOf, TASK } from './helpers.js';
+import { CLEAN, CODE, HEADER, labelled, live, liveSig, said, samples, stepsOf, TASK } from './helpers.js';
 
 const statuses = (r: Awaited<ReturnType<typeof live>>): string[] => r.rec.turns.map((t) => t.status);
 const CRASH = 'def task_func():\n    return 6  # fails: ALL';
+const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A label in either layout's capitals ("Execution feedback" or "Execution Feedback"); the value stays exact. */
+const anyCase = (label: string): string => [...label].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : esc(ch))).join('');
+/** Whether a prompt shows `value` under the label `label`, in either layout (plain templates or DSPy's, fenced or raw). */
+const shows = (prompt: string, label: string, value = ''): boolean => new RegExp(`${anyCase(label)}:\\s*(\`\`\`(python)?\\n)?${esc(value)}`).test(prompt);
+/** Whether a prompt has a field with this label (either layout). */
+const hasField = (prompt: string, label: string): boolean => new RegExp(`(^|\\n)${anyCase(label)}:`).test(prompt);
 
 describe('CF: compilation feedback only', () => {
   it('carries compiling code forward with no call; convcodeworld prepends the import header every turn, clean keeps the text', async () => {
@@ -25,9 +32,9 @@ describe('CF: compilation feedback only', () => {
     const r = await live('CF', [CODE.failA], [], {}, samples(CODE.syntax));
     expect(stepsOf(r)).toEqual([[], ['compile-fix'], [], []]);
     const fix = r.coder.calls[0]!.prompt;
-    expect(fix).toContain('Previous code:\n```python\n' + CODE.syntax);
-    expect(fix).toContain('Compilation feedback:\nTraceback (most recent call last):');
-    expect(fix).not.toContain('Execution feedback');
+    expect(shows(fix, 'Previous code', CODE.syntax)).toBe(true);
+    expect(shows(fix, 'Compilation feedback', 'Traceback (most recent call last):')).toBe(true);
+    expect(hasField(fix, 'Execution feedback')).toBe(false);
     expect(r.rec.turns[1]!.code).toBe(HEADER + CODE.failA);
   });
 
@@ -56,16 +63,16 @@ describe('execution feedback without a user', () => {
     const text = `TEST_B\n${trace('test_b')}\n\nTEST_D\n${trace('test_d')}\n`;
     expect(r.rec.turns[1]!.feedback!.execution).toBe(text);
     const p = r.coder.calls[1]!.prompt;
-    expect(p).toContain(`Execution feedback:\n${text}`);
+    expect(shows(p, 'Execution feedback', text)).toBe(true);
     expect(p).toContain(TASK.instruct_prompt);
-    expect(p).not.toContain('Compilation feedback');
+    expect(hasField(p, 'Compilation feedback')).toBe(false);
     expect(statuses(r)).toEqual(['fail', 'pass', 'pass', 'pass']);
   });
 
   it('convcodeworld asks with the generic "return the final code" wording; clean asks for a corrected program', async () => {
     const ccw = await live('CF_EF_FULL', [CODE.failA, CODE.pass]);
     const clean = await live('CF_EF_FULL', [CODE.failA, CODE.pass], [], CLEAN);
-    expect(ccw.coder.calls[1]!.prompt).toContain('Return the final code');
+    expect(ccw.coder.calls[1]!.prompt).toMatch(/the final code/i);
     expect(ccw.coder.calls[1]!.prompt).not.toContain('complete corrected program');
     expect(clean.coder.calls[1]!.prompt).toContain('complete corrected program');
   });
@@ -99,8 +106,8 @@ describe('execution feedback without a user', () => {
   it('after an in-turn compile fix, convcodeworld still shows the execution feedback of the old code; clean that of the fixed code', async () => {
     const ccw = await live('CF_EF_FULL', [CODE.failA, CODE.pass], [], {}, samples(CODE.syntax));
     expect(stepsOf(ccw)[1]).toEqual(['compile-fix', 'refine-exec']);
-    expect(ccw.coder.calls[1]!.prompt).toContain('Execution feedback:\nALL\n');
-    expect(ccw.coder.calls[1]!.prompt).toContain('Previous code:\n```python\n' + HEADER + CODE.failA);
+    expect(shows(ccw.coder.calls[1]!.prompt, 'Execution feedback', 'ALL\n')).toBe(true);
+    expect(shows(ccw.coder.calls[1]!.prompt, 'Previous code', HEADER + CODE.failA)).toBe(true);
     const clean = await live('CF_EF_FULL', [CODE.failA, CODE.pass], [], CLEAN, samples(CODE.syntax));
     expect(stepsOf(clean)[1]).toEqual(['compile-fix', 'refine-exec']);
     expect(clean.coder.calls[1]!.prompt).toContain('Execution feedback:\nTEST_A\n');
@@ -120,14 +127,14 @@ describe('novice user', () => {
     const u = r.user.calls[0]!.prompt;
     expect(u).toContain(TASK.instruct_prompt);
     expect(u).toContain(CODE.failA);
-    expect(u).toContain('Compilation feedback:\nNo syntax errors');
-    expect(u).toContain('Execution feedback:\nTEST_A\n');
-    expect(u).not.toContain('Ground truth');
+    expect(shows(u, 'Compilation feedback', 'No syntax errors')).toBe(true);
+    expect(shows(u, 'Execution feedback', 'TEST_A\n')).toBe(true);
+    expect(hasField(u, 'Ground truth code')).toBe(false);
     expect(u).not.toContain('return 1');
     const c = r.coder.calls[1]!.prompt;
-    expect(c).toContain('User feedback:\nIt breaks on my first check.');
-    expect(c).toContain('Execution feedback:\nTEST_A');
-    expect(c).not.toContain('Compilation feedback');
+    expect(c).toMatch(/User feedback:\s*It breaks on my first check\./i);
+    expect(shows(c, 'Execution feedback', 'TEST_A')).toBe(true);
+    expect(hasField(c, 'Compilation feedback')).toBe(false);
   });
 
   it('without execution feedback: no call while the code compiles; a compile error goes to the novice, not to a fix call', async () => {
@@ -136,10 +143,10 @@ describe('novice user', () => {
     expect(quiet.coder.calls).toHaveLength(1);
     const r = await live('CF_SNF', [CODE.failA], ['Python stops with a syntax error.'], {}, samples(CODE.syntax));
     expect(stepsOf(r)).toEqual([[], ['user', 'refine-user'], [], []]);
-    expect(r.user.calls[0]!.prompt).toContain('Compilation feedback:\nTraceback');
-    expect(r.user.calls[0]!.prompt).not.toContain('\nExecution feedback:\n');
-    expect(r.coder.calls[0]!.prompt).toContain('User feedback:\nPython stops with a syntax error.');
-    expect(r.coder.calls[0]!.prompt).not.toContain('Compilation feedback');
+    expect(shows(r.user.calls[0]!.prompt, 'Compilation feedback', 'Traceback')).toBe(true);
+    expect(hasField(r.user.calls[0]!.prompt, 'Execution feedback')).toBe(false);
+    expect(r.coder.calls[0]!.prompt).toMatch(/User feedback:\s*Python stops with a syntax error\./i);
+    expect(hasField(r.coder.calls[0]!.prompt, 'Compilation feedback')).toBe(false);
   });
 });
 
@@ -148,10 +155,10 @@ describe('expert user', () => {
     const r = await live('CF_SEF', [CODE.failD, CODE.failD, CODE.pass], ['Check the returned value.', 'Still off.']);
     expect(stepsOf(r)).toEqual([['generate'], ['user', 'refine-user'], ['user', 'refine-user'], []]);
     const u = r.user.calls[0]!.prompt;
-    expect(u).toContain('Ground truth code:\n```python\n' + TASK.code_prompt + TASK.canonical_solution);
-    expect(u).not.toContain('\nCompilation feedback:\n');
-    expect(u).not.toContain('\nExecution feedback:\n');
-    expect(r.coder.calls[1]!.prompt).not.toContain('Execution feedback');
+    expect(shows(u, 'Ground truth code', TASK.code_prompt + TASK.canonical_solution)).toBe(true);
+    expect(hasField(u, 'Compilation feedback')).toBe(false);
+    expect(hasField(u, 'Execution feedback')).toBe(false);
+    expect(hasField(r.coder.calls[1]!.prompt, 'Execution feedback')).toBe(false);
   });
 
   it('sees failing execution feedback when the setting has it; compile errors are fixed before the expert speaks', async () => {
@@ -159,7 +166,7 @@ describe('expert user', () => {
       const r = await live('CF_EF_FULL_SEF', [CODE.failA, CODE.pass], ['The first check fails.'], over, samples(CODE.syntax));
       expect(stepsOf(r)[1]).toEqual(['compile-fix', 'user', 'refine-user']);
       // convcodeworld: the feedback is still about the code the turn started from.
-      expect(r.user.calls[0]!.prompt).toContain(`Execution feedback:\n${shown}`);
+      expect(shows(r.user.calls[0]!.prompt, 'Execution feedback', shown)).toBe(true);
       expect(r.user.calls[0]!.prompt).toContain(HEADER + CODE.failA);
     }
   });
@@ -185,7 +192,8 @@ describe('every role and turn', () => {
     const ccw = await live('CF_EF_FULL', [CODE.failA, '']);
     expect(ccw.coder.calls[1]!.opts.stop).toEqual(['\n\n---\n\n']);
     expect(ccw.rec.turns[1]!.extractError).toBe('EMPTY_CODE');
-    expect(ccw.rec.turns[1]!.code).toBe(HEADER + empty);
+    // The answer is read after its label in the original's layout: the cut text is the empty block itself.
+    expect(ccw.rec.turns[1]!.code).toBe(HEADER + '```python\n\n```');
     const clean = await live('CF_EF_FULL', [CODE.failA, ''], [], CLEAN);
     expect(clean.coder.calls[0]!.opts.stop).toEqual(['\n\n---\n\n']);
     expect(clean.rec.turns[1]!.extractError).toBe('EMPTY_CODE');
@@ -199,3 +207,86 @@ describe('every role and turn', () => {
     expect(full.coder.calls.map((c) => c.messages.length)).toEqual([1, 3, 5]);
   });
 });
+
+describe("protocol convcodeworld: the original's prompt layout (DSPy ChainOfThought)", () => {
+  const REASONING = "Reasoning: Let's think step by step in order to";
+  /** Labels of the inputs shown (the part after the format block), in order. */
+  const fieldsOf = (prompt: string): string[] => [...prompt.split('\n\n---\n\n').pop()!.matchAll(/(?:^|\n\n)([A-Z][A-Za-z ]+):/g)].map((m) => m[1]!);
+
+  it('a compile fix shows Input, Previous Code (raw), Compilation Feedback, then the reasoning label; stop at a --- line', async () => {
+    const r = await liveSig('CF', [CODE.syntax, CODE.failA]);
+    const p = r.coder.calls[1]!;
+    expect(fieldsOf(p.prompt)).toEqual(['Input', 'Previous Code', 'Compilation Feedback', 'Reasoning']);
+    // Turn 0 is BigCodeBench's sanitized answer as it is: no header yet.
+    expect(p.prompt).toContain(`\n\nPrevious Code:\n${CODE.syntax}\n\n`);
+    expect(p.prompt.endsWith(REASONING)).toBe(true);
+    expect(p.opts.stop).toEqual(['\n\n---\n\n']);
+    expect(r.rec.turns[1]!.code).toBe(HEADER + CODE.failA);
+  });
+
+  it('the code is read after the answer label, not from text before it', async () => {
+    const c = ['```python\n' + CODE.failB + '\n```\n\nCode: ```python\n' + CODE.pass + '\n```'];
+    const r = await liveSig('CF_EF_FULL', [CODE.failA]);
+    expect(r.rec.turns[1]!.code).toBe(HEADER + CODE.pass);
+    const r2 = await episodeWith('CF_EF_FULL', [labelled(CODE.failA), ...c]);
+    expect(r2.rec.turns[1]!.code).toBe(HEADER + CODE.pass);
+  });
+
+  it('after user feedback the coder sees Input, Previous Code, Execution Feedback (failing only), User Feedback; never compilation', async () => {
+    const r = await liveSig('CF_EF_FULL_SNF', [CODE.failA, CODE.pass], ['It breaks on my first check.']);
+    expect(stepsOf(r)[1]).toEqual(['user', 'refine-user']);
+    expect(fieldsOf(r.coder.calls[1]!.prompt)).toEqual(['Input', 'Previous Code', 'Execution Feedback', 'User Feedback', 'Reasoning']);
+    expect(r.coder.calls[1]!.prompt).toContain('\n\nUser Feedback: It breaks on my first check.\n\n');
+    const sef = await liveSig('CF_SEF', [CODE.failD, CODE.pass], ['Check the value.']);
+    expect(fieldsOf(sef.coder.calls[1]!.prompt)).toEqual(['Input', 'Previous Code', 'User Feedback', 'Reasoning']);
+    expect(sef.coder.calls[1]!.prompt).not.toContain('Execution Feedback');
+  });
+
+  it('the novice sees Input, fenced Previous Code, Compilation and failing Execution Feedback; its call stops at the same --- line', async () => {
+    const r = await liveSig('CF_EF_FULL_SNF', [CODE.failA, CODE.pass], ['It breaks.']);
+    const u = r.user.calls[0]!;
+    expect(fieldsOf(u.prompt)).toEqual(['Input', 'Previous Code', 'Compilation Feedback', 'Execution Feedback', 'Reasoning']);
+    expect(u.prompt).toContain('\n\nPrevious Code:\n```\n' + CODE.failA + '\n```\n\nCompilation Feedback: No syntax errors\n\n');
+    expect(u.prompt).not.toContain('Ground Truth Code');
+    expect(u.opts.stop).toEqual(['\n\n---\n\n']);
+    const noExec = await liveSig('CF_SNF', [CODE.syntax, CODE.failA], ['Python stops.']);
+    expect(fieldsOf(noExec.user.calls[0]!.prompt)).toEqual(['Input', 'Previous Code', 'Compilation Feedback', 'Reasoning']);
+  });
+
+  it('the expert sees Input, the fenced ground truth, Previous Code and failing Execution Feedback, never compilation feedback', async () => {
+    const r = await liveSig('CF_EF_FULL_SEF', [CODE.failA, CODE.pass], ['The first check fails.']);
+    const u = r.user.calls[0]!.prompt;
+    expect(fieldsOf(u)).toEqual(['Input', 'Ground Truth Code', 'Previous Code', 'Execution Feedback', 'Reasoning']);
+    expect(u).toContain('Ground Truth Code:\n```\n' + TASK.code_prompt + TASK.canonical_solution + '\n```');
+    expect(u).not.toContain('Compilation Feedback');
+    const plain = await liveSig('CF_SEF', [CODE.failD, CODE.pass], ['x']);
+    expect(fieldsOf(plain.user.calls[0]!.prompt)).toEqual(['Input', 'Ground Truth Code', 'Previous Code', 'Reasoning']);
+  });
+
+  it("the simulator's feedback is read after its label, then cut as the original cut it", async () => {
+    const r = await liveSig('CF_SEF', [CODE.failA, CODE.pass], ['Return 1.\n```python\nreturn 1\n```\n---\nmore']);
+    expect(r.rec.turns[1]!.feedback!.user).toBe('Return 1.');
+    expect(r.coder.calls[1]!.prompt).toContain('\n\nUser Feedback: Return 1.\n\n');
+  });
+
+  it('an empty code block keeps the cut text (no error): it fails to compile and is fixed next turn', async () => {
+    // The marker stands for Python rejecting the leftover fences of the cut text.
+    const r = await episodeWith('CF_EF_FULL', [labelled(CODE.failA), 'x\n\nCode: ```\n\n``` <<syntax>>', labelled(CODE.pass)]);
+    expect(r.rec.error).toBeUndefined();
+    expect(r.rec.turns[1]!.extractError).toBe('EMPTY_CODE');
+    expect(r.rec.turns[1]!.code).toBe(HEADER + '```\n\n``` <<syntax>>');
+    // The fix is followed by a refinement on the old code's execution feedback (a quirk of the original).
+    expect(stepsOf(r)[2]).toEqual(['compile-fix', 'refine-exec']);
+    expect(r.rec.turns[2]!.status).toBe('pass');
+  });
+});
+
+/** An episode under the original's layout with raw scripted coder answers. */
+async function episodeWith(setting: string, coder: string[]): Promise<Awaited<ReturnType<typeof live>>> {
+  const { episode } = await import('./helpers.js');
+  const { ScriptedModel } = await import('../helpers/scripted-model.js');
+  const { liveSource } = await import('../../src/episode/live-source.js');
+  const c = new ScriptedModel('scripted-coder', coder, labelled(CODE.pass));
+  const u = new ScriptedModel('scripted-user', [], said('Look again.'));
+  return episode(setting, c, u, liveSource(u));
+}

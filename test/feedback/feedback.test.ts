@@ -35,7 +35,7 @@ describe('execution feedback', () => {
   });
   it('a failed run with no per-test details: empty text, still a failure (full); nothing shown reads as passed (partial)', () => {
     for (const p of [CCW, CLEAN]) {
-      expect(executionFeedback(result({}, { status: 'timeout' }), 'full', p)).toEqual({ passed: false, failing: [], text: '' });
+      expect(executionFeedback(result({}, { status: 'timeout' }), 'full', p)).toMatchObject({ passed: false, failing: [], text: '' });
       expect(executionFeedback(result({}, { status: 'fail' }), 'partial', p).text).toBe(PASSED_ALL_TESTS);
     }
   });
@@ -52,6 +52,13 @@ describe('execution feedback', () => {
     expect(one.split('\n')).toHaveLength(3);
     expect(truncateFeedback('short')).toBe('short');
   });
+  it('a forced cut applies the window at any length; a rear of 0 keeps the whole tail (Python s[-0:])', () => {
+    const text = Array.from({ length: 12 }, (_, i) => `l${i}-` + 'y'.repeat(30)).join('\n');
+    const [head, tail] = truncateFeedback(text, undefined, { front: 10, rear: 20 }).split('\n...\n') as [string, string];
+    expect(head).toBe(text.slice(0, 10));
+    expect(tail).toBe(text.split('\n').slice(-5).join('\n').slice(-20));
+    expect(truncateFeedback(text, undefined, { front: 0, rear: 0 })).toBe(`\n...\n${text.split('\n').slice(-5).join('\n')}`);
+  });
 });
 
 describe('code extraction', () => {
@@ -67,9 +74,15 @@ describe('code extraction', () => {
     expect(codeFromAnswer('```python\na = 1\n```\n\n---\n\n```python\nb\n```').code).toBe('a = 1');
     expect(codeFromAnswer('```python\nimport os\n\n\ndef f():\n    pass\n```').code).toBe('python\nimport os');
   });
-  it('empty code after extraction is an error', () => {
-    expect(codeFromAnswer('```python\n \n```')).toMatchObject({ error: 'EMPTY_CODE' });
+  it('clean: empty code after extraction is judged as empty code', () => {
+    expect(codeFromAnswer('```python\n \n```')).toMatchObject({ code: '', error: 'EMPTY_CODE' });
     expect(codeFromAnswer('')).toMatchObject({ error: 'EMPTY_CODE' });
+  });
+  it('convcodeworld: an empty block keeps the cut text (flagged, not an error); only an empty string is empty', () => {
+    expect(codeFromAnswer('```\n\n```\nmore', 'convcodeworld')).toEqual({ code: '```\n\n```\nmore', fenced: true, error: 'EMPTY_CODE' });
+    expect(codeFromAnswer('Sure.\n```\n\n```\n\n\nlater', 'convcodeworld').code).toBe('Sure.\n```\n\n```');
+    expect(codeFromAnswer('```python\n \n```', 'convcodeworld')).toEqual({ code: ' ', fenced: true });
+    expect(codeFromAnswer('```python\nx = 1\n```', 'convcodeworld')).toEqual({ code: 'x = 1', fenced: true });
   });
   it('takes the import header up to def task_func', () => {
     expect(importHeader('import os\nX = 1\ndef task_func(a):\n')).toBe('import os\nX = 1\n');
@@ -84,6 +97,8 @@ describe('simulated user feedback', () => {
     expect(postprocessUserFeedback('Use a dict.\n```python\nd = {}\n```', true)).toBe('Use a dict.');
     expect(postprocessUserFeedback('Use `d = {}` here.', true)).toBe('Use `d = {}` here.');
     expect(postprocessUserFeedback('Use a dict.\n```python\nd = {}\n```', false)).toContain('```');
+    // The original passes the cut text on untrimmed.
+    expect(postprocessUserFeedback('Fix the loop.\n---\nignored', false, false)).toBe('Fix the loop.\n');
   });
   it('scores quoted reference code high and prose low', () => {
     const ref = '    counts = Counter(words)\n    return dict(counts)\n';

@@ -16,7 +16,8 @@ export type VendorMode =
   | 'malformed' // 200 with a body that is not JSON
   | 'empty' // 200 JSON without the answer part
   | '400' // openai: bad request
-  | 'null-content'; // openai: 200 completion whose message content is null
+  | 'null-content' // openai: 200 completion whose message content is null
+  | 'context-length'; // openai (vLLM's body): 400, the prompt is longer than the context window
 
 /** A fault answered with a vendor's error body: the HTTP status and the JSON payload. */
 export interface VendorError {

@@ -6,33 +6,58 @@ export type MockMode = VendorMode;
 
 const error = (status: number, message: string, type: string, code?: string) => ({ status, payload: { error: { message, type, ...(code ? { code } : {}) } } });
 
+/** vLLM's answer to a prompt over the context window: a top-level error object, no `error` wrapper. */
+export const VLLM_CONTEXT_LENGTH_BODY = {
+  object: 'error',
+  message: "This model's maximum context length is 4096 tokens. However, you requested 4533 tokens (2485 in the messages, 2048 in the completion). Please reduce the length of the messages or completion.",
+  type: 'BadRequestError',
+  param: null,
+  code: 400,
+};
+
 /**
- * A tiny OpenAI-compatible chat completions server on 127.0.0.1 for tests. Answers follow the
- * script (one mode per request, in order), then `fallback`. It counts requests and the most
- * requests it ever had in flight at once.
+ * A tiny OpenAI-compatible server on 127.0.0.1 for tests: chat completions and (raw text) completions.
+ * Answers follow the script (one mode per request, in order), then `fallback`. It counts requests
+ * and the most requests it ever had in flight at once. `served` is the model name it reports.
  */
 export class MockOpenAIServer extends MockChatServer {
-  protected readonly route = /^(\/v1)?\/chat\/completions$/;
+  protected readonly route = /^(\/v1)?\/(chat\/)?completions$/;
   protected readonly errors = {
     '429': error(429, 'Rate limit reached', 'requests', 'rate_limit_exceeded'),
     '500': error(500, 'The server had an error', 'server_error'),
     '401': error(401, 'Incorrect API key provided', 'invalid_request_error', 'invalid_api_key'),
   };
   protected readonly garbled = { contentType: 'application/json', text: '{"id": "chatcmpl-1", "choices": [ {"mess' };
+  /** Model name in answers; default the requested one. */
+  served: string | undefined;
 
   /** Base URL in OpenAI client form (ends with /v1). */
   override get baseURL(): string {
     return `${super.baseURL}/v1`;
   }
 
+  override reset(): void {
+    super.reset();
+    this.served = undefined;
+  }
+
+  /** A completions request carries a prompt; its text is what the answer echoes. */
+  protected override texts(body: Record<string, unknown>): string[] {
+    return typeof body.prompt === 'string' ? [body.prompt] : super.texts(body);
+  }
+
   protected respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void {
-    const head = { object: 'chat.completion', model: body.model ?? 'mock' };
-    const choice = (content: string | null) => ({ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null });
-    if (mode === 'null-content') send(res, 200, { id: 'chatcmpl-null', ...head, created: 0, choices: [choice(null)] });
+    const raw = typeof body.prompt === 'string';
+    const head = { object: raw ? 'text_completion' : 'chat.completion', model: this.served ?? body.model ?? 'mock' };
+    const choice = (content: string | null) => raw
+      ? { index: 0, text: content, finish_reason: 'stop', logprobs: null }
+      : { index: 0, message: { role: 'assistant', content }, finish_reason: 'stop', logprobs: null };
+    if (mode === 'null-content') send(res, 200, { id: 'cmpl-null', ...head, created: 0, choices: [choice(null)] });
     else if (mode === '400') send(res, 400, error(400, 'Invalid value for max_tokens', 'invalid_request_error').payload);
+    else if (mode === 'context-length') send(res, 400, VLLM_CONTEXT_LENGTH_BODY);
     else this.answerJson(mode, body, res, (text, input, usage) => ({
-      id: 'chatcmpl-mock', ...head, created: Math.floor(Date.now() / 1000), choices: [choice(text)],
+      id: 'cmpl-mock', ...head, created: Math.floor(Date.now() / 1000), choices: [choice(text)],
       ...(usage ? { usage: { prompt_tokens: 10 + input, completion_tokens: text.length, total_tokens: 10 + input + text.length } } : {}),
-    }), { id: 'chatcmpl-empty', ...head, created: 0, choices: [] });
+    }), { id: 'cmpl-empty', ...head, created: 0, choices: [] });
   }
 }

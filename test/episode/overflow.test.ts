@@ -1,0 +1,79 @@
+/** A prompt over the model's context: shorter execution feedback and another call, then a scored failure (never an errored episode). */
+import { describe, expect, it } from 'vitest';
+import { ExecCache } from '../../src/episode/exec-cache.js';
+import { liveSource } from '../../src/episode/live-source.js';
+import { PROFILES, type ProtocolOptions } from '../../src/episode/protocol.js';
+import type { EpisodeRecord } from '../../src/episode/record.js';
+import { runEpisode } from '../../src/episode/runner.js';
+import { parseSetting } from '../../src/episode/settings.js';
+import { retrimSchedule } from '../../src/episode/turn.js';
+import { executionFeedback, truncateFeedback } from '../../src/feedback/execution.js';
+import { createModel } from '../../src/models/factory.js';
+import { FakeSandbox } from '../helpers/fake-sandbox.js';
+import { useMockServers } from '../helpers/mock-chat-server.js';
+import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
+import { CODE, HEADER, TASK } from './helpers.js';
+
+const [server] = useMockServers(new MockOpenAIServer());
+const FAILS_ALL = 'def task_func():\n    return 9  # fails: test_a,test_b,test_c,test_d';
+
+async function run(setting: string, start: string, maxTurns = 1): Promise<{ rec: EpisodeRecord; sandbox: FakeSandbox }> {
+  const coder = createModel(`vllm:m@${server.baseURL}`, { maxRetries: 0 }, { cache: false });
+  const sandbox = new FakeSandbox();
+  const o: ProtocolOptions = {
+    profile: PROFILES.convcodeworld, setting: parseSetting(setting), maxTurns, history: 'none', maxCallsPerTurn: 3, timeoutS: 10, leakThreshold: 0.15, coderKind: 'vllm',
+  };
+  const rec: EpisodeRecord = { task_id: TASK.task_id, setting, model: coder.id, user_model: null, synthetic: false, turns: [], solved_at: null };
+  const turn0 = { kind: 'samples' as const, file: 'samples.jsonl', solutions: new Map([[TASK.task_id, start]]) };
+  await runEpisode(TASK, o, { coder, exec: new ExecCache(sandbox), source: liveSource(undefined), turn0 }, rec);
+  return { rec, sandbox };
+}
+
+const promptOf = (i: number): string => server.requests[i]!.body.prompt as string;
+
+describe('context overflow (vLLM 400 body from the mock server)', () => {
+  it('follows the original schedule: 2000/4000 first, then 1000 off the longer side down to 0/0', () => {
+    expect([...retrimSchedule()]).toEqual([
+      { front: 2000, rear: 4000 }, { front: 2000, rear: 3000 }, { front: 2000, rear: 2000 }, { front: 2000, rear: 1000 },
+      { front: 1000, rear: 1000 }, { front: 1000, rear: 0 }, { front: 0, rear: 0 },
+    ]);
+  });
+
+  it('calls again with the execution feedback cut, and the turn goes on with the answer', async () => {
+    server.answer = () => ' fix it.\n\nCode: ```python\n' + CODE.pass + '\n```';
+    server.plan('context-length', 'context-length');
+    const { rec } = await run('CF_EF_FULL', FAILS_ALL);
+    expect(rec.error).toBeUndefined();
+    expect(server.count).toBe(3);
+    const full = executionFeedback((await new FakeSandbox().runUnittest({ solution: HEADER + FAILS_ALL, test: TASK.test } as never)), 'full', PROFILES.convcodeworld);
+    expect(promptOf(0)).toContain(`Execution Feedback:\n${full.text}`);
+    const first = truncateFeedback(full.untrimmed!, undefined, { front: 2000, rear: 4000 });
+    const second = truncateFeedback(full.untrimmed!, undefined, { front: 2000, rear: 3000 });
+    expect(first).toContain('\n...\n');
+    expect(promptOf(1)).toContain(`Execution Feedback:\n${first}\n\n`);
+    expect(promptOf(2)).toContain(`Execution Feedback:\n${second}\n\n`);
+    expect(rec.turns[1]!.feedback!.execution).toBe(second);
+    expect(rec.turns[1]!.status).toBe('pass');
+    expect(rec.turns[1]!.modelFailure).toBeUndefined();
+  });
+
+  it('a prompt that never fits is the model failing the turn: scored, unchanged, the episode goes on', async () => {
+    server.fallback = 'context-length';
+    const { rec } = await run('CF_EF_FULL', FAILS_ALL, 2);
+    expect(rec.error).toBeUndefined();
+    // Per turn: the first call and one per step of the schedule.
+    expect(server.count).toBe(2 * 8);
+    expect(rec.turns.map((t) => [t.status, t.modelFailure])).toEqual([['fail', undefined], ['fail', 'CONTEXT_LENGTH'], ['fail', 'CONTEXT_LENGTH']]);
+    expect(rec.turns[1]!.code).toBe(HEADER + FAILS_ALL);
+    expect(rec.solved_at).toBeNull();
+  });
+
+  it('without execution feedback to cut (a compile fix), the first overflow fails the turn', async () => {
+    server.fallback = 'context-length';
+    const { rec } = await run('CF', CODE.syntax);
+    expect(server.count).toBe(1);
+    expect(rec.error).toBeUndefined();
+    expect(rec.turns[1]!.modelFailure).toBe('CONTEXT_LENGTH');
+    expect(rec.turns[1]!.compilation!.ok).toBe(false);
+  });
+});
