@@ -38,6 +38,8 @@ export interface ProtocolProfile {
   erroredScored: boolean;
   /** Replays read the execution feedback from the reference log; only compilation feedback is recomputed. */
   replayExecFromLog: boolean;
+  /** The simulated user a real coder gets by default (`userModel: auto`): a pinned snapshot, not a floating alias. */
+  simulator: string;
 }
 
 /** The two profiles. `convcodeworld` is the original's code as it runs; `clean` corrects its quirks. */
@@ -45,10 +47,12 @@ export const PROFILES: Record<ProtocolName, ProtocolProfile> = {
   convcodeworld: {
     name: 'convcodeworld', turn0: 'bigcodebench', partialTests: 'visit', partialHidesModuleCrash: true, genericExecRefine: true,
     execFeedbackOfTurnStart: true, emptyBlockKeepsText: true, headerEveryTurn: true, erroredScored: true, replayExecFromLog: true,
+    simulator: 'openai:gpt-4o-2024-05-13',
   },
   clean: {
     name: 'clean', turn0: 'plain', partialTests: 'source', partialHidesModuleCrash: false, genericExecRefine: false,
     execFeedbackOfTurnStart: false, emptyBlockKeepsText: false, headerEveryTurn: false, erroredScored: false, replayExecFromLog: false,
+    simulator: 'openai:gpt-4o-2024-05-13',
   },
 };
 

@@ -33,9 +33,9 @@ describe('run-world config', () => {
     expect(() => config({ compat: 'convcodeworld' })).toThrow(/^test: key "compat" was replaced by "protocol" \(protocol: convcodeworld, .* or protocol: clean\)$/);
     expect(() => config({ turn0Prompt: 'plain' })).toThrow(/^test: key "turn0Prompt" was replaced by "protocol"/);
   });
-  it('picks an offline user for an offline coder and gpt-4o otherwise', () => {
+  it('picks an offline user for an offline coder and the pinned gpt-4o snapshot otherwise', () => {
     expect(config({}).userModel).toBe('offline');
-    expect(config({ model: 'openai:gpt-4o-mini' }).userModel).toBe('openai:gpt-4o');
+    expect(config({ model: 'openai:gpt-4o-mini' }).userModel).toBe('openai:gpt-4o-2024-05-13');
   });
 });
 
