@@ -3,7 +3,7 @@
 # the "models": a reference run (offline:$REF) is frozen, then each target strength is run live
 # (run-world) and replayed on the frozen reference (run-bench), and compare-runs ranks them.
 # Usage: bash scripts/live-vs-static.sh [out-dir]
-#   env: REF, TARGETS, SETTINGS, DATASET, SUBSET, LIMIT, PARALLEL, TIMEOUT (s per suite; default 30,
+#   env: PROTOCOL (default: run-world's, convcodeworld), REF, TARGETS, SETTINGS, DATASET, SUBSET, LIMIT, PARALLEL, TIMEOUT (s per suite; default 30,
 #   not run-world's 121, because offline mutants that loop forever would otherwise dominate the wall time)
 # Every step resumes, so rerunning after an interruption only does what is missing.
 set -euo pipefail
@@ -24,7 +24,7 @@ stamp() { date -u +%H:%M:%S; }
 live() { # model setting dir
   local t0=$SECONDS
   node dist/cli/run-world.js --model "offline:$1" --setting "$2" "${sel[@]}" --out "$3" \
-    --quiet --concurrency 8 --parallel "$PAR" --timeout "$TIMEOUT" >"$3.out" 2>&1 || { cat "$3.out" >&2; return 1; }
+    --quiet --concurrency 8 --parallel "$PAR" --timeout "$TIMEOUT" ${PROTOCOL:+--protocol "$PROTOCOL"} >"$3.out" 2>&1 || { cat "$3.out" >&2; return 1; }
   echo "$(stamp) live offline:$1 $2: $((SECONDS - t0)) s"
 }
 

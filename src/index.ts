@@ -7,7 +7,8 @@ export { runReasoning, type RunReasoningDeps, type RunReasoningOptions } from '.
 export { runEval, type RunEvalDeps, type RunEvalOptions, type RunEvalResult } from './eval/run-eval.js';
 export { compareRuns, compareRunDirs, toMarkdown, type Comparison, type CompareOptions } from './compare/compare.js';
 export { runEpisode, type EpisodeSource, type EpisodeDeps } from './episode/runner.js';
-export type { ProtocolOptions } from './episode/protocol.js';
+export { DEFAULT_PROTOCOL, PROFILES, PROTOCOL_NAMES, profileOf, type ProtocolName, type ProtocolOptions, type ProtocolProfile } from './episode/protocol.js';
+export { comparabilityOf, ComparabilitySchema, type Comparability } from './world/comparability.js';
 export { parseSetting, SETTING_NAMES, type Setting, type SettingName } from './episode/settings.js';
 export type { EpisodeRecord, TurnRecord } from './episode/record.js';
 export { createSandbox, DockerSandbox, LocalSandbox, type Sandbox, type ExecResult, type SandboxOptions } from './sandbox/index.js';

@@ -120,7 +120,7 @@ function buildProgram(): Command {
       const r = await freezeReference(o);
       const ref = r.doc.payload;
       process.stdout.write(
-        `${r.file}: reference ${ref.reference_model}, settings ${r.settings.join(', ')}, ${r.tasks} tasks, ${ref.max_turns} turns, ` +
+        `${r.file}: reference ${ref.reference_model}, protocol ${ref.protocol}, settings ${r.settings.join(', ')}, ${r.tasks} tasks, ${ref.max_turns} turns, ${ref.timeout_s} s per suite, simulator ${ref.user_model ?? 'unknown'}, ` +
         `dataset ${ref.dataset.name} (${ref.dataset.sha256 ? `sha256 ${ref.dataset.sha256.slice(0, 12)}` : 'hash unknown'}), content sha256 ${r.doc.content_sha256.slice(0, 12)}\n`,
       );
     });

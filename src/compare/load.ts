@@ -48,11 +48,11 @@ export interface RunData {
   compensateInit?: boolean;
   maxTurns: number;
   synthetic: boolean;
-  /** Every task with a record; errored ones carry `error` and are left out of the metrics. */
+  /** Every task with a record; errored ones carry `error` (scored as unsolved or left out, as erroredScored says). */
   tasks: TaskOutcome[];
   /** Tasks whose episode errored (not the model's failure: a rerun retries them). */
   errored: string[];
-  /** Over the completed tasks. */
+  /** Over all tasks when erroredScored, else over the completed ones. */
   mrr: number;
   recall: number;
   passAt1ByTurn: number[];

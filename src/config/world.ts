@@ -6,7 +6,7 @@ import { ModelParamsSchema } from '../models/spec.js';
 import { projectRoot } from '../sandbox/paths.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
-import { PROTOCOL_NAMES } from '../episode/protocol.js';
+import { PROTOCOL_NAMES, profileOf } from '../episode/protocol.js';
 import { UserError } from '../util/errors.js';
 import { issuePath, zodIssueLine } from './options.js';
 import { readUserFile } from '../util/files.js';
@@ -15,7 +15,7 @@ import { readUserFile } from '../util/files.js';
 export const WorldConfigSchema = z
   .object({
     model: z.string().min(1),
-    userModel: z.string().min(1).describe('"auto": offline when the coder is offline, else openai:gpt-4o-2024-05-13 (the original\'s simulator snapshot)'),
+    userModel: z.string().min(1).describe('"auto": offline when the coder is offline, else the protocol\'s pinned simulator (openai:gpt-4o-2024-05-13)'),
     setting: z.enum(SETTING_NAMES),
     maxTurns: z.number().int().min(0).max(50),
     dataset: z.string().min(1),
@@ -91,7 +91,7 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
   c.cacheDir = resolve(projectRoot, c.cacheDir);
   c.logsDir = resolve(projectRoot, c.logsDir);
   if (c.turn0Samples) c.turn0Samples = resolve(projectRoot, c.turn0Samples);
-  if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o-2024-05-13';
+  if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : profileOf(c.protocol).simulator;
   return c;
 }
 

@@ -40,6 +40,8 @@ export interface ProtocolProfile {
   replayExecFromLog: boolean;
   /** Refinement and simulator prompts: DSPy ChainOfThought's layout (signature) or our templates (plain). */
   prompts: 'signature' | 'plain';
+  /** The simulated user a real coder gets by default (`userModel: auto`): a pinned snapshot, not a floating alias. */
+  simulator: string;
 }
 
 /** The two profiles. `convcodeworld` is the original's code as it runs; `clean` corrects its quirks. */
@@ -48,11 +50,13 @@ export const PROFILES: Record<ProtocolName, ProtocolProfile> = {
     name: 'convcodeworld', turn0: 'bigcodebench', partialTests: 'visit', partialHidesModuleCrash: true, genericExecRefine: true,
     execFeedbackOfTurnStart: true, emptyBlockKeepsText: true, headerEveryTurn: true, erroredScored: true, replayExecFromLog: true,
     prompts: 'signature',
+    simulator: 'openai:gpt-4o-2024-05-13',
   },
   clean: {
     name: 'clean', turn0: 'plain', partialTests: 'source', partialHidesModuleCrash: false, genericExecRefine: false,
     execFeedbackOfTurnStart: false, emptyBlockKeepsText: false, headerEveryTurn: false, erroredScored: false, replayExecFromLog: false,
     prompts: 'plain',
+    simulator: 'openai:gpt-4o-2024-05-13',
   },
 };
 

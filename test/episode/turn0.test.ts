@@ -66,4 +66,21 @@ describe('turn 0', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toBe('import os\nfrom math import sqrt\nX = 2\ndef helper(a):\n    return sqrt(a) * X\ndef task_func(b):\n    return helper(b)');
   });
+
+  it('the sanitizer gives what BigCodeBench\'s gives on its corner cases (longest parsable run of lines, first definition wins, trailing calls cut)', () => {
+    const cases: [string, string][] = [
+      // The longest parsable run is the second block: the import of the first is lost, as in BigCodeBench.
+      ['```python\nimport math\n```\nThen:\n```python\ndef helper(x):\n    return math.sqrt(x)\n\ndef task_func(x):\n    return helper(x)\n```\n', 'def helper(x):\n    return math.sqrt(x)\ndef task_func(x):\n    return helper(x)'],
+      // A name defined twice keeps its first definition; a decorated one is dropped.
+      ['def task_func():\n    return 1\n\ndef task_func():\n    return 2\n\n@staticmethod\ndef helper():\n    pass\n', 'def task_func():\n    return 1'],
+      // Module-level statements that are not definitions go; an assignment the function does not use too.
+      ['import os\nX = 1\nY = 2\ndef task_func():\n    return X\nresult = task_func()\nprint(result)\n', 'import os\nX = 1\ndef task_func():\n    return X'],
+      // Prose alone: no code.
+      ['Sorry, I cannot help with that.', ''],
+    ];
+    const script = `import sys, json\nsys.path.insert(0, ${JSON.stringify(join(projectRoot, 'resources', 'python'))})\nfrom bigcodebench_sanitize import sanitize\nprint(json.dumps([sanitize(a, 'task_func') for a in json.loads(sys.stdin.read())]))`;
+    const r = spawnSync('python3', ['-c', script], { input: JSON.stringify(cases.map((c) => c[0])), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(cases.map((c) => c[1]));
+  });
 });

@@ -1,5 +1,11 @@
 /** Replays go through the same turn loop: the basis is the reference's version, user feedback is read from its log. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runBench } from '../../src/replay/bench.js';
+import type { StaticEpisodeRecord } from '../../src/replay/types.js';
+import { fakeLiveRun, sampleTasks } from './helpers.js';
 import { ExecCache } from '../../src/episode/exec-cache.js';
 import { PROFILES, type ProtocolOptions } from '../../src/episode/protocol.js';
 import { parseSetting } from '../../src/episode/settings.js';
@@ -66,5 +72,25 @@ describe('replay through the shared loop', () => {
     const clean = await replay('CF_EF_FULL_SEF', rt, [CODE.failB, CODE.pass], 'clean');
     expect(clean.coder.calls[1]!.prompt).toContain('Execution feedback:\nTEST_A\n');
     expect(clean.coder.calls[1]!.prompt).not.toContain(logged);
+  });
+});
+
+describe('run-bench turn 0', () => {
+  it('--turn0 samples.jsonl gives the target\'s turn 0 with no call; the summary names it and the reference\'s protocol', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-turn0-'));
+    try {
+      const ref = fakeLiveRun(join(dir, 'ref'), { setting: 'CF_EF_FULL_SEF', model: 'offline:0.3', maxTurns: 2, solvedAt: [null, null] });
+      const ids = sampleTasks().slice(0, 2).map((t) => t.task_id);
+      const file = join(dir, 'samples.jsonl');
+      writeFileSync(file, ids.map((id) => JSON.stringify({ task_id: id, solution: 'def task_func():\n    return 0  # fails: test_x' })).join('\n') + '\n');
+      const coder = new ScriptedModel('target', [], answer(CODE.pass));
+      const r = await runBench({ reference: ref, model: 'offline', out: join(dir, 'bench'), turn0Samples: file, cache: false }, { sandbox: new FakeSandbox(), coder });
+      const recs = readFileSync(join(r.runs[0]!.runDir, 'episodes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as StaticEpisodeRecord);
+      expect(recs.map((x) => x.turns[0]!.fromSamples)).toEqual([true, true]);
+      expect(recs.every((x) => !(x.turns[0]!.steps ?? []).length)).toBe(true);
+      expect(r.runs[0]!.summary.comparability).toMatchObject({ protocol: 'convcodeworld', turn0_prompt: 'samples' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

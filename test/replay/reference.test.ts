@@ -165,7 +165,7 @@ describe('frozen reference files', () => {
       process.exitCode = undefined;
       await benchCli(['freeze', '--run', run, '--out', join(dir, 'cli-frozen.json')]);
       expect(process.exitCode).toBeUndefined();
-      expect(out.mock.calls.map((c) => String(c[0])).join('')).toMatch(/cli-frozen\.json: reference offline:0\.3, settings CF_EF_FULL_SEF, 4 tasks, 3 turns/);
+      expect(out.mock.calls.map((c) => String(c[0])).join('')).toMatch(/cli-frozen\.json: reference offline:0\.3, protocol convcodeworld, settings CF_EF_FULL_SEF, 4 tasks, 3 turns, 121 s per suite, simulator offline-user/);
     } finally {
       err.mockRestore();
       out.mockRestore();
