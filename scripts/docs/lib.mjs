@@ -107,6 +107,13 @@ export async function helpOf(key, root = ROOT) {
   return normalizeOutput(r.stdout, root);
 }
 
+/** The subcommands a help text lists under "Commands:" (commander's own `help` left out). */
+export function subcommandsOf(help) {
+  const i = help.indexOf('\nCommands:\n');
+  if (i < 0) return [];
+  return help.slice(i + 11).split('\n').map((l) => l.match(/^ {2}([a-z][\w-]*)/)?.[1]).filter((c) => c && c !== 'help');
+}
+
 /** Runs fn over items, at most n at a time (the machine may have two cores). */
 export async function mapLimit(items, n, fn) {
   const out = new Array(items.length);
