@@ -19,3 +19,4 @@ export function missingNames(root?: string, files?: string[]): string[];
 export function slug(heading: string): string;
 export function anchorsOf(text: string): Set<string>;
 export function brokenLinks(root?: string, files?: string[]): string[];
+export function subcommandsOf(help: string): string[];

@@ -2,7 +2,7 @@
 // README.md, CHANGELOG.md and docs/, and produces the real text for each (used by test/docs and
 // scripts/docs/sync.mjs).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,13 @@ export async function helpOf(key, root = ROOT) {
   return normalizeOutput(r.stdout, root);
 }
 
+/** The subcommands a help text lists under "Commands:" (commander's own `help` left out). */
+export function subcommandsOf(help) {
+  const i = help.indexOf('\nCommands:\n');
+  if (i < 0) return [];
+  return help.slice(i + 11).split('\n').map((l) => l.match(/^ {2}([a-z][\w-]*)/)?.[1]).filter((c) => c && c !== 'help');
+}
+
 /** Runs fn over items, at most n at a time (the machine may have two cores). */
 export async function mapLimit(items, n, fn) {
   const out = new Array(items.length);
@@ -142,11 +149,20 @@ export const OUTPUTS = {
     async run(root = ROOT) {
       const tmp = mkdtempSync(join(tmpdir(), 'codeconv-docs-'));
       try {
-        const cfg = join(tmp, 'fresh.yaml');
-        writeFileSync(cfg, `logsDir: ${join(tmp, 'logs')}\ncacheDir: ${join(tmp, 'cache')}\n`);
-        const r = await run(process.execPath, [...entry(root, 'src/cli/run-world.ts'), '--config', cfg, '--quiet'], { cwd: root });
+        // Fresh logs and caches wherever this version keeps them: keys of the defaults file, the
+        // working directory, or the home directory.
+        const defaults = readFileSync(join(root, 'resources/config.yaml'), 'utf8');
+        const fresh = { logsDir: join(tmp, 'logs'), cacheDir: join(tmp, 'cache') };
+        const keys = Object.entries(fresh).filter(([k]) => new RegExp(`^${k}:`, 'm').test(defaults));
+        const args = [];
+        if (keys.length) {
+          writeFileSync(join(tmp, 'fresh.yaml'), keys.map(([k, v]) => `${k}: ${v}\n`).join(''));
+          args.push('--config', join(tmp, 'fresh.yaml'));
+        }
+        const env = { HOME: tmp, XDG_CACHE_HOME: join(tmp, 'cache') };
+        const r = await run(process.execPath, [...entry(root, 'src/cli/run-world.ts'), ...args, '--quiet'], { cwd: tmp, env });
         if (r.code !== 0) throw new Error(`quick start exited ${r.code}: ${r.stderr.trim()}`);
-        return normalizeOutput(r.stdout.split(join(tmp, 'logs')).join('logs'), root);
+        return normalizeOutput(r.stdout.split(join(realpathSync(tmp), 'logs')).join('logs').split(join(tmp, 'logs')).join('logs'), root);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

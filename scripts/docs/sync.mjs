@@ -7,7 +7,7 @@
 //   --skip-runs  only the --help blocks (the outputs need Docker and the sandbox image)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, OUTPUTS, commands, docFiles, helpChecks, helpOf, markedBlocks, outputChecks, replaceBodies, syncedBody } from './lib.mjs';
+import { ROOT, OUTPUTS, commands, docFiles, helpChecks, helpOf, markedBlocks, outputChecks, replaceBodies, subcommandsOf, syncedBody } from './lib.mjs';
 
 const check = process.argv.includes('--check');
 const skipRuns = process.argv.includes('--skip-runs');
@@ -29,9 +29,13 @@ for (const [file, reps] of byFile) {
   writeFileSync(p, replaceBodies(readFileSync(p, 'utf8'), reps));
 }
 
-// A command with no pasted help anywhere gets a section in the command reference.
-const pasted = new Set(docFiles().flatMap((f) => markedBlocks(readFileSync(join(ROOT, f), 'utf8'), 'help').map((b) => b.key.split(/\s+/)[0])));
-const missing = Object.keys(commands()).filter((c) => !pasted.has(c));
+// A command or subcommand with no pasted help anywhere gets a section in the command reference.
+const pasted = new Set(docFiles().flatMap((f) => markedBlocks(readFileSync(join(ROOT, f), 'utf8'), 'help').map((b) => b.key)));
+const missing = [];
+for (const c of Object.keys(commands())) {
+  if (!pasted.has(c)) missing.push(c);
+  for (const sub of subcommandsOf(await helpOf(c))) if (!pasted.has(`${c} ${sub}`)) missing.push(`${c} ${sub}`);
+}
 for (const c of missing) {
   stale.push(`docs/commands.md: no --help of ${c} pasted anywhere`);
   if (check) continue;

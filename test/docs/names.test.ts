@@ -58,3 +58,11 @@ describe('the set-up lines', () => {
     expect(readme).toContain('```sh\nbash scripts/setup.sh && npm ci && npm start\n```');
   });
 });
+
+describe('text for users', () => {
+  test.each(['README.md', 'CHANGELOG.md'])('%s has no machine paths, issue numbers or session talk', (file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const found = text.match(/(?:^|[\s`(])\/(?:work|home|root|tmp\/qtest)\/\S*|\b(?:issue|defect) #?\d+|this session|load average/gim) ?? [];
+    expect(found).toEqual([]);
+  });
+});

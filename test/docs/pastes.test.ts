@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ROOT, commands, docFiles, helpOf, mapLimit, markedBlocks, masked, replaceBodies } from '../../scripts/docs/lib.mjs';
+import { ROOT, commands, docFiles, helpOf, mapLimit, markedBlocks, masked, replaceBodies, subcommandsOf } from '../../scripts/docs/lib.mjs';
 
 // Every --help pasted in the docs is what the command prints today (npm run docs:sync rewrites them).
 const blocks = docFiles().flatMap((file) => markedBlocks(readFileSync(join(ROOT, file), 'utf8'), 'help').map((block) => ({ file, block })));
@@ -14,9 +14,10 @@ describe('pasted --help blocks', () => {
     keys.forEach((k, i) => actual.set(k, texts[i]!));
   });
 
-  test('the docs paste the help of every command', () => {
-    const pasted = new Set(blocks.map((b) => b.block.key.split(/\s+/)[0]));
-    expect(Object.keys(commands()).filter((c) => !pasted.has(c))).toEqual([]);
+  test('the docs paste the help of every command and subcommand', () => {
+    const pasted = new Set(blocks.map((b) => b.block.key));
+    const all = Object.keys(commands()).flatMap((c) => [c, ...subcommandsOf(actual.get(c) ?? '').map((s) => `${c} ${s}`)]);
+    expect(all.filter((c) => !pasted.has(c))).toEqual([]);
   });
 
   test.each(blocks.map((b) => [`${b.file}: ${b.block.key}`, b] as const))('%s', (_name, b) => {
