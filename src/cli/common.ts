@@ -30,6 +30,12 @@ export async function runCli(name: string, body: () => Promise<void>): Promise<v
       process.exitCode = 2;
       return;
     }
+    // A full (or read-only) disk under --out: one line naming the file; what was written before stays and resumes.
+    if (fsErr.code && DISK_FULL_CODES.has(fsErr.code)) {
+      process.stderr.write(`${name}: cannot write ${fsErr.path ?? 'an output file'}: ${FS_REASON[fsErr.code] ?? 'the disk refused the write'} (${fsErr.code}); free space, then rerun the same command: finished work is kept and resumed\n`);
+      process.exitCode = 3;
+      return;
+    }
     process.stderr.write(`${name}: internal error\n`);
     console.error(err);
     process.exitCode = 1;
@@ -53,6 +59,9 @@ const FS_REASON: Record<string, string> = {
   EACCES: 'permission denied', ENOENT: 'no such file or directory',
 };
 const USER_FS_CODES = new Set(Object.keys(FS_REASON));
+const DISK_FULL = { ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EROFS: 'read-only file system' };
+const DISK_FULL_CODES = new Set(Object.keys(DISK_FULL));
+Object.assign(FS_REASON, DISK_FULL);
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 let signalsHooked = false;

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { ModelParamsSchema } from '../models/spec.js';
 import { projectRoot } from '../sandbox/paths.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
@@ -29,7 +30,7 @@ export const WorldConfigSchema = z
     protocol: z.enum(PROTOCOL_NAMES).describe("convcodeworld: the leaderboard's protocol, quirks included; clean: the corrected one"),
     maxCallsPerTurn: z.number().int().min(1).max(10).describe('coder calls per turn: compile fixes and the refinement together'),
     turn0Samples: z.string().optional().describe('BigCodeBench samples file whose solutions are turn 0'),
-    timeoutS: z.number().positive(),
+    timeoutS: z.number().positive().max(MAX_TIMEOUT_S),
     seed: z.number().int(),
     leakThreshold: z.number().min(0).max(1),
     cache: z.boolean(),

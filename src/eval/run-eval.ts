@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { parseOptions } from '../config/options.js';
 import { passAtKTable } from '../metrics/pass-at-k.js';
 import { fileSha256 } from '../replay/canonical.js';
@@ -25,7 +26,7 @@ export const RunEvalOptionsSchema = z.object({
   canonical: z.boolean().default(false),
   ids: z.array(z.string()).optional(),
   subset: z.enum(['full', 'hard']).default('full'),
-  timeoutS: z.number().positive().default(240),
+  timeoutS: z.number().positive().max(MAX_TIMEOUT_S).default(240),
   out: z.string().min(1),
   /** Prefix the prompt header and a `pass` body, as BigCodeBench's default "calibrated" mode. */
   calibrated: z.boolean().default(true),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { parseOptions } from '../config/options.js';
 import { ExecCache } from '../episode/exec-cache.js';
 import { coderKindOf, profileOf, turn0PromptOf, type ProtocolOptions } from '../episode/protocol.js';
@@ -56,7 +57,7 @@ export const BenchOptionsSchema = z.object({
   turn0Samples: z.string().min(1).optional(),
   leakThreshold: z.number().min(0).max(1).default(LEAK_THRESHOLD),
   /** Default: the reference's. */
-  timeoutS: z.number().positive().optional(),
+  timeoutS: z.number().positive().max(MAX_TIMEOUT_S).optional(),
   seed: z.number().int().default(0),
   cache: z.boolean().default(true),
   cacheDir: z.string().min(1).default('.cache'),

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { readYamlConfig } from '../config/world.js';
 import { ModelParamsSchema } from '../models/spec.js';
 import { projectRoot } from '../sandbox/paths.js';
@@ -17,7 +18,7 @@ export const RepoRunConfigSchema = z.object({
   max_test_feedback_symb: z.number().int().positive(),
   max_context_symb: z.number().int().positive(),
   max_num_tests: z.number().int().positive(),
-  timeout_s: z.number().positive(),
+  timeout_s: z.number().positive().max(MAX_TIMEOUT_S),
   limit: z.number().int().positive().optional(),
   ids: z.array(z.string()).optional(),
   concurrency: z.number().int().positive().max(64),
@@ -44,7 +45,7 @@ export const RepoBuildConfigSchema = z.object({
   mutants_tried: z.number().int().positive(),
   /** Candidates validated in one container (their runs restore the file; the tree is checked after). */
   batch_size: z.number().int().positive().max(50),
-  timeout_s: z.number().positive(),
+  timeout_s: z.number().positive().max(MAX_TIMEOUT_S),
   trace_timeout_s: z.number().positive(),
   parallel: z.number().int().positive().max(16),
   cache_dir: z.string(),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import Docker from 'dockerode';
@@ -134,13 +134,15 @@ export class RepoSandbox {
         // Lower priority inside the container too: the tests share the machine's cores.
         'nice', '-n', '10', 'python3', '-B', `/repojudge/${script}`, mode,
       ];
-      const r = await execa('docker', args, { input: JSON.stringify(input), reject: false, timeout: limitS * 1000, maxBuffer: 512 * 1024 * 1024 });
-      const at = r.stdout.lastIndexOf('@@RESULT@@');
+      const nonce = randomBytes(12).toString('hex');
+      const marker = `@@RESULT-${nonce}@@`;
+      const r = await execa('docker', args, { input: JSON.stringify({ ...(input as object), result_nonce: nonce }), reject: false, timeout: limitS * 1000, maxBuffer: 64 * 1024 * 1024 });
+      const at = r.stdout.lastIndexOf(marker);
       if (at < 0) {
         const tail = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ');
         throw new InfraError('REPO_JUDGE', `${mode} in ${this.image} gave no result (exit ${r.exitCode ?? 'killed'}${r.timedOut ? ', timed out' : ''}): ${tail.slice(0, 400)}`);
       }
-      return JSON.parse(r.stdout.slice(at + '@@RESULT@@'.length)) as unknown;
+      return JSON.parse(r.stdout.slice(at + marker.length).split('\n')[0]!) as unknown;
     } finally {
       await execa('docker', ['rm', '-f', name], { reject: false, timeout: 30_000 });
       releaseContainer(name);

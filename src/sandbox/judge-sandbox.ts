@@ -1,7 +1,7 @@
 import { InfraError } from '../util/errors.js';
 import type { Slot, SlotPool } from './pool.js';
 import { checkTimeLimit } from './time-limit.js';
-import type { CheckItem, CheckResult, ExecResult, ExecStatus, Sandbox, SyntaxResult, UnittestJob } from './types.js';
+import type { CheckItem, CheckOptions, CheckResult, ExecResult, ExecStatus, Sandbox, SyntaxResult, UnittestJob } from './types.js';
 
 /** Seconds the host waits beyond a job's own limit before it declares the judge hung. */
 const WATCHDOG_MARGIN_S = 20;
@@ -118,7 +118,7 @@ export abstract class JudgeSandbox implements Sandbox {
     });
   }
 
-  async runChecks(items: CheckItem[], opts: { fresh?: boolean } = {}): Promise<CheckResult[]> {
+  async runChecks(items: CheckItem[], opts: CheckOptions = {}): Promise<CheckResult[]> {
     if (items.length === 0) return [];
     for (const i of items) checkTimeLimit(i.timeoutS, 'a check\'s time limit');
     await this.start();
@@ -126,7 +126,7 @@ export abstract class JudgeSandbox implements Sandbox {
     const batch = await this.withRetry<CheckResult[] | null>(`${items.length} check${items.length > 1 ? 's' : ''}`, async (slot) => {
       try {
         const r = await slot.conn.request(
-          { kind: 'checks', items: items.map((i) => ({ code: i.code, timeout: i.timeoutS })), fresh: !!opts.fresh },
+          { kind: 'checks', items: items.map((i) => ({ code: i.code, timeout: i.timeoutS })), fresh: !!opts.fresh, ...(opts.hashSeed !== undefined ? { hashSeed: opts.hashSeed } : {}) },
           watchdogMs,
         );
         const results = r.results as CheckResult[] | undefined;

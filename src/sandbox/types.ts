@@ -40,6 +40,12 @@ export interface CheckResult {
   durationMs: number;
 }
 
+/** How a batch of checks runs: `fresh` interpreters, with string-hash seed `hashSeed` (default: random per child). */
+export interface CheckOptions {
+  fresh?: boolean;
+  hashSeed?: number;
+}
+
 export interface SyntaxResult {
   ok: boolean;
   /** Traceback text of the SyntaxError when ok is false. */
@@ -52,7 +58,7 @@ export interface Sandbox {
   start(): Promise<void>;
   runUnittest(job: UnittestJob): Promise<ExecResult>;
   /** Each item runs in its own child with its own limit; one batch goes to one warm slot. */
-  runChecks(items: CheckItem[], opts?: { fresh?: boolean }): Promise<CheckResult[]>;
+  runChecks(items: CheckItem[], opts?: CheckOptions): Promise<CheckResult[]>;
   checkSyntax(code: string): Promise<SyntaxResult>;
   /** Identifies the execution environment (image tag or interpreter) for caches keyed on it. */
   environmentId(): string;

@@ -6,6 +6,8 @@ import type { ChatModel } from '../../models/types.js';
 import { SandboxOptionsSchema } from '../../sandbox/options.js';
 import type { Sandbox } from '../../sandbox/types.js';
 import type { Reporter } from '../../report/reporter.js';
+import { lockRunDir } from '../../run/lock.js';
+import { ensureDir } from '../../run/run-dir.js';
 import { UserError } from '../../util/errors.js';
 import { readJsonl, readJsonlTolerant } from '../../util/jsonl.js';
 import { buildSamples } from './build.js';
@@ -70,6 +72,17 @@ const take = <T>(rows: T[], limit?: number): T[] => (limit ? rows.slice(0, limit
 /** Runs the requested stages in order; each reads the previous stage's file and writes its own. */
 export async function runSynth(input: SynthOptions, deps: SynthDeps): Promise<SynthStats> {
   const o = parseOptions(SynthOptionsSchema, input);
+  // One writer per output directory: a second synth on it stops at once, naming the first.
+  ensureDir(o.out);
+  const lock = lockRunDir(o.out);
+  try {
+    return await synthStages(o, deps);
+  } finally {
+    lock.release();
+  }
+}
+
+async function synthStages(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
   const statsFile = join(o.out, STATS_FILE);
   const stats: SynthStats = existsSync(statsFile)
     ? (JSON.parse(readFileSync(statsFile, 'utf8')) as SynthStats)

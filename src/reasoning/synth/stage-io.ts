@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readJsonlTolerant, repairJsonlTail } from '../../util/jsonl.js';
@@ -22,7 +22,7 @@ export class RowSink {
   /** Writes are serialised so concurrent workers never interleave inside a line. */
   write(row: Record<string, unknown>): Promise<void> {
     this.done.add(this.keyOf(row));
-    this.queue = this.queue.then(() => appendFile(this.file, JSON.stringify(row) + '\n'));
+    this.queue = this.queue.then(() => appendFile(this.file, JSON.stringify(row) + '\n').catch((err: unknown) => { throw named(err, this.file); }));
     return this.queue;
   }
 }
@@ -31,8 +31,20 @@ export class RowSink {
 export function writeRowsAtomic(file: string, rows: unknown[]): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, rows.map((r) => JSON.stringify(r) + '\n').join(''));
+  try {
+    writeFileSync(tmp, rows.map((r) => JSON.stringify(r) + '\n').join(''));
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw named(err, file);
+  }
   renameSync(tmp, file);
+}
+
+/** A write error (a full disk gives none) with the file it was writing, for the one-line message. */
+function named(err: unknown, file: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e === 'object' && e.code && !e.path) e.path = file;
+  return err;
 }
 
 export function fileExists(file: string): boolean {

@@ -91,6 +91,7 @@ def documented_method_keys():
 
 def main():
     job = json.loads(sys.stdin.read())
+    nonce = job.pop('result_nonce', '')
     tests, calls = job['tests'], job['calls']
     min_body, max_tests = job.get('min_body_lines', 3), job.get('max_tests', 50)
     dropped = {}
@@ -143,7 +144,8 @@ def main():
                 if not ran:
                     drop('no passing traced test calls it')
                     continue
-                ran.sort(key=lambda t: (tests[t][1], t))
+                # By name, not by traced duration: machine load must not decide which tests a task gets.
+                ran.sort()
                 ran = ran[:max_tests]
                 decl = lines[node.lineno - 1:bstart - 1]
                 body = lines[bstart - 1:node.end_lineno]
@@ -175,7 +177,7 @@ def main():
                     'tests': {'full_paths': ran, 'time_test_norm': round(sum(tests[t][1] for t in ran), 4)},
                     'mutants': muts,
                 })
-    sys.stdout.write('\n@@RESULT@@' + json.dumps({'candidates': cands, 'dropped': dropped, 'methods': methods}) + '\n')
+    sys.stdout.write('\n@@RESULT%s@@' % (('-' + nonce) if nonce else '') + json.dumps({'candidates': cands, 'dropped': dropped, 'methods': methods}) + '\n')
 
 
 if __name__ == '__main__':

@@ -44,33 +44,152 @@ def write_candidate(rep):
     return hashlib.sha256('\n'.join(lines).encode()).hexdigest()
 
 
+# Bytes kept of each of stdout and stderr: read as it comes, so a flood never fills the container's memory.
+OUTPUT_LIMIT = 400_000
+# After the test process exits, how long output from processes it left behind is still read.
+LINGER_S = 2.0
+# Summary lines only the runner's own report may write: the candidate's copies are dropped.
+SUMMARY_LINE = re.compile(r'^(Ran \d+ tests? in .*|OK\b.*|FAILED\b.*)$', re.M)
+
+# Runs tests/runtests.py with unittest's TextTestRunner.run wrapped: the counts of the result object
+# go to the report pipe (fd REPORT_FD) with the nonce read from it, never through stdout/stderr.
+RUNNER = r"""
+import os, sys, json, runpy, unittest
+fd = int(os.environ.pop('REPO_REPORT_FD'))
+nonce = os.environ.pop('REPO_REPORT_NONCE')
+orig = unittest.TextTestRunner.run
+def run(self, test):
+    result = orig(self, test)
+    msg = json.dumps({'nonce': nonce, 'ran': result.testsRun, 'failures': len(result.failures),
+                      'errors': len(result.errors), 'unexpected': len(getattr(result, 'unexpectedSuccesses', ())),
+                      'skipped': len(result.skipped)})
+    os.write(fd, (msg + '\n').encode())
+    return result
+unittest.TextTestRunner.run = run
+sys.argv = ['runtests.py'] + sys.argv[1:]
+sys.path[:0] = [os.path.join(os.getcwd(), 'tests')]
+runpy.run_path('tests/runtests.py', run_name='__main__')
+"""
+
+
+def kill_others(marker):
+    """Kills what the test run left: in the container (this judge is pid 1) every other process, so
+    nothing the candidate forked or detached (setsid) holds the pipes or writes after the result;
+    elsewhere (tests on a host) only the processes that carry this run's environment marker."""
+    me = os.getpid()
+    for name in os.listdir('/proc'):
+        if not name.isdigit() or int(name) == me:
+            continue
+        if me != 1:
+            try:
+                with open('/proc/%s/environ' % name, 'rb') as fh:
+                    if marker.encode() not in fh.read():
+                        continue
+            except OSError:
+                continue
+        try:
+            os.kill(int(name), signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def read_bounded(proc, streams, deadline):
+    """Reads the streams until the process exits (then LINGER_S more) or the deadline; keeps the
+    last OUTPUT_LIMIT bytes of each. True when the deadline came first."""
+    import select
+    kept = {s: bytearray() for s in streams}
+    open_ = list(streams)
+    exited_at = None
+    while open_:
+        now = time.monotonic()
+        if proc.poll() is not None and exited_at is None:
+            exited_at = now
+        if exited_at is not None and now - exited_at > LINGER_S:
+            break
+        if exited_at is None and now >= deadline:
+            return kept, True
+        wait = min(0.2, max(0.0, deadline - now))
+        ready, _, _ = select.select(open_, [], [], wait)
+        for s in ready:
+            chunk = os.read(s.fileno(), 65536)
+            if not chunk:
+                open_.remove(s)
+                continue
+            buf = kept[s]
+            buf += chunk
+            if len(buf) > 2 * OUTPUT_LIMIT:
+                del buf[:len(buf) - OUTPUT_LIMIT]
+    return kept, False
+
+
+def trusted_output(out, err, report):
+    """The output with every summary line the candidate could print removed, and the runner's
+    own counts appended in unittest's words (what src/repo/parse.ts reads)."""
+    text = SUMMARY_LINE.sub('', out[-OUTPUT_LIMIT:]) + '\n' + SUMMARY_LINE.sub('', err[-OUTPUT_LIMIT:])
+    if report is None:
+        return text + '\nNo test result was reported (the test process ended before its runner finished).\n'
+    bad = report['failures'] + report['errors'] + report['unexpected']
+    parts = []
+    if report['failures']:
+        parts.append('failures=%d' % report['failures'])
+    if report['errors']:
+        parts.append('errors=%d' % report['errors'])
+    if report['skipped']:
+        parts.append('skipped=%d' % report['skipped'])
+    verdict = ('FAILED (%s)' % ', '.join(parts or ['unexpected successes=%d' % report['unexpected']])) if bad else 'OK'
+    return text + '\nRan %d tests in 0.000s\n\n%s\n' % (report['ran'], verdict)
+
+
+def read_report(rfd, nonce):
+    data = b''
+    while True:
+        try:
+            chunk = os.read(rfd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+        if len(data) > 1_000_000:
+            break
+    report = None
+    for line in data.decode('utf-8', 'replace').splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(msg, dict) and msg.get('nonce') == nonce and all(isinstance(msg.get(k), int) for k in ('ran', 'failures', 'errors', 'unexpected', 'skipped')):
+            report = msg  # the last run of the runner counts, as the last summary line did
+    return report
+
+
 def judge(job):
     res = {}
     if job.get('replace'):
         res['edited_sha256'] = write_candidate(job['replace'])
-    cmd = [sys.executable, 'tests/runtests.py', *job['labels'], '--verbosity', str(job.get('verbosity', 0)),
-           '--noinput', '--parallel', '1']
-    env = dict(os.environ, PYTHONPATH=ROOT)
+    args = [*job['labels'], '--verbosity', str(job.get('verbosity', 0)), '--noinput', '--parallel', '1']
+    nonce = os.urandom(16).hex()
+    rfd, wfd = os.pipe()
+    os.set_blocking(rfd, False)
+    marker = 'REPO_JUDGE_RUN=' + nonce
+    env = dict(os.environ, PYTHONPATH=ROOT, REPO_REPORT_FD=str(wfd), REPO_REPORT_NONCE=nonce, REPO_JUDGE_RUN=nonce)
     t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
-    timed_out = False
-    try:
-        out, err = proc.communicate(timeout=job['timeout_s'])
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
-    limit = 400_000
-    res.update(output=(out.decode('utf-8', 'replace')[-limit:] + '\n' + err.decode('utf-8', 'replace')[-limit:]),
-               returncode=proc.returncode, timed_out=timed_out,
-               duration_ms=round((time.monotonic() - t0) * 1000))
+    proc = subprocess.Popen([sys.executable, '-c', RUNNER, *args], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, pass_fds=(wfd,))
+    os.close(wfd)
+    kept, timed_out = read_bounded(proc, [proc.stdout, proc.stderr], t0 + job['timeout_s'])
+    # Whatever is still running (the suite on a timeout, detached children always) is killed.
+    kill_others(marker)
+    proc.wait()
+    duration = time.monotonic() - t0
+    os.set_blocking(rfd, False)
+    report = None if timed_out else read_report(rfd, nonce)
+    os.close(rfd)
+    out = kept[proc.stdout].decode('utf-8', 'replace')
+    err = kept[proc.stderr].decode('utf-8', 'replace')
+    res.update(output=trusted_output(out, err, report), returncode=proc.returncode, timed_out=timed_out,
+               duration_ms=round(duration * 1000))
     if job.get('checksum'):
-        # Kill whatever the candidate left running before reading the tree.
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
         res['tree_sha256'] = tree_checksum()
         with open('/opt/django-tree.sha256') as fh:
             res['pristine_sha256'] = fh.read().strip()
@@ -203,8 +322,10 @@ def trace(job):
 def main():
     mode = sys.argv[1]
     job = json.loads(sys.stdin.read())
+    # The result marker carries a nonce from the host: a line the candidate printed cannot pass for it.
+    nonce = job.pop('result_nonce', '')
     res = {'judge': judge, 'batch': batch, 'trace': trace}[mode](job)
-    sys.stdout.write('\n@@RESULT@@' + json.dumps(res) + '\n')
+    sys.stdout.write('\n@@RESULT%s@@' % (('-' + nonce) if nonce else '') + json.dumps(res) + '\n')
     sys.stdout.flush()
 
 

@@ -37,7 +37,7 @@ export const JobDataSchema = z.object({
   key: z.string(),
   work: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('unittest'), solution: z.string(), test: z.string(), timeoutS: TimeoutSchema, fresh: z.boolean().optional() }),
-    z.object({ kind: z.literal('checks'), items: z.array(CheckItemSchema), fresh: z.boolean().optional() }),
+    z.object({ kind: z.literal('checks'), items: z.array(CheckItemSchema), fresh: z.boolean().optional(), hashSeed: z.number().int().min(0).max(4294967295).optional() }),
     z.object({ kind: z.literal('syntax'), code: z.string() }),
   ]),
 });

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InfraError } from '../../util/errors.js';
-import type { CheckItem, CheckResult, ExecResult, Sandbox, SyntaxResult, UnittestJob } from '../types.js';
+import type { CheckItem, CheckOptions, CheckResult, ExecResult, Sandbox, SyntaxResult, UnittestJob } from '../types.js';
 import { connect, LinkWatch, redisOptions, serverTimeMs } from './link.js';
 import { reusableAcrossRuns } from '../judgment-cache.js';
 import { checkTimeLimit } from '../time-limit.js';
@@ -99,10 +99,10 @@ export class QueueSandbox implements Sandbox {
     return (await this.submit(work)) as ExecResult;
   }
 
-  async runChecks(items: CheckItem[], opts: { fresh?: boolean } = {}): Promise<CheckResult[]> {
+  async runChecks(items: CheckItem[], opts: CheckOptions = {}): Promise<CheckResult[]> {
     if (items.length === 0) return [];
     for (const i of items) checkTimeLimit(i.timeoutS, 'a check\'s time limit');
-    const work: Work = { kind: 'checks', items: items.map((i) => ({ code: i.code, timeoutS: i.timeoutS })), ...(opts.fresh ? { fresh: true } : {}) };
+    const work: Work = { kind: 'checks', items: items.map((i) => ({ code: i.code, timeoutS: i.timeoutS })), ...(opts.fresh ? { fresh: true } : {}), ...(opts.hashSeed !== undefined ? { hashSeed: opts.hashSeed } : {}) };
     return (await this.submit(work)) as CheckResult[];
   }
 

@@ -154,7 +154,7 @@ export class QueueWorker {
   private judge(w: Work): Promise<unknown> {
     const sb = this.opts.sandbox;
     if (w.kind === 'unittest') return sb.runUnittest({ solution: w.solution, test: w.test, timeoutS: w.timeoutS, fresh: w.fresh });
-    if (w.kind === 'checks') return sb.runChecks(w.items, { fresh: w.fresh });
+    if (w.kind === 'checks') return sb.runChecks(w.items, { fresh: w.fresh, ...(w.hashSeed !== undefined ? { hashSeed: w.hashSeed } : {}) });
     return sb.checkSyntax(w.code);
   }
 

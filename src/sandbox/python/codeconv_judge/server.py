@@ -3,7 +3,7 @@ and forks one child per judgment; answers one JSON line per request on stdout.
 
 Request kinds:
   unittest: {"id", "kind": "unittest", "solution", "test", "timeout", "fresh"?} -> BigCodeBench semantics
-  checks:   {"id", "kind": "checks", "items": [{"code", "timeout"}], "fresh"?} -> one isolated child per item
+  checks:   {"id", "kind": "checks", "items": [{"code", "timeout"}], "fresh"?, "hashSeed"?} -> one isolated child per item
   syntax:   {"id", "kind": "syntax", "code"}                                    -> compile() feedback
   ping:     {"id", "kind": "ping"}                                              -> {"pong": true}
 With "fresh", each child is a fresh interpreter started in 'once' mode (the upstream way, the
@@ -33,7 +33,7 @@ _launcher = [None]
 _counter = [0]
 
 
-def judge_one(job, timeout, fresh, watch_oom=True):
+def judge_one(job, timeout, fresh, watch_oom=True, hash_seed=None):
     """Runs one job in an isolated child and returns (payload, meta)."""
     _counter[0] += 1
     workdir = os.path.join(reset.SCRATCH, "work-%d" % _counter[0])
@@ -43,8 +43,10 @@ def judge_one(job, timeout, fresh, watch_oom=True):
     rfd, wfd = os.pipe()
     if fresh:
         import subprocess
-        # The upstream way: a fresh interpreter, with its own random string-hash seed.
+        # The upstream way: a fresh interpreter, with its own random string-hash seed (or the one asked for).
         env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+        if isinstance(hash_seed, int) and 0 <= hash_seed <= 4294967295:
+            env["PYTHONHASHSEED"] = str(hash_seed)
         proc = subprocess.Popen(
             [sys.executable, "-P", "-s", "-B", _launcher[0], "once", str(wfd), nonce.decode(), workdir],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(wfd,),
@@ -109,7 +111,8 @@ def _handle_checks(req, fresh):
     clean = True
     for item in req.get("items", []):
         # A check's answer has no out-of-memory flag, so the cgroup counters are not read for it.
-        payload, meta = judge_one(dict(item, kind="check"), float(item.get("timeout", 3)), fresh, watch_oom=False)
+        payload, meta = judge_one(dict(item, kind="check"), float(item.get("timeout", 3)), fresh, watch_oom=False,
+                                  hash_seed=req.get("hashSeed"))
         clean = clean and meta["clean"]
         if meta["timedOut"]:
             r = {"ok": False, "timedOut": True, "error": "timeout"}
