@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetInfo, downloadFileToCacheDir, fileDownloadInfo, listFiles } from '@huggingface/hub';
+import { datasetInfo, downloadFileToCacheDir, listFiles } from '@huggingface/hub';
 import { InfraError, UserError } from '../util/errors.js';
 import type { HubEnv } from './env.js';
 import { withLock } from './lock.js';
@@ -124,28 +124,15 @@ async function fetchOne(env: HubEnv, repo: string, commit: string, path: string,
   const pointer = join(folder, 'snapshots', commit, path);
   if (existsSync(pointer)) return pointer;
   const common = { repo: { type: 'dataset' as const, name: repo }, hubUrl: env.endpoint, revision: commit, path, ...(env.token ? { accessToken: env.token } : {}) };
-  let info: Awaited<ReturnType<typeof fileDownloadInfo>>;
-  let repoCommit: string | null = null;
-  try {
-    info = await fileDownloadInfo({
-      ...common,
-      fetch: async (input, init) => {
-        const res = await fetch(input, init);
-        repoCommit ??= res.headers.get('X-Repo-Commit');
-        return res;
-      },
-    });
-  } catch (err) {
-    throw hubError(err, `${repo}@${commit.slice(0, 12)}`, env);
-  }
-  if (!info) throw new UserError('ENTRY_NOT_FOUND', `${repo}@${commit.slice(0, 12)}: no file ${path} (EntryNotFound)`);
-  if (repoCommit && repoCommit !== commit) throw new InfraError('HUB_BAD_REPLY', `${env.endpoint}: asked for commit ${commit}, served ${repoCommit}`);
-  const etag = info.etag.replace(/^W\//, '').replace(/"/g, '');
+  const meta = await fileMetadata(env, repo, commit, path);
+  if (meta.commit && meta.commit !== commit) throw new InfraError('HUB_BAD_REPLY', `${env.endpoint}: asked for commit ${commit}, served ${meta.commit}`);
+  const { etag } = meta;
+  const info = { size: meta.size };
   const blob = join(folder, 'blobs', etag);
   const lockDir = join(env.hubCache, '.locks', `datasets--${repo.split('/').join('--')}`, `${etag}.codeconv-lock`);
   return withLock(lockDir, async () => {
     if (existsSync(pointer)) return pointer;
-    const bar = progress(path.split('/').pop()!, info!.size);
+    const bar = progress(path.split('/').pop()!, info.size);
     const counted: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
       const ranged = init?.headers && 'Range' in (init.headers as Record<string, string>);
@@ -156,10 +143,10 @@ async function fetchOne(env: HubEnv, repo: string, commit: string, path: string,
     console.debug = () => {};
     try {
       const out = await downloadFileToCacheDir({ ...common, cacheDir: env.hubCache, fetch: counted });
-      if (statSync(out).size !== info!.size) {
+      if (statSync(out).size !== info.size) {
         rmSync(out, { force: true });
         rmSync(blob, { force: true });
-        throw new InfraError('HUB_SHORT_FILE', `${repo}/${path}: got ${statSync(blob, { throwIfNoEntry: false })?.size ?? 'fewer'} bytes, expected ${info!.size}`);
+        throw new InfraError('HUB_SHORT_FILE', `${repo}/${path}: got ${statSync(blob, { throwIfNoEntry: false })?.size ?? 'fewer'} bytes, expected ${info.size}`);
       }
       return out;
     } catch (err) {
@@ -184,4 +171,23 @@ function hubError(err: unknown, what: string, env: HubEnv): Error {
   if (status === 404) return new UserError('HUB_NOT_FOUND', `${what}: not found on ${env.endpoint} (${(err as Error).message.split('\n')[0]})`);
   if (isNetworkError(err)) return new InfraError('HUB_UNREACHABLE', `${what}: the Hub at ${env.endpoint} cannot be reached (${(err as Error).message})`);
   return new InfraError('HUB_ERROR', `${what}: ${(err as Error).message.split('\n')[0]}`);
+}
+
+/** What a HEAD on the file says before any byte moves (as Python asks it: redirects not followed). */
+export async function fileMetadata(env: HubEnv, repo: string, revision: string, path: string): Promise<{ commit: string | null; etag: string; size: number }> {
+  const url = `${env.endpoint}/datasets/${repo}/resolve/${encodeURIComponent(revision)}/${path.split('/').map(encodeURIComponent).join('/')}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'HEAD', redirect: 'manual', headers: env.token ? { Authorization: `Bearer ${env.token}` } : {} });
+  } catch (err) {
+    throw hubError(err, `${repo}@${revision.slice(0, 12)}`, env);
+  }
+  const what = `${repo}@${revision.slice(0, 12)}`;
+  if (res.status === 404 && res.headers.get('X-Error-Code') === 'EntryNotFound') throw new UserError('ENTRY_NOT_FOUND', `${what}: no file ${path} (EntryNotFound)`);
+  if (res.status === 401 || res.status === 403 || res.status === 404) throw hubError(Object.assign(new Error(`HTTP ${res.status} ${res.headers.get('X-Error-Code') ?? ''}`.trim()), { statusCode: res.status }), what, env);
+  if (!(res.ok || (res.status >= 300 && res.status < 400))) throw new InfraError('HUB_ERROR', `${what}: HTTP ${res.status} for ${path}`);
+  const raw = res.headers.get('X-Linked-Etag') ?? res.headers.get('ETag');
+  const size = Number(res.headers.get('X-Linked-Size') ?? res.headers.get('Content-Length'));
+  if (!raw || !Number.isFinite(size)) throw new InfraError('HUB_BAD_REPLY', `${what}: no ETag or size for ${path}`);
+  return { commit: res.headers.get('X-Repo-Commit'), etag: raw.replace(/^W\//, '').replace(/"/g, ''), size };
 }
