@@ -22,13 +22,14 @@ export interface GithubFetch {
   offline: boolean;
   env?: NodeJS.ProcessEnv;
   progress?: ProgressFactory;
+  label?: string;
 }
 
 /** A repository file from the raw-file endpoint, kept in our cache (written whole or not at all). */
 export async function githubFile(req: GithubFetch): Promise<{ file: string; fromCache: boolean }> {
   const local = githubCachePath(req.cacheDir, req.repo, req.commit, req.path);
   if (existsSync(local)) return { file: local, fromCache: true };
-  const what = `${req.repo}@${req.commit}/${req.path}`;
+  const what = req.label ?? `${req.repo}@${req.commit}/${req.path}`;
   if (req.offline) throw notCachedError(what, 'HF_HUB_OFFLINE is set');
   const base = githubRawBase(req.env);
   const url = `${base}/${req.repo}/${req.commit}/${req.path}`;

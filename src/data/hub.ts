@@ -26,11 +26,13 @@ export interface HubRequest {
   /** Files to fetch; `pattern` lists the revision's tree and adds every match. */
   paths: string[];
   pattern?: RegExp;
+  /** The data set name errors should give (default repo@revision). */
+  label?: string;
 }
 
 /** The error a missing dataset gives when the Hub cannot be asked. */
 export function notCachedError(what: string, why: string): UserError {
-  return new UserError('DATA_NOT_CACHED', `${what} is not in the cache and ${why}: run \`data pull ${what}\` where the Hub is reachable, or set HF_ENDPOINT to a mirror`);
+  return new UserError('DATA_NOT_CACHED', `${what} is not in the cache and ${why}: run \`codeconv-data pull ${what}\` where the Hub is reachable, or set HF_ENDPOINT to a mirror`);
 }
 
 /** Offline lookup, as Python does it: refs/{revision} -> commit -> snapshots/{commit}/{path}. */
@@ -78,7 +80,7 @@ function apiStatus(err: unknown): number | undefined {
 
 /** Fetches (or finds) the files of a Hub dataset repository, in Python's cache layout. */
 export async function hubFiles(env: HubEnv, req: HubRequest, progress: ProgressFactory = noProgress): Promise<HubFiles> {
-  const what = `${req.repo}@${req.revision}`;
+  const what = req.label ?? `${req.repo}@${req.revision}`;
   if (env.offline) {
     const hit = cachedHubFiles(env, req);
     if (!hit) throw notCachedError(what, 'HF_HUB_OFFLINE is set');

@@ -80,13 +80,13 @@ export async function prepareDataset(nameOrPath: string, opts: PrepareOptions = 
   let revision: string;
   const files: Record<string, string> = {};
   if (spec.source.kind === 'hub') {
-    const got = await hubFiles(env, { repo: spec.source.repo, revision: spec.source.revision, paths: spec.files.map((f) => f.path), ...(spec.listPattern ? { pattern: spec.listPattern } : {}) }, progress);
+    const got = await hubFiles(env, { repo: spec.source.repo, revision: spec.source.revision, paths: spec.files.map((f) => f.path), label: spec.name, ...(spec.listPattern ? { pattern: spec.listPattern } : {}) }, progress);
     revision = got.commit;
     for (const [p, f] of got.files) files[p] = f;
   } else {
     revision = spec.source.commit;
     for (const f of spec.files) {
-      files[f.path] = (await githubFile({ cacheDir, repo: spec.source.repo, commit: revision, path: f.path, offline: env.offline, env: opts.env, progress })).file;
+      files[f.path] = (await githubFile({ cacheDir, repo: spec.source.repo, commit: revision, path: f.path, offline: env.offline, env: opts.env, progress, label: spec.name })).file;
     }
   }
   const ref = await checkNamed(spec, revision, files, cacheDir);

@@ -137,7 +137,7 @@ describe.skipIf(!haveShared)('named data sets through the double', () => {
     expect(ref).toMatchObject({ sha256: online.sha256, revision: online.revision });
     expect(hub.requests).toEqual([]);
     const err = await prepareDataset('bigcodebench@v0.1.4', { env: offline }).catch((e: Error) => e);
-    expect((err as Error).message).toMatch(/not in the cache and HF_HUB_OFFLINE is set: run `data pull bigcode\/bigcodebench@main`.*HF_ENDPOINT/);
+    expect((err as Error).message).toMatch(/not in the cache and HF_HUB_OFFLINE is set: run `codeconv-data pull bigcodebench@v0.1.4`.*HF_ENDPOINT/);
   });
 
   it('an unreachable Hub falls back to the cache without HF_HUB_OFFLINE', async () => {
