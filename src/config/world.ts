@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ModelParamsSchema } from '../models/spec.js';
-import { projectRoot } from '../sandbox/paths.js';
+import { projectRoot, userCacheDir } from '../sandbox/paths.js';
+import { isDatasetName } from '../data/prepare.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
 import { UserError } from '../util/errors.js';
@@ -86,9 +87,10 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
     throw new UserError('BAD_CONFIG', zodIssueLine(parsed.error, from));
   }
   const c = parsed.data;
-  c.dataset = resolve(projectRoot, c.dataset);
-  c.cacheDir = resolve(projectRoot, c.cacheDir);
-  c.logsDir = resolve(projectRoot, c.logsDir);
+  if (!isDatasetName(c.dataset)) c.dataset = resolve(projectRoot, c.dataset);
+  c.cacheDir = c.cacheDir === 'auto' ? userCacheDir() : resolve(projectRoot, c.cacheDir);
+  // Runs belong to the user's working directory, never inside an installed package.
+  c.logsDir = resolve(c.logsDir);
   if (c.turn0Samples) c.turn0Samples = resolve(projectRoot, c.turn0Samples);
   if (c.turn0Prompt === 'auto') c.turn0Prompt = c.compat === 'convcodeworld' ? 'bigcodebench' : 'plain';
   if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : 'openai:gpt-4o';

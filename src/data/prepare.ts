@@ -136,7 +136,7 @@ function mismatch(name: string, path: string, want: string, got: string, revisio
 
 async function prepareFile(file: string, cacheDir: string): Promise<DatasetRef> {
   if (!existsSync(file)) throw new UserError('ENOENT', `${file}: no such file (and not a data set name; see \`data list\`)`);
-  if (statSync(file).isDirectory()) throw new UserError('EISDIR', `${file}: is a directory (give a JSON lines or parquet file, or a data set name)`);
+  if (statSync(file).isDirectory()) throw new UserError('EISDIR', `${file}: is a directory, not a file`);
   const rows = await readRows(file);
   const sha256 = recordsSha256(rows);
   return {
