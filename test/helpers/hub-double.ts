@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 
@@ -74,8 +75,18 @@ function bigcodebenchFiles(hard: boolean): Record<string, Buffer> {
     const key = `${v}${hard ? '-hard' : ''}`;
     let buf = memoParquet.get(key);
     if (!buf) {
-      const rows = jsonlRows(join(SHARED_DATA, 'bigcodebench', `bigcodebench-${v}.jsonl`));
-      buf = parquetOfRows(hard ? rows.filter((r) => ids.has(r.task_id as string)) : rows, BIGCODEBENCH_FIELDS);
+      const src = join(SHARED_DATA, 'bigcodebench', `bigcodebench-${v}.jsonl`);
+      // Writing the parquet takes seconds: kept on disk between test runs, keyed by the source's size and time.
+      const st = statSync(src);
+      const disk = join(tmpdir(), 'codeconv-hub-double', `${key}-${st.size}-${Math.floor(st.mtimeMs)}.parquet`);
+      if (existsSync(disk)) buf = readFileSync(disk);
+      else {
+        const rows = jsonlRows(src);
+        buf = parquetOfRows(hard ? rows.filter((r) => ids.has(r.task_id as string)) : rows, BIGCODEBENCH_FIELDS);
+        mkdirSync(dirname(disk), { recursive: true });
+        writeFileSync(`${disk}.${process.pid}`, buf);
+        renameSync(`${disk}.${process.pid}`, disk);
+      }
       memoParquet.set(key, buf);
     }
     out[`data/${v}-00000-of-00001.parquet`] = buf;
