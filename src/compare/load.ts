@@ -47,6 +47,8 @@ export interface RunData {
   compensateInit?: boolean;
   maxTurns: number;
   synthetic: boolean;
+  /** Data set the run read (a name such as bigcodebench@v0.1.0_hf, or a file's name), from summary.json. */
+  dataset?: string;
   /** Every task with a record; errored ones carry `error` and are left out of the metrics. */
   tasks: TaskOutcome[];
   /** Tasks whose episode errored (not the model's failure: a rerun retries them). */
@@ -126,6 +128,7 @@ export function loadRun(dir: string): RunData {
     ...(mode === 'static' ? { compensateInit: s.compensate_init ?? true } : {}),
     maxTurns: T,
     synthetic: !!s.synthetic,
+    ...(typeof s.dataset === 'string' ? { dataset: s.dataset } : {}),
     tasks,
     errored: tasks.filter((t) => t.error).map((t) => t.task_id),
     mrr: n ? scored.reduce((a, t) => a + t.rr, 0) / n : 0,
