@@ -69,7 +69,7 @@ function bigcodebench(version: string, hard: boolean): DatasetSpec {
     name: `bigcodebench${hard ? '-hard' : ''}@${version}`,
     family: hard ? 'bigcodebench-hard' : 'bigcodebench',
     description: hard ? `BigCodeBench-Hard (148 tasks), split ${version}` : `BigCodeBench (1140 tasks), split ${version}`,
-    licence: 'Apache-2.0',
+    licence: hard ? 'not stated (the full set is Apache-2.0)' : 'Apache-2.0',
     source: { kind: 'hub', repo: hard ? 'bigcode/bigcodebench-hard' : 'bigcode/bigcodebench', revision: 'main' },
     files: [{ path: `data/${version}-00000-of-00001.parquet`, role: 'records', ...(pin ? { sha256: pin } : {}) }],
     rows: hard ? 148 : 1140,
