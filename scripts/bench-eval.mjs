@@ -4,20 +4,20 @@
 //   baseline: the same containers and judge, but one fresh python3 process per task (upstream's way).
 // Same image, same judge program, same parallelism. Prints wall times, the ratio, p50/p90 per task
 // and the host-side peak RSS of this process.
-// Usage: node scripts/bench-eval.mjs [--dataset F] [--limit N] [--parallel 2] [--timeout 240] [--keep DIR]
+// Usage: node scripts/bench-eval.mjs [--dataset NAME|FILE] [--limit N] [--parallel 2] [--timeout 240] [--keep DIR]
 // --keep DIR keeps our run's eval_results.json there (e.g. for scripts/fidelity.mjs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerSandbox, loadTasks, runEval } from 'codeconv-eval';
+import { DockerSandbox, loadTaskSet, runEval } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
-const dataset = arg('--dataset', new URL('../../shared/data/bigcodebench/bigcodebench-v0.1.4.jsonl', import.meta.url).pathname);
+const dataset = arg('--dataset', 'bigcodebench@v0.1.4');
 const parallel = Number(arg('--parallel', '2'));
 const timeoutS = Number(arg('--timeout', '240'));
 const limit = arg('--limit');
 const keep = arg('--keep');
-const ids = limit ? loadTasks(dataset).slice(0, Number(limit)).map((t) => t.task_id) : undefined;
+const ids = limit ? (await loadTaskSet(dataset)).all.slice(0, Number(limit)).map((t) => t.task_id) : undefined;
 
 let peakRss = 0;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 200);

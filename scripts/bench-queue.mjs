@@ -10,11 +10,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QueueSandbox, coordinatorEnv, createSandbox, defaultSlots, loadTasks, runEval } from 'codeconv-eval';
+import { QueueSandbox, coordinatorEnv, createSandbox, defaultSlots, loadTaskSet, runEval } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const flag = (name) => process.argv.includes(name);
-const dataset = arg('--dataset', new URL('../../shared/data/bigcodebench/bigcodebench-v0.1.4.jsonl', import.meta.url).pathname);
+const dataset = arg('--dataset', 'bigcodebench@v0.1.4');
 const kind = arg('--sandbox', 'docker');
 const n = Number(arg('--n', '200'));
 const slots = Number(arg('--slots', '2'));
@@ -22,7 +22,7 @@ const busyN = Number(arg('--busy-n', '1140'));
 const busySkip = Number(arg('--busy-skip', '0'));
 const timeoutS = 240;
 const cores = availableParallelism();
-const tasks = loadTasks(dataset);
+const tasks = (await loadTaskSet(dataset)).all;
 const ids = (k) => tasks.slice(0, k).map((t) => t.task_id);
 const tmp = mkdtempSync(join(tmpdir(), 'bench-queue-'));
 

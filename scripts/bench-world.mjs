@@ -14,7 +14,7 @@ const limit = Number(arg('--limit', '200'));
 const setting = arg('--setting', 'CF_EF_FULL_SNF');
 const parallel = Number(arg('--parallel', '2'));
 const concurrency = Number(arg('--concurrency', '8'));
-const dataset = arg('--dataset', new URL('../../shared/data/bigcodebench/bigcodebench-v0.1.0_hf.jsonl', import.meta.url).pathname);
+const dataset = arg('--dataset', 'bigcodebench@v0.1.0_hf');
 const work = mkdtempSync(join(tmpdir(), 'bench-world-'));
 
 let peakRss = 0;

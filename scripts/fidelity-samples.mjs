@@ -11,7 +11,7 @@
 // Tasks whose test or prompt differs in --alt-dataset (default v0.1.0_hf) are flagged "dataset version".
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerSandbox, runEval } from 'codeconv-eval';
+import { DockerSandbox, prepareDataset, runEval } from 'codeconv-eval';
 
 const shared = new URL('../../shared/', import.meta.url).pathname;
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
@@ -21,7 +21,7 @@ if (!samples || !official) {
   console.error('usage: node scripts/fidelity-samples.mjs --samples S.jsonl --official eval_results.json [--canonical F] [--out DIR]');
   process.exit(2);
 }
-const dataset = arg('--dataset', join(shared, 'data/bigcodebench/bigcodebench-v0.1.4.jsonl'));
+const dataset = arg('--dataset', 'bigcodebench@v0.1.4');
 const reference = arg('--reference', join(shared, 'reference/bigcodebench/canonical-status-v0.1.4-debian-bookworm.json'));
 const out = arg('--out', 'logs/fidelity-samples');
 const parallel = Number(arg('--parallel', '2'));
@@ -53,8 +53,10 @@ const estimated = !canonicalFile;
 const canon = canonicalFile ? readEval(canonicalFile)
   : Object.fromEntries(Object.keys(ref).map((id) => [id, [{ status: ref[id] === 'pass' || supplied[id] ? 'pass' : 'fail' }]]));
 const loadTasks = (f) => Object.fromEntries(readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).map((t) => [t.task_id, t]));
-const altFile = arg('--alt-dataset', join(shared, 'data/bigcodebench/bigcodebench-v0.1.0_hf.jsonl'));
-const [cur, alt] = [loadTasks(dataset), existsSync(altFile) ? loadTasks(altFile) : {}];
+// Names are pulled (or found in the cache) and read from their decoded records.
+const recordsOf = async (d) => (existsSync(d) ? d : (await prepareDataset(d)).records);
+const altFile = await recordsOf(arg('--alt-dataset', 'bigcodebench@v0.1.0_hf'));
+const [cur, alt] = [loadTasks(await recordsOf(dataset)), existsSync(altFile) ? loadTasks(altFile) : {}];
 const changed = (id) => alt[id] && (alt[id].test !== cur[id]?.test || alt[id].code_prompt !== cur[id]?.code_prompt);
 const status = (e) => e?.[0]?.status ?? 'missing';
 const lastLines = (e) => Object.entries(e?.[0]?.details ?? {}).map(([k, v]) => `${k}: ${String(v).trim().split('\n').pop()}`);

@@ -15,7 +15,8 @@ export { createSandbox, DockerSandbox, LocalSandbox, type Sandbox, type ExecResu
 export { createModel, ModelError, type ChatModel, type ChatMessage, type GenerateOptions, type Generation } from './models/index.js';
 export { OfflineCoder } from './offline/coder.js';
 export { OfflineUser } from './offline/user.js';
-export { loadTasks, type BigCodeBenchTask } from './tasks/bigcodebench.js';
+export { loadTasks, loadTaskSet, type BigCodeBenchTask, type TaskSet } from './tasks/bigcodebench.js';
+export { datasetIdentity, datasetSpec, isDatasetName, listDatasetNames, prepareDataset, type DatasetRef } from './data/index.js';
 export { combineReporters, type Reporter } from './report/reporter.js';
 export { progressReporter } from './report/progress-reporter.js';
 export { runRepo, type RepoReporter, type RunRepoResult } from './repo/run.js';

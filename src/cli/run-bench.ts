@@ -10,6 +10,8 @@ import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
 import { ensureDir } from '../run/run-dir.js';
 import { UserError } from '../util/errors.js';
+import { CONVCODEWORLD_DATASET } from '../tasks/bigcodebench.js';
+import { isDatasetName, prepareDataset, stderrProgress, type DatasetRef } from '../data/index.js';
 import { cliMain, csv, defaultOf, isEntryPoint, reportErrored } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
@@ -56,12 +58,12 @@ function buildProgram(): Command {
 
   addSandboxOptions(
     program
-      .option('--reference <path>', 'run-world run directory, frozen reference file (run-bench freeze), or ConvCodeBench logs (.parquet, .json)')
+      .option('--reference <path>', 'run-world run directory, frozen reference file (run-bench freeze), ConvCodeBench logs (.parquet, .json), or the name convcodebench (the published logs)')
       .option('--model <spec>', `target model: ${MODEL_SPEC_FORMS}`)
       .option('--setting <names>', `settings to replay, comma-separated (default: those in the reference among ${STATIC_SETTINGS.join(', ')})`, csv)
       .option('--ids <ids>', 'only these task ids (comma-separated)', csv)
       .option('--limit <n>', 'only the first n tasks of the reference', positiveInt('--limit'))
-      .option('--dataset <file>', 'BigCodeBench-format tasks (default: the reference\'s dataset; its hash must match)')
+      .option('--dataset <file>', 'BigCodeBench tasks: a data set name (bigcodebench@v0.1.0_hf) or a file (default: the reference\'s dataset; its hash must match)')
       .option('--max-turns <n>', 'refinement turns after turn 0 (default and maximum: the reference\'s)', nonNegInt('--max-turns'))
       .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), defaultOf(BenchOptionsSchema, 'concurrency'))
       .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)')
@@ -84,11 +86,16 @@ function buildProgram(): Command {
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
     ensureDir(resolve(o.out));
     const logger = createRunLogger(resolve(o.out), o.quiet);
+    // Names (convcodebench, bigcodebench@<version>) are pulled first; the replay reads local files.
+    const named = async (v: string, file?: (r: DatasetRef) => string): Promise<string> => (isDatasetName(v) ? (file ?? ((r) => r.records))(await prepareDataset(v, { progress: stderrProgress() })) : v);
+    const reference = await named(o.reference, (r) => Object.values(r.files)[0]!);
+    // The published logs were made on ConvCodeWorld's BigCodeBench version.
+    const dataset = o.dataset ? await named(o.dataset) : reference !== o.reference && o.reference === 'convcodebench' ? await named(CONVCODEWORLD_DATASET) : undefined;
     const sandbox = sandboxFromCli(o);
     try {
       const r = await runBench(
         {
-          reference: o.reference, model: o.model, settings: o.setting, ids: o.ids, limit: o.limit, dataset: o.dataset, maxTurns: o.maxTurns, out: o.out,
+          reference, model: o.model, settings: o.setting, ids: o.ids, limit: o.limit, dataset, maxTurns: o.maxTurns, out: o.out,
           concurrency: o.concurrency, compensateInit: o.compensateInit, maxCallsPerTurn: o.maxCallsPerTurn, ...(o.turn0 ? { turn0Samples: o.turn0 } : {}), excludeInitSolved: o.excludeInitSolved, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
           modelParams: o.maxTokens ? { maxTokens: o.maxTokens } : {}, referenceModel: o.referenceModel,
         },

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { runEval, RunEvalOptionsSchema } from '../eval/run-eval.js';
 import { progressReporter } from '../report/progress-reporter.js';
+import { stderrProgress } from '../data/progress.js';
 import { cliMain, csv, defaultOf, isEntryPoint } from './common.js';
 import { addSandboxOptions, positiveNumber, sandboxFromCli, sandboxOptions, type SandboxCliOptions } from './sandbox-options.js';
 
@@ -9,11 +10,11 @@ function buildProgram(): Command {
   return addSandboxOptions(
     new Command('run-eval')
       .description('Judge BigCodeBench solutions against their unittest suites in a sandbox (BigCodeBench-compatible results)')
-      .option('--dataset <file>', 'BigCodeBench tasks (JSON lines)', defaultOf(RunEvalOptionsSchema, 'dataset'))
+      .option('--dataset <name|file>', 'BigCodeBench tasks: a data set name (bigcodebench@<version>, pulled on first use; see codeconv-data list) or a JSON lines / parquet file', defaultOf(RunEvalOptionsSchema, 'dataset'))
       .option('--samples <file>', 'solutions as JSON lines {"task_id", "solution"}')
       .option('--canonical', 'judge the canonical solutions instead of samples')
       .option('--ids <ids>', 'only these task ids (comma-separated, "13" or "BigCodeBench/13")', csv)
-      .addOption(new Option('--subset <name>', 'task subset').choices(['full', 'hard']).default(defaultOf(RunEvalOptionsSchema, 'subset')))
+      .addOption(new Option('--subset <name>', 'task subset (hard: the bigcodebench-hard data set of the same version)').choices(['full', 'hard']).default(defaultOf(RunEvalOptionsSchema, 'subset')))
       .option('--timeout <s>', 'time limit for a whole test suite in seconds', positiveNumber('--timeout'), defaultOf(RunEvalOptionsSchema, 'timeoutS'))
       .option('--no-calibrated', 'do not prefix the prompt header and a pass body to each solution')
       .requiredOption('--out <dir>', 'output directory (rerunning with the same --out resumes)'),
@@ -23,7 +24,7 @@ function buildProgram(): Command {
     try {
       const r = await runEval(
         { dataset: o.dataset, samples: o.samples, canonical: o.canonical, ids: o.ids, subset: o.subset, timeoutS: o.timeout, out: o.out, calibrated: o.calibrated, parallel: sb.parallel * 2 },
-        { sandbox, reporter: progressReporter('run-eval') },
+        { sandbox, reporter: progressReporter('run-eval'), progress: stderrProgress() },
       );
       const k = Object.entries(r.passAtK).map(([n, v]) => `${n} ${(v * 100).toFixed(1)}`).join('  ');
       const replaced = Object.entries((sandbox as { replacements?: Record<string, number> }).replacements ?? {});

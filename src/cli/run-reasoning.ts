@@ -6,7 +6,8 @@ import { OfflineReasoningModel, type ReasoningData } from '../reasoning/offline.
 import {
   CASE2CODE_DEFAULTS, DEFAULT_MAX_TOKENS as MAX_TOKENS, resolveReasoningOptions, runReasoning, RunReasoningOptionsSchema, scoreFile, type RunReasoningResult,
 } from '../reasoning/run.js';
-import { checkTaskName } from '../reasoning/data.js';
+import { checkTaskName, prepareTaskData } from '../reasoning/data.js';
+import { stderrProgress } from '../data/progress.js';
 import { judgePreload } from '../reasoning/preload.js';
 import { addSynthCommand } from '../reasoning/synth/cli.js';
 import { REASONING_TASKS, SCORER_VERSIONS, type ScorerVersion } from '../reasoning/types.js';
@@ -87,7 +88,7 @@ function buildProgram(): Command {
       .option('--concurrency <n>', 'model calls in flight', positiveInt('--concurrency'), defaultOf(RunReasoningOptionsSchema, 'concurrency'))
       .option('--max-tokens <n>', `token limit per answer (default ${MAX_TOKENS.direct}, ${MAX_TOKENS.cot} with --cot; Case2Code ${MAX_TOKENS.case2codeDirect} / ${MAX_TOKENS.case2codeCot})`, positiveInt('--max-tokens'))
       .addOption(scorerOption())
-      .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
+      .option('--data-dir <dir>', 'read the files from this directory (cruxeval/, codeglance/, case2code/) instead of the task\'s data set (cruxeval, codeglance:<set>, case2code: pulled on first use; see codeconv-data list)')
       .option('--no-cache', 'do not use the response cache')
       .option('--out <dir>', 'output directory (rerunning with the same options and --out resumes)'),
   ).action(async () => {
@@ -96,6 +97,7 @@ function buildProgram(): Command {
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
     const spec = parseModelSpec(o.model);
+    if (!o.dataDir) await prepareTaskData(o.task, { progress: stderrProgress() });
     // The help shows the schema's defaults; the core picks the task's own (Case2Code's) for unset options.
     const given = <T>(key: string, value: T): T | undefined => (program.getOptionValueSource(key) === 'default' ? undefined : value);
     const r0 = resolveReasoningOptions({
@@ -130,10 +132,11 @@ function buildProgram(): Command {
       .addOption(scorerOption())
       .option('--raw', 'entries are raw model text: apply the task post-processing first')
       .option('--cot', 'with --raw: the chain-of-thought post-processing rule')
-      .option('--data-dir <dir>', 'benchmark data directory (default ../shared/data beside the project)')
+      .option('--data-dir <dir>', 'read the files from this directory (cruxeval/, codeglance/, case2code/) instead of the task\'s data set (cruxeval, codeglance:<set>, case2code: pulled on first use; see codeconv-data list)')
       .requiredOption('--out <dir>', 'output directory for scored.json and summary.json'),
   ).action(async (_args: unknown, cmd: Command) => {
     const o = cmd.opts<ScoreOpts>();
+    if (!o.dataDir) await prepareTaskData(o.task, { progress: stderrProgress() });
     const sandbox = sandboxFromCli(o, judgePreload(o.task));
     try {
       const r = await scoreFile(

@@ -15,6 +15,7 @@ import { csv, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
 import { PROTOCOL_NAMES } from '../episode/protocol.js';
+import { isDatasetName } from '../data/prepare.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
@@ -27,10 +28,10 @@ const program = new Command('run-world')
   .option('--full-tests', 'execution feedback from all hidden tests')
   .addOption(new Option('--user <kind>', 'simulated user feedback').choices(['none', 'novice', 'expert']))
   .option('--max-turns <n>', 'refinement turns after turn 0', nonNegInt('--max-turns'))
-  .option('--dataset <file>', 'BigCodeBench-format tasks (JSON lines)')
+  .option('--dataset <name|file>', 'BigCodeBench tasks: a data set name (bigcodebench@v0.1.0_hf is ConvCodeWorld\'s; pulled on first use) or a JSON lines / parquet file (default: data/sample-tasks.jsonl, the embedded sample)')
   .option('--ids <ids>', 'only these task ids (comma-separated)', csv)
   .option('--limit <n>', 'only the first n tasks', positiveInt('--limit'))
-  .addOption(new Option('--subset <name>', 'task subset').choices(['full', 'hard']))
+  .addOption(new Option('--subset <name>', 'task subset (hard: the bigcodebench-hard data set of the same version)').choices(['full', 'hard']))
   .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'))
   .option('--out <dir>', 'run directory (default: logs/<model>_<setting>_<dataset>_<hash>; rerunning resumes)')
   .addOption(new Option('--history <mode>', 'none: problem + previous code + feedback (the paper); full: whole chat').choices(['none', 'full']))
@@ -75,7 +76,7 @@ void runCli('run-world', async () => {
     setting = settingFrom(exec, o.user ?? 'none').name;
   }
   const cli: Record<string, unknown> = {
-    model: o.model, userModel: o.userModel, setting, maxTurns: o.maxTurns, dataset: cwdPath(o.dataset), ids: o.ids, limit: o.limit,
+    model: o.model, userModel: o.userModel, setting, maxTurns: o.maxTurns, dataset: typeof o.dataset === 'string' && isDatasetName(o.dataset) ? o.dataset : cwdPath(o.dataset), ids: o.ids, limit: o.limit,
     subset: o.subset, concurrency: o.concurrency, out: cwdPath(o.out), history: o.history, protocol: o.protocol,
     maxCallsPerTurn: o.maxCallsPerTurn, turn0Samples: cwdPath(o.turn0), timeoutS: o.timeout, seed: o.seed,
     ...(o.cache === false ? { cache: false } : {}),

@@ -246,6 +246,8 @@ export function toMarkdown(c: Comparison): string {
   for (const r of c.rows) {
     L.push(`| ${cell(r.model)} | ${r.setting} | ${ci(r.live)} | ${ci(r.static)} | ${ci(r.live, 'recall')} | ${ci(r.static, 'recall')} | ${r.live?.n ?? '-'} / ${r.static?.n ?? '-'} | ${r.live?.run.errored.length ?? '-'} / ${r.static?.run.errored.length ?? '-'} | ${cell(r.static?.run.referenceModel ?? '-')} |`);
   }
+  const sets = [...new Set(c.rows.flatMap((r) => [r.live, r.static]).flatMap((m) => (m?.run.dataset ? [m.run.dataset] : [])))];
+  if (sets.length) L.push('', `Data set${sets.length > 1 ? 's' : ''}: ${sets.join(', ')}${sets.length > 1 ? ' (runs on different data sets: their numbers are not comparable)' : ''}`);
   L.push('', `## pass@1 by turn (x100)`, '');
   const turns = Array.from({ length: c.maxTurns + 1 }, (_, t) => t);
   L.push(`| model | setting | mode | ${turns.join(' | ')} |`);

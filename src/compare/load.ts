@@ -48,6 +48,8 @@ export interface RunData {
   compensateInit?: boolean;
   maxTurns: number;
   synthetic: boolean;
+  /** Data set the run read (a name such as bigcodebench@v0.1.0_hf, or a file's name), from summary.json. */
+  dataset?: string;
   /** Every task with a record; errored ones carry `error` (scored as unsolved or left out, as erroredScored says). */
   tasks: TaskOutcome[];
   /** Tasks whose episode errored (not the model's failure: a rerun retries them). */
@@ -135,6 +137,7 @@ export function loadRun(dir: string): RunData {
     synthetic: !!s.synthetic,
     ...(comp.success ? { comparability: comp.data } : {}),
     erroredScored,
+    ...(typeof s.dataset === 'string' ? { dataset: s.dataset } : {}),
     tasks,
     errored: tasks.filter((t) => t.error).map((t) => t.task_id),
     mrr: n ? scored.reduce((a, t) => a + t.rr, 0) / n : 0,

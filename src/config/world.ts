@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { ModelParamsSchema } from '../models/spec.js';
-import { projectRoot } from '../sandbox/paths.js';
+import { projectRoot, userCacheDir } from '../sandbox/paths.js';
+import { isDatasetName } from '../data/prepare.js';
 import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
 import { PROTOCOL_NAMES, profileOf } from '../episode/protocol.js';
@@ -88,9 +89,10 @@ export function resolveWorldConfig(layers: { file: string; values: Record<string
     throw new UserError('BAD_CONFIG', zodIssueLine(parsed.error, from));
   }
   const c = parsed.data;
-  c.dataset = resolve(projectRoot, c.dataset);
-  c.cacheDir = resolve(projectRoot, c.cacheDir);
-  c.logsDir = resolve(projectRoot, c.logsDir);
+  if (!isDatasetName(c.dataset)) c.dataset = resolve(projectRoot, c.dataset);
+  c.cacheDir = c.cacheDir === 'auto' ? userCacheDir() : resolve(projectRoot, c.cacheDir);
+  // Runs belong to the user's working directory, never inside an installed package.
+  c.logsDir = resolve(c.logsDir);
   if (c.turn0Samples) c.turn0Samples = resolve(projectRoot, c.turn0Samples);
   if (c.userModel === 'auto') c.userModel = c.model.startsWith('offline') ? 'offline' : profileOf(c.protocol).simulator;
   return c;

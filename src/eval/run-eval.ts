@@ -8,7 +8,9 @@ import { versionField } from '../run/format.js';
 import { RunDir } from '../run/run-dir.js';
 import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult, Sandbox } from '../sandbox/types.js';
-import { DEFAULT_DATASET, loadTasks, normalizeTaskId, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
+import { DEFAULT_DATASET, loadTaskSet, normalizeTaskId, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
+import { datasetIdentity } from '../data/prepare.js';
+import type { ProgressFactory } from '../data/progress.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import { readJsonl } from '../util/jsonl.js';
@@ -21,6 +23,7 @@ export const SampleSchema = z
 
 /** Options of run-eval; the defaults are the command's. */
 export const RunEvalOptionsSchema = z.object({
+  /** A data set name (bigcodebench@<version>) or a file (JSON lines or parquet). */
   dataset: z.string().min(1).default(DEFAULT_DATASET),
   samples: z.string().optional(),
   canonical: z.boolean().default(false),
@@ -75,6 +78,8 @@ export interface RunEvalDeps {
   logger?: Logger;
   /** Phase 'run-eval': one item per judged sample. */
   reporter?: Reporter<ProgressRecord>;
+  /** Download progress when the data set is pulled on first use. */
+  progress?: ProgressFactory;
 }
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
@@ -84,7 +89,8 @@ export async function runEval(input: RunEvalOptions, deps: RunEvalDeps): Promise
   const opts = parseOptions(RunEvalOptionsSchema, input);
   const log = deps.logger ?? silentLogger;
   if (!opts.samples === !opts.canonical) throw new UserError('BAD_OPTIONS', 'give exactly one of --samples <file> or --canonical');
-  const tasks = selectTasks(loadTasks(opts.dataset), opts.dataset, { ids: opts.ids, subset: opts.subset });
+  const set = await loadTaskSet(opts.dataset, opts.subset, deps.progress ? { progress: deps.progress } : {});
+  const tasks = selectTasks(set.all, set.label, { ids: opts.ids });
   const byId = new Map(tasks.map((t) => [t.task_id, t]));
 
   const jobs: { task: BigCodeBenchTask; index: number; solution: string; program: string }[] = [];
@@ -96,10 +102,12 @@ export async function runEval(input: RunEvalOptions, deps: RunEvalDeps): Promise
   } else {
     const samples = readJsonl(opts.samples!, SampleSchema);
     const seen = new Map<string, number>();
-    const known = new Set(loadTasks(opts.dataset).map((t) => t.task_id));
+    const known = new Set(set.all.map((t) => t.task_id));
     samples.forEach((s, i) => {
       const id = normalizeTaskId(s.task_id);
-      if (!known.has(id)) throw new UserError('UNKNOWN_TASK', `${opts.samples}:${i + 1}: unknown task id ${s.task_id} (not in ${opts.dataset})`);
+      // The Hard split holds only its own tasks: other samples are outside the selection, not unknown.
+      if (!known.has(id) && opts.subset === 'hard') return;
+      if (!known.has(id)) throw new UserError('UNKNOWN_TASK', `${opts.samples}:${i + 1}: unknown task id ${s.task_id} (not in ${set.label})`);
       const task = byId.get(id);
       if (!task) return; // filtered out by --ids / --subset
       const index = seen.get(id) ?? 0;
@@ -113,14 +121,14 @@ export async function runEval(input: RunEvalOptions, deps: RunEvalDeps): Promise
   if (!jobs.length) {
     throw new UserError('NOTHING_TO_JUDGE', opts.samples ? `${opts.samples}: no samples to judge${opts.ids?.length || opts.subset === 'hard' ? ' for the selected tasks' : ' (the file holds no records)'}` : 'no tasks selected: nothing to judge');
   }
-  // Results depend on the dataset's bytes, the samples and the judge: another value is another run.
+  // Results depend on the data set's records, the samples and the judge: another value is another run.
   const identity = {
-    datasetSha256: fileSha256(opts.dataset), samplesSha256: opts.samples ? fileSha256(opts.samples) : 'canonical', timeoutS: opts.timeoutS,
+    dataset: datasetIdentity(set.ref), samplesSha256: opts.samples ? fileSha256(opts.samples) : 'canonical', timeoutS: opts.timeoutS,
     calibrated: opts.calibrated, fresh: opts.fresh, environment: deps.sandbox.environmentId(),
   };
   const dir = RunDir.open({
     dir: opts.out, kind: 'eval', journal: 'eval_progress.jsonl', identity,
-    config: { ...identity, dataset: opts.dataset, samples: opts.samples ?? null, ids: opts.ids, subset: opts.subset },
+    config: { ...identity, datasetFile: set.ref.records, samples: opts.samples ?? null, ids: opts.ids, subset: opts.subset },
   });
   try {
     return await judgeAll(dir, jobs, opts, deps, log);

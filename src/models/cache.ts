@@ -45,7 +45,7 @@ export class ResponseCache {
 
   private static readonly open_ = new Map<string, ResponseCache>();
 
-  /** The process-wide cache for a directory (default .cache/responses under the project root). */
+  /** The process-wide cache for a directory (default: responses/ in the user's cache directory). */
   static open(dir: string = DEFAULT_CACHE_DIR): ResponseCache {
     const abs = resolve(dir);
     let cache = ResponseCache.open_.get(abs);

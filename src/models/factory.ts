@@ -10,7 +10,7 @@ import { TrackedModel, type UsageTracker } from './usage.js';
 export type OfflineProvider = (skill: number, params: ModelParams) => ChatModel;
 
 export interface ModelDeps {
-  /** Response cache directory (default .cache/responses under the project root). */
+  /** Response cache directory (default: responses/ in the user's cache directory). */
   cacheDir?: string;
   /** false or 'off' (the --no-cache switch) skips the cache; default read-write. */
   cache?: boolean | CacheMode;

@@ -1,5 +1,6 @@
 import { projectRoot } from '../sandbox/paths.js';
 import { existsSync, readFileSync } from 'node:fs';
+import { cachedDataset, datasetIdentity, prepareDataset, type DatasetRef, type PrepareOptions } from '../data/prepare.js';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
@@ -20,15 +21,12 @@ import {
 
 export { projectRoot };
 
-/** `../shared/data` beside the project root. */
-export function defaultDataDir(): string {
-  return resolve(projectRoot, '..', 'shared', 'data');
-}
-
 interface TaskDef {
   family: TaskFamily;
   mode: TaskMode;
-  /** Path relative to the data directory. */
+  /** The data set name the task reads by default (see codeconv-data list). */
+  dataset: string;
+  /** Path relative to a --data-dir directory. */
   file: string;
   rag?: string;
   reportKs: number[];
@@ -37,19 +35,19 @@ interface TaskDef {
 const CODEGLANCE_KS = [1, 3, 5, 10];
 
 const TASK_DEFS: Record<ReasoningTaskName, TaskDef> = {
-  'cruxeval-o': { family: 'cruxeval', mode: 'output', file: 'cruxeval/cruxeval.jsonl', reportKs: [1, 5] },
-  'cruxeval-i': { family: 'cruxeval', mode: 'input', file: 'cruxeval/cruxeval.jsonl', reportKs: [1, 5] },
-  'codeglance-ds1000': { family: 'codeglance', mode: 'output', file: 'codeglance/DS1000_reasoning.jsonl', reportKs: CODEGLANCE_KS },
+  'cruxeval-o': { family: 'cruxeval', mode: 'output', dataset: 'cruxeval', file: 'cruxeval/cruxeval.jsonl', reportKs: [1, 5] },
+  'cruxeval-i': { family: 'cruxeval', mode: 'input', dataset: 'cruxeval', file: 'cruxeval/cruxeval.jsonl', reportKs: [1, 5] },
+  'codeglance-ds1000': { family: 'codeglance', mode: 'output', dataset: 'codeglance:ds1000', file: 'codeglance/DS1000_reasoning.jsonl', reportKs: CODEGLANCE_KS },
   'codeglance-pannum': {
-    family: 'codeglance', mode: 'output', file: 'codeglance/PanNumEval_reasoning.jsonl',
+    family: 'codeglance', mode: 'output', dataset: 'codeglance:pannum', file: 'codeglance/PanNumEval_reasoning.jsonl',
     rag: 'codeglance/PanNumEval_RAG.json', reportKs: CODEGLANCE_KS,
   },
   'codeglance-monkbeat': {
-    family: 'codeglance', mode: 'output', file: 'codeglance/MonkBeatEval_reasoning.jsonl',
+    family: 'codeglance', mode: 'output', dataset: 'codeglance:monkbeat', file: 'codeglance/MonkBeatEval_reasoning.jsonl',
     rag: 'codeglance/MonkBeatEval_RAG.json', reportKs: CODEGLANCE_KS,
   },
-  'codeglance-torchdata': { family: 'codeglance', mode: 'output', file: 'codeglance/torchdata_reasoning.jsonl', reportKs: CODEGLANCE_KS },
-  case2code: { family: 'case2code', mode: 'code', file: 'case2code/test.jsonl', reportKs: [1] },
+  'codeglance-torchdata': { family: 'codeglance', mode: 'output', dataset: 'codeglance:torchdata', file: 'codeglance/torchdata_reasoning.jsonl', reportKs: CODEGLANCE_KS },
+  case2code: { family: 'case2code', mode: 'code', dataset: 'case2code', file: 'case2code/test.jsonl', reportKs: [1] },
 };
 
 export function isReasoningTaskName(name: string): name is ReasoningTaskName {
@@ -82,8 +80,18 @@ export function taskDataFiles(name: ReasoningTaskName, rag = false): string[] {
   return rag && def.rag ? [def.file, def.rag] : [def.file];
 }
 
+/** The data set name a task reads (cruxeval, codeglance:<set>, case2code). */
+export function taskDatasetName(name: ReasoningTaskName): string {
+  return TASK_DEFS[name].dataset;
+}
+
+/** Pulls (or finds in the cache) the data set of a task; loadTask then reads it without the network. */
+export async function prepareTaskData(name: string, opts: PrepareOptions = {}): Promise<DatasetRef> {
+  return prepareDataset(TASK_DEFS[checkTaskName(name)].dataset, opts);
+}
+
 export interface LoadTaskOptions {
-  /** Directory holding cruxeval/, codeglance/, case2code/ (default ../shared/data). */
+  /** Directory holding cruxeval/, codeglance/, case2code/ as files; default: the task's data set, by name. */
   dataDir?: string;
   /** Attach the retrieved API documentation (CodeGlance PanNum / MonkBeat only). */
   rag?: boolean;
@@ -95,19 +103,30 @@ const cache = new Map<string, ReasoningTask>();
 export function loadTask(name: string, opts: LoadTaskOptions = {}): ReasoningTask {
   const task = checkTaskName(name);
   const def = TASK_DEFS[task];
-  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
   if (opts.rag && !def.rag) {
     const withDocs = REASONING_TASKS.filter((t) => TASK_DEFS[t].rag).join(', ');
     throw new UserError('NO_RAG', `task ${task} has no API documentation for --rag (available for: ${withDocs})`);
   }
-  const file = join(dataDir, def.file);
+  let file: string;
+  let ragFile: string | undefined;
+  let dataset: DatasetRef | undefined;
+  if (opts.dataDir) {
+    const dataDir = resolve(opts.dataDir);
+    file = join(dataDir, def.file);
+    if (def.rag) ragFile = join(dataDir, def.rag);
+  } else {
+    dataset = cachedDataset(def.dataset);
+    if (!dataset) throw new UserError('DATA_NOT_PULLED', `data set ${def.dataset} (for ${task}) is not in the cache: run \`codeconv-data pull ${def.dataset}\` (or give --data-dir)`);
+    file = dataset.records;
+    if (def.rag) ragFile = Object.entries(dataset.files).find(([p]) => p.endsWith(def.rag!.split('/').pop()!))?.[1];
+  }
   const key = `${task}\0${file}\0${opts.rag ? 1 : 0}`;
   const hit = cache.get(key);
   if (hit) return hit;
   if (!existsSync(file)) throw new UserError('NO_DATA', `${file}: no such file (data for ${task}; set --data-dir)`);
   let items: ReasoningItem[];
   if (def.family === 'cruxeval') items = loadCruxeval(file);
-  else if (def.family === 'codeglance') items = loadCodeGlance(file, opts.rag && def.rag ? join(dataDir, def.rag) : undefined);
+  else if (def.family === 'codeglance') items = loadCodeGlance(file, opts.rag && ragFile ? ragFile : undefined);
   else items = loadCase2Code(file);
   const byId = new Map<string, ReasoningItem>();
   for (const item of items) {
@@ -117,6 +136,7 @@ export function loadTask(name: string, opts: LoadTaskOptions = {}): ReasoningTas
   const loaded: ReasoningTask = {
     name: task, family: def.family, mode: def.mode, items, byId, reportKs: [...def.reportKs],
     ragAvailable: def.rag !== undefined, ragLoaded: !!(opts.rag && def.rag), source: file,
+    ...(dataset ? { dataset: datasetIdentity(dataset) } : {}),
   };
   cache.set(key, loaded);
   return loaded;

@@ -1,7 +1,7 @@
 /** Single-turn code reasoning (CRUXEval, CodeGlance, Case2Code) as a library. */
 export * from './types.js';
 export {
-  checkTaskName, defaultDataDir, describeGoldOutcome, isReasoningTaskName, loadRagDocs, loadTask, parseJsonWithNaN,
+  checkTaskName, describeGoldOutcome, prepareTaskData, taskDatasetName, isReasoningTaskName, loadRagDocs, loadTask, parseJsonWithNaN,
   taskDataFiles, taskFamily, taskHasRag, taskReportKs,
 } from './data.js';
 export type { LoadTaskOptions } from './data.js';

@@ -9,7 +9,7 @@ import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { loadTask } from './data.js';
+import { loadTask, prepareTaskData } from './data.js';
 import type { ReasoningData } from './offline.js';
 import { buildMessages, promptTemplate, stopSequences, templateName } from './prompts.js';
 import { scoreGenerations } from './scoring.js';
@@ -119,6 +119,7 @@ export async function runReasoning(input: RunReasoningOptions, deps: RunReasonin
   const opts = resolveReasoningOptions(input);
   const log = deps.logger ?? silentLogger;
   const { cot, rag, n, temperature } = opts;
+  if (!opts.dataDir) await prepareTaskData(opts.task);
   const task = loadTask(opts.task, { dataDir: opts.dataDir, rag });
   const items = selectItems(task, opts.ids, opts.limit);
   const maxTokens = opts.maxTokens ?? defaultMaxTokens(task, cot);
@@ -127,7 +128,7 @@ export async function runReasoning(input: RunReasoningOptions, deps: RunReasonin
   // Calls journaled under other settings stay in the directory unused, so only the kind is checked.
   const dir = RunDir.open({
     dir: opts.out, kind: 'reasoning', journal: 'calls.jsonl', identity: {},
-    config: { task: task.name, model: model.id, n, temperature, cot, rag, ids: opts.ids, limit: opts.limit, maxTokens, scorer: opts.scorer },
+    config: { task: task.name, dataset: task.dataset ?? task.source, model: model.id, n, temperature, cot, rag, ids: opts.ids, limit: opts.limit, maxTokens, scorer: opts.scorer },
   });
   try {
     return await generateAndScore(dir, task, model, { opts, deps, cot, rag, n, temperature, maxTokens, stop, log, items });

@@ -9,7 +9,7 @@ import { ensureDir } from '../run/run-dir.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import { loadTask } from './data.js';
+import { loadTask, prepareTaskData } from './data.js';
 import { writeOutputs, type ReasoningSandbox, type RunReasoningResult, type WriteOut } from './outputs.js';
 import { postprocess } from './postprocess.js';
 import { scoreGenerations } from './scoring.js';
@@ -84,6 +84,7 @@ export type ScoreFileOptions = z.input<typeof ScoreFileOptionsSchema>;
 /** `run-reasoning score`: scores a generations or scored file and writes scored.json and summary.json. */
 export async function scoreFile(input: ScoreFileOptions, deps: { sandbox: ReasoningSandbox; logger?: Logger; reporter?: Reporter }): Promise<RunReasoningResult> {
   const opts = parseOptions(ScoreFileOptionsSchema, input);
+  if (!opts.dataDir) await prepareTaskData(opts.task);
   const task = loadTask(opts.task, { dataDir: opts.dataDir });
   const read = readGenerationsFile(opts.generations);
   let gens = read.generations;

@@ -104,6 +104,8 @@ export interface ReasoningTask {
   ragLoaded: boolean;
   /** Data file the items came from. */
   source: string;
+  /** Name, commit and records sha256 of the data set, when loaded by name. */
+  dataset?: { name: string; revision: string | null; sha256: string };
 }
 
 /** id -> list of generations (raw model text or post-processed answers). */

@@ -14,11 +14,12 @@ import { ModelParamsSchema } from '../models/spec.js';
 import type { ChatModel } from '../models/types.js';
 import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
-import { projectRoot } from '../sandbox/paths.js';
+import { cacheDirFrom, projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { StaticEpisodeRecordSchema } from '../run/records.js';
 import { RunDir } from '../run/run-dir.js';
-import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA } from '../tasks/bigcodebench.js';
+import { CONVCODEWORLD_DATASET, loadTasks, normalizeTaskId } from '../tasks/bigcodebench.js';
+import { cachedDataset, isDatasetName } from '../data/prepare.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import type { Reporter } from '../report/reporter.js';
@@ -39,7 +40,7 @@ export const BenchOptionsSchema = z.object({
   settings: z.array(z.string()).optional(),
   ids: z.array(z.string()).optional(),
   limit: z.number().int().positive().optional(),
-  /** Default: the reference's dataset (its run's file, or its name under data/ or ../shared/data). */
+  /** Default: the reference's dataset (its run's file, its name under data/, or a pulled data set). */
   dataset: z.string().min(1).optional(),
   /** Default: the reference's number of turns (cannot exceed it). */
   maxTurns: z.number().int().min(0).optional(),
@@ -60,7 +61,8 @@ export const BenchOptionsSchema = z.object({
   timeoutS: z.number().positive().max(MAX_TIMEOUT_S).optional(),
   seed: z.number().int().default(0),
   cache: z.boolean().default(true),
-  cacheDir: z.string().min(1).default('.cache'),
+  /** `auto`: the user's cache directory (see userCacheDir). */
+  cacheDir: z.string().min(1).default('auto'),
   /** The target's generation settings (ModelParamsSchema's defaults: temperature 0, 2048 tokens). */
   modelParams: ModelParamsSchema.default({}),
   /** Name of the reference model for imported logs that do not say. */
@@ -123,9 +125,13 @@ export function resolveDataset(explicit: string | undefined, ref: LoadedReferenc
   }
   if (ref.datasetPath && existsSync(ref.datasetPath)) return ref.datasetPath;
   const name = ref.reference.dataset.name;
-  for (const f of [join(projectRoot, 'data', name), join(SHARED_DATA, 'bigcodebench', name), join(SHARED_DATA, name)]) if (existsSync(f)) return f;
-  if (basename(DEFAULT_DATASET) === name && existsSync(DEFAULT_DATASET)) return DEFAULT_DATASET;
-  throw new UserError('NO_DATASET', `reference was recorded on dataset ${name}, which was not found; pass --dataset <file>`);
+  const local = join(projectRoot, 'data', name);
+  if (existsSync(local)) return local;
+  // A name, or the published logs' file name of ConvCodeWorld's version: the copy a pull left in the cache.
+  const named = isDatasetName(name) ? name : name === `bigcodebench-${CONVCODEWORLD_DATASET.split('@')[1]}.jsonl` ? CONVCODEWORLD_DATASET : undefined;
+  const pulled = named ? cachedDataset(named) : undefined;
+  if (pulled) return pulled.records;
+  throw new UserError('NO_DATASET', `reference was recorded on dataset ${name}, which was not found; pass --dataset <file or name>${named ? ` or run \`codeconv-data pull ${named}\`` : ''}`);
 }
 
 /** Refuses a dataset whose bytes differ from the one the reference was recorded on. */
@@ -151,7 +157,7 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
   if (maxTurns > ref.max_turns) throw new UserError('BAD_OPTION', `--max-turns ${maxTurns} exceeds the reference's ${ref.max_turns} turns`);
   const all = loadTasks(datasetFile);
   const byId = new Map(all.map((t) => [t.task_id, t]));
-  const cacheDir = resolve(projectRoot, o.cacheDir);
+  const cacheDir = cacheDirFrom(o.cacheDir);
   const { cache, seed, modelParams: params } = o;
   // Never written to the run directory.
   const { apiKey: _apiKey, ...publicParams } = params;

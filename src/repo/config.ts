@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { readYamlConfig } from '../config/world.js';
 import { ModelParamsSchema } from '../models/spec.js';
-import { projectRoot } from '../sandbox/paths.js';
+import { projectRoot, userCacheDir } from '../sandbox/paths.js';
 import { UserError } from '../util/errors.js';
 
 /** resources/repo.yaml, a --config file and the run-repo flags share these keys (the spec's names). */
@@ -84,10 +84,15 @@ export function resolveLayers<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, de
 
 export function resolveRunConfig(configFile: string | undefined, flags: Record<string, unknown>): RepoRunConfig {
   const c = resolveLayers(RepoRunConfigSchema, REPO_RUN_DEFAULTS, configFile, flags);
-  return { ...c, tasks: resolve(projectRoot, c.tasks), cache_dir: resolve(projectRoot, c.cache_dir), logs_dir: resolve(projectRoot, c.logs_dir) };
+  return { ...c, tasks: resolve(projectRoot, c.tasks), cache_dir: repoCacheDir(c.cache_dir), logs_dir: resolve(c.logs_dir) };
 }
 
 export function resolveBuildConfig(configFile: string | undefined, flags: Record<string, unknown>): RepoBuildConfig {
   const c = resolveLayers(RepoBuildConfigSchema, REPO_BUILD_DEFAULTS, configFile, flags);
-  return { ...c, out: resolve(projectRoot, c.out), cache_dir: resolve(projectRoot, c.cache_dir) };
+  return { ...c, out: resolve(projectRoot, c.out), cache_dir: repoCacheDir(c.cache_dir) };
+}
+
+/** `auto`: the user's cache directory; a path in a config file is taken from the project root. */
+function repoCacheDir(dir: string): string {
+  return dir === 'auto' ? userCacheDir() : resolve(projectRoot, dir);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,4 +69,18 @@ export function judgeAsset(relPath: string): string {
     assetMemo.set(relPath, text);
   }
   return text;
+}
+
+/**
+ * Where caches go: $CODECONV_CACHE_DIR, else $XDG_CACHE_HOME/codeconv-eval, else
+ * ~/.cache/codeconv-eval; never inside the package, which may be read-only or reinstalled.
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CODECONV_CACHE_DIR) return resolve(env.CODECONV_CACHE_DIR);
+  return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache'), 'codeconv-eval');
+}
+
+/** A configured cache directory: `auto` (or nothing) is userCacheDir(); a path is taken from the working directory. */
+export function cacheDirFrom(configured: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return !configured || configured === 'auto' ? userCacheDir(env) : resolve(configured);
 }

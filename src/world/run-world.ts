@@ -14,7 +14,7 @@ import { loadPrices, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
 import { OfflineUser } from '../offline/user.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { loadTasks, selectTasks } from '../tasks/bigcodebench.js';
+import { loadTaskSet, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
 import { EpisodeRecordSchema } from '../run/records.js';
 import { RunDir } from '../run/run-dir.js';
@@ -58,12 +58,12 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   const t0 = Date.now();
   const log = deps.logger ?? silentLogger;
   const setting = parseSetting(c.setting);
-  const all = loadTasks(c.dataset);
-  const tasks = selectTasks(all, c.dataset, { ids: c.ids, subset: c.subset, limit: c.limit });
+  const { all, ref, label } = await loadTaskSet(c.dataset, c.subset);
+  const tasks = selectTasks(all, label, { ids: c.ids, limit: c.limit });
   const runDir = c.out ?? defaultRunDir(c);
   const dir = RunDir.open({
-    dir: runDir, kind: 'world', journal: 'episodes.jsonl', config: { ...c, out: runDir },
-    identity: Object.fromEntries(IDENTITY_KEYS.map((k) => [k, c[k]])),
+    dir: runDir, kind: 'world', journal: 'episodes.jsonl', config: { ...c, out: runDir, datasetRevision: ref.revision, datasetSha256: ref.sha256, datasetFile: ref.records },
+    identity: { ...Object.fromEntries(IDENTITY_KEYS.map((k) => [k, c[k]])), datasetRevision: ref.revision, datasetSha256: ref.sha256 },
   });
   try {
     return await runIn(dir, c, deps, { t0, log, setting, tasks, all });
@@ -77,7 +77,7 @@ interface Prepared {
   log: Logger;
   setting: ReturnType<typeof parseSetting>;
   tasks: ReturnType<typeof selectTasks>;
-  all: ReturnType<typeof loadTasks>;
+  all: BigCodeBenchTask[];
 }
 
 async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepared): Promise<RunWorldResult> {

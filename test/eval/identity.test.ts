@@ -37,7 +37,7 @@ describe('run-eval identity and merge', () => {
     writeFileSync(other, readFileSync(SAMPLE, 'utf8').replace('"canonical_solution": "', '"canonical_solution": "    wrong = 1\\n'));
     const err = await runEval({ dataset: other, canonical: true, ids: ['Sample/0'], timeoutS: 5, out, parallel: 1 }, { sandbox: fakeSandbox() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/holds a run-eval run with a different "datasetSha256".*use another --out/);
+    expect((err as Error).message).toMatch(/holds a run-eval run with a different "dataset".*use another --out/);
   });
 
   it('another timeout or judge is another run too', async () => {

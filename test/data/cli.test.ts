@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/data.js';
+import { clearPreparedMemo } from '../../src/data/index.js';
+import { cliRunner } from '../helpers/cli.js';
+import { SHARED_DATA, startHubDouble, type HubDouble } from '../helpers/hub-double.js';
+
+const haveShared = existsSync(join(SHARED_DATA, 'cruxeval', 'cruxeval.jsonl'));
+const { run, stdout, stderr } = cliRunner(main);
+let hub: HubDouble;
+let tmp: string;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  hub = await startHubDouble({ shared: haveShared });
+});
+afterAll(() => hub.close());
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'codeconv-data-cli-'));
+  Object.assign(process.env, hub.env(join(tmp, 'hub'), join(tmp, 'cache')));
+  delete process.env.HF_HUB_OFFLINE;
+  clearPreparedMemo();
+});
+afterEach(() => {
+  process.env = { ...saved };
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('codeconv-data', () => {
+  it('list: every name with licence and cache state, without the network', async () => {
+    expect(await run('list')).toBe(0);
+    const out = stdout();
+    expect(out).toMatch(/^name\s+cache\s+size\s+records\s+licence\s+source/);
+    expect(out).toMatch(/bigcodebench@v0\.1\.4\s+not cached\s+-\s+pinned\s+Apache-2\.0\s+hf:bigcode\/bigcodebench@main/);
+    expect(out).toMatch(/codeglance:ds1000\s+not cached.*none declared/);
+    expect(out).toMatch(/convcodebench\s+not cached\s+-\s+unverified/);
+    expect(hub.requests).toEqual([]);
+  });
+
+  it.skipIf(!haveShared)('pull downloads and checks; list and path then show the cached copy; quiet on a pipe', async () => {
+    expect(await run('pull', 'cruxeval')).toBe(0);
+    expect(stdout()).toMatch(/^cruxeval {2}[0-9a-f]{40} {2}sha256 b0b63fa36c20[0-9a-f]+ {2}800 rows {2}\S+test\.jsonl\n$/);
+    expect(stderr()).toBe('');
+    expect(await run('list')).toBe(0);
+    expect(stdout()).toMatch(/cruxeval\s+cached [0-9a-f]{12}\s+0\.2 MB\s+pinned\s+MIT/);
+    expect(await run('path', 'cruxeval')).toBe(0);
+    expect(stdout().trim()).toMatch(/datasets--cruxeval-org--cruxeval\/snapshots\/[0-9a-f]{40}\/test\.jsonl$/);
+  });
+
+  it('offline: a missing data set is a one-line error naming data pull and HF_ENDPOINT', async () => {
+    process.env.HF_HUB_OFFLINE = '1';
+    expect(await run('pull', 'bigcodebench@v0.1.0_hf')).toBe(2);
+    expect(stderr()).toMatch(/^codeconv-data: bigcodebench@v0\.1\.0_hf is not in the cache and HF_HUB_OFFLINE is set: run `codeconv-data pull bigcodebench@v0\.1\.0_hf`.*HF_ENDPOINT[^\n]*\n$/);
+    expect(await run('path', 'cruxeval')).toBe(2);
+    expect(await run('pull', 'bigcodebench@v9')).toBe(2);
+    expect(stderr()).toMatch(/unknown bigcodebench version v9/);
+  });
+});
