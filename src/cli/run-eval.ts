@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { skippedLine } from '../metrics/pass-at-k.js';
 import { Command, Option } from 'commander';
 import { runEval, RunEvalOptionsSchema } from '../eval/run-eval.js';
 import { progressReporter } from '../report/progress-reporter.js';
@@ -25,7 +26,7 @@ function buildProgram(): Command {
         { dataset: o.dataset, samples: o.samples, canonical: o.canonical, ids: o.ids, subset: o.subset, timeoutS: o.timeout, out: o.out, calibrated: o.calibrated, parallel: sb.parallel * 2 },
         { sandbox, reporter: progressReporter('run-eval') },
       );
-      const k = Object.entries(r.passAtK).map(([n, v]) => `${n} ${(v * 100).toFixed(1)}`).join('  ');
+      const k = [...Object.entries(r.passAtK).map(([n, v]) => `${n} ${(v * 100).toFixed(1)}`), skippedLine(r.passAtKSkipped)].filter(Boolean).join('  ');
       const replaced = Object.entries((sandbox as { replacements?: Record<string, number> }).replacements ?? {});
       if (replaced.length) process.stderr.write(`run-eval: sandbox slots replaced after unclean resets: ${replaced.map(([k, v]) => `${v}x ${k}`).join('; ')}\n`);
       process.stdout.write(`${r.counts.pass} pass, ${r.counts.fail} fail, ${r.counts.timeout} timeout (${r.judged} judged, ${r.resumed} resumed${r.merged ? `, ${r.merged} kept from earlier runs in this directory` : ''})  ${k}\n${r.file}\n`);

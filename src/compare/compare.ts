@@ -4,7 +4,7 @@ import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
 import { cell, intervalText, pval, signed, turnCell } from './format.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
-import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
+import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from '../metrics/stats.js';
 
 /** Options of compare-runs; the defaults are the command's. */
 export const CompareOptionsSchema = z.object({

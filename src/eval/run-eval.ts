@@ -66,6 +66,8 @@ export interface RunEvalResult {
   /** Samples judged by earlier invocations for tasks outside this one's selection (kept in the results). */
   merged: number;
   passAtK: Record<string, number>;
+  /** Each k not reported, and why (a task with fewer samples than k). */
+  passAtKSkipped: Record<string, string>;
   counts: { pass: number; fail: number; timeout: number };
 }
 
@@ -170,7 +172,9 @@ async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalConfig, deps: Run
     perTask.set(r.task_id, t);
     counts[r.status]++;
   }
-  const passAtK = passAtKTable([...perTask.values()], [1, 5, 10, 25, 100]);
-  const file = dir.writeJson('eval_results.json', { date: new Date().toISOString().replace('T', ' ').slice(0, 19), eval: evalOut, pass_at_k: passAtK });
-  return { file, judged: todo.length, resumed, merged, passAtK, counts };
+  const { values: passAtK, skipped } = passAtKTable([...perTask.values()], [1, 5, 10, 25, 100]);
+  const file = dir.writeJson('eval_results.json', {
+    date: new Date().toISOString().replace('T', ' ').slice(0, 19), eval: evalOut, pass_at_k: passAtK, pass_at_k_skipped: skipped,
+  });
+  return { file, judged: todo.length, resumed, merged, passAtK, passAtKSkipped: skipped, counts };
 }

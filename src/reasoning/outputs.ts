@@ -45,6 +45,8 @@ export interface ReasoningSummary extends RunSettings {
   scorer: ScorerVersion;
   max_tokens?: number;
   pass_at_k: Record<string, number>;
+  /** Each k of the task not reported, and why (fewer generations per sample than k). */
+  pass_at_k_skipped?: Record<string, string>;
   counts: SummaryCounts;
   usage: UsageSummary | null;
   by_feature?: ReturnType<typeof featureBreakdown>;
@@ -114,6 +116,7 @@ export function writeOutputs(task: ReasoningTask, score: ScoreResult, write: Wri
     scorer: score.scorer,
     ...(meta.maxTokens !== undefined ? { max_tokens: meta.maxTokens } : {}),
     pass_at_k: score.passAtK,
+    ...(Object.keys(score.passAtKSkipped).length ? { pass_at_k_skipped: score.passAtKSkipped } : {}),
     counts: {
       items_in_task: task.items.length,
       samples: score.counts.samples,
