@@ -1,3 +1,4 @@
+import type { SummaryUsage } from '../models/usage.js';
 import { featureBreakdown } from './features.js';
 import type { CheckRunner, ScoreResult } from './scoring.js';
 import type { ReasoningTask, ScorerVersion } from './types.js';
@@ -7,13 +8,8 @@ import type { ReasoningTask, ScorerVersion } from './types.js';
 /** Sandbox as runReasoning uses it; environmentId is recorded when present. */
 export type ReasoningSandbox = CheckRunner & { environmentId?: () => string };
 
-export interface UsageSummary {
-  calls: number;
-  cached_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  estimated_calls: number;
-}
+/** The usage block of a reasoning summary (models/usage.ts builds it). */
+export type UsageSummary = SummaryUsage;
 
 export interface SummaryCounts {
   items_in_task: number;

@@ -72,6 +72,15 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     expect(r2.score.scored).toEqual(r.score.scored);
   }, 120_000);
 
+  it('the usage block carries the cost of a priced model, as every command\'s does', async () => {
+    const priced = (d: ReasoningData): ChatModel => {
+      const inner = new OfflineReasoningModel(1, 0, d);
+      return { id: 'openai:gpt-4o', synthetic: true, generate: async (m: ChatMessage[], o: GenerateOptions) => ({ ...(await inner.generate(m, o)), usage: { inputTokens: 1000, outputTokens: 10 } }) };
+    };
+    const r = await runReasoning({ task: 'cruxeval-o', dataDir, n: 1, limit: 3, out: tmp() }, { model: priced, sandbox: localSandbox(), prices: { 'gpt-4o': { input: 2, output: 10 } } });
+    expect(r.summary.usage).toEqual({ calls: 3, input_tokens: 3000, output_tokens: 30, cached_calls: 0, estimated_calls: 0, cost_usd: (3000 * 2 + 30 * 10) / 1e6 });
+  }, 120_000);
+
   it('strength 1 answers every CRUXEval-I item correctly with CoT (post-processing and scoring agree)', async () => {
     const r = await runOffline(1, { task: 'cruxeval-i', dataDir, n: 2, cot: true, limit: 40, out: tmp() });
     expect(r.summary.pass_at_k.pass_at_1).toBe(100);
