@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { FlagTable } from '../config/flags.js';
 import { parseOptions } from '../config/options.js';
 import { passAtKTable } from '../metrics/pass-at-k.js';
 import { fileSha256 } from '../replay/canonical.js';
@@ -35,6 +36,18 @@ export const RunEvalOptionsSchema = z.object({
   fresh: z.boolean().default(false),
 });
 export type RunEvalOptions = z.input<typeof RunEvalOptionsSchema>;
+
+/** run-eval's flags (the sandbox's come from SANDBOX_FLAGS; --parallel there sets the jobs in flight). */
+export const RUN_EVAL_FLAGS: FlagTable<typeof RunEvalOptionsSchema.shape> = {
+  dataset: { flag: '--dataset <file>', description: 'BigCodeBench tasks (JSON lines)' },
+  samples: { flag: '--samples <file>', description: 'solutions as JSON lines {"task_id", "solution"}' },
+  canonical: { flag: '--canonical', description: 'judge the canonical solutions instead of samples' },
+  ids: { flag: '--ids <ids>', description: 'only these task ids (comma-separated, "13" or "BigCodeBench/13")' },
+  subset: { flag: '--subset <name>', description: 'task subset' },
+  timeoutS: { flag: '--timeout <s>', description: 'time limit for a whole test suite in seconds' },
+  calibrated: { flag: '--no-calibrated', description: 'do not prefix the prompt header and a pass body to each solution' },
+  out: { flag: '--out <dir>', description: 'output directory (rerunning with the same --out resumes)', required: true },
+};
 type RunEvalConfig = z.output<typeof RunEvalOptionsSchema>;
 
 export interface EvalEntry {
