@@ -1,32 +1,26 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { runEval, RunEvalOptionsSchema } from '../eval/run-eval.js';
+import { Command } from 'commander';
+import { runEval, RUN_EVAL_FLAGS, RunEvalOptionsSchema, type RunEvalOptions } from '../eval/run-eval.js';
+import { skippedLine } from '../metrics/pass-at-k.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { stderrProgress } from '../data/progress.js';
-import { cliMain, csv, defaultOf, isEntryPoint } from './common.js';
-import { addSandboxOptions, positiveNumber, sandboxFromCli, sandboxOptions, type SandboxCliOptions } from './sandbox-options.js';
+import { cliMain, isEntryPoint } from './common.js';
+import { addFlags, flagValues } from './flags.js';
+import { addSandboxOptions, sandboxFromCli, sandboxOptions, type SandboxCliOptions } from './sandbox-options.js';
 
 function buildProgram(): Command {
-  return addSandboxOptions(
-    new Command('run-eval')
-      .description('Judge BigCodeBench solutions against their unittest suites in a sandbox (BigCodeBench-compatible results)')
-      .option('--dataset <name|file>', 'BigCodeBench tasks: a data set name (bigcodebench@<version>, pulled on first use; see codeconv-data list) or a JSON lines / parquet file', defaultOf(RunEvalOptionsSchema, 'dataset'))
-      .option('--samples <file>', 'solutions as JSON lines {"task_id", "solution"}')
-      .option('--canonical', 'judge the canonical solutions instead of samples')
-      .option('--ids <ids>', 'only these task ids (comma-separated, "13" or "BigCodeBench/13")', csv)
-      .addOption(new Option('--subset <name>', 'task subset (hard: the bigcodebench-hard data set of the same version)').choices(['full', 'hard']).default(defaultOf(RunEvalOptionsSchema, 'subset')))
-      .option('--timeout <s>', 'time limit for a whole test suite in seconds', positiveNumber('--timeout'), defaultOf(RunEvalOptionsSchema, 'timeoutS'))
-      .option('--no-calibrated', 'do not prefix the prompt header and a pass body to each solution')
-      .requiredOption('--out <dir>', 'output directory (rerunning with the same --out resumes)'),
-  ).action(async (o: SandboxCliOptions & { dataset?: string; samples?: string; canonical?: boolean; ids?: string[]; subset?: 'full' | 'hard'; timeout?: number; calibrated?: boolean; out: string }) => {
+  const cmd = new Command('run-eval')
+    .description('Judge BigCodeBench solutions against their unittest suites in a sandbox (BigCodeBench-compatible results)');
+  addFlags(cmd, RunEvalOptionsSchema, RUN_EVAL_FLAGS);
+  return addSandboxOptions(cmd.option('--quiet', 'no progress bar')).action(async (o: SandboxCliOptions & Record<string, unknown> & { quiet?: boolean }) => {
     const sb = sandboxOptions(o);
     const sandbox = sandboxFromCli(sb);
     try {
       const r = await runEval(
-        { dataset: o.dataset, samples: o.samples, canonical: o.canonical, ids: o.ids, subset: o.subset, timeoutS: o.timeout, out: o.out, calibrated: o.calibrated, parallel: sb.parallel * 2 },
-        { sandbox, reporter: progressReporter('run-eval'), progress: stderrProgress() },
+        { ...flagValues(o, RUN_EVAL_FLAGS), parallel: sb.parallel * 2 } as RunEvalOptions,
+        { sandbox, progress: stderrProgress(), ...(o.quiet ? {} : { reporter: progressReporter('run-eval') }) },
       );
-      const k = Object.entries(r.passAtK).map(([n, v]) => `${n} ${(v * 100).toFixed(1)}`).join('  ');
+      const k = [...Object.entries(r.passAtK).map(([n, v]) => `${n} ${(v * 100).toFixed(1)}`), skippedLine(r.passAtKSkipped)].filter(Boolean).join('  ');
       const replaced = Object.entries((sandbox as { replacements?: Record<string, number> }).replacements ?? {});
       if (replaced.length) process.stderr.write(`run-eval: sandbox slots replaced after unclean resets: ${replaced.map(([k, v]) => `${v}x ${k}`).join('; ')}\n`);
       process.stdout.write(`${r.counts.pass} pass, ${r.counts.fail} fail, ${r.counts.timeout} timeout (${r.judged} judged, ${r.resumed} resumed${r.merged ? `, ${r.merged} kept from earlier runs in this directory` : ''})  ${k}\n${r.file}\n`);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { skippedLine } from '../metrics/pass-at-k.js';
 import { Command, Option } from 'commander';
 import { createModel } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
@@ -60,7 +61,7 @@ interface ScoreOpts extends SandboxCliOptions {
 }
 
 function report(r: RunReasoningResult): void {
-  const k = Object.entries(r.summary.pass_at_k).map(([name, v]) => `${name} ${v.toFixed(2)}`).join('  ');
+  const k = [...Object.entries(r.summary.pass_at_k).map(([name, v]) => `${name} ${v.toFixed(2)}`), skippedLine(r.summary.pass_at_k_skipped ?? {})].filter(Boolean).join('  ');
   const c = r.summary.counts;
   process.stdout.write(
     `${r.summary.task}${r.summary.synthetic ? ' (synthetic model)' : ''}: ${c.samples} samples, ${c.generations} generations, ` +

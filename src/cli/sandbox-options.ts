@@ -1,27 +1,22 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { z } from 'zod';
 import { parseOptions } from '../config/options.js';
-import { createSandbox, LOCAL_SANDBOX_WARNING, type Sandbox } from '../sandbox/index.js';
+import { createSandbox, type Sandbox } from '../sandbox/index.js';
 import { coordinatorEnv, QueueSandbox } from '../sandbox/queue/index.js';
-import { SandboxOptionsSchema, type SandboxOptions } from '../sandbox/options.js';
+import { SANDBOX_FLAGS, SandboxOptionsSchema, type SandboxOptions } from '../sandbox/options.js';
 import { setProgressStatus } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
-import { defaultOf } from './common.js';
+import { addFlags } from './flags.js';
 
 export type SandboxCliOptions = z.input<typeof SandboxOptionsSchema>;
 
-/** Help text of --sandbox, shared with run-world's own option list. */
-export const SANDBOX_HELP = `where code runs: docker (isolated containers), local (${LOCAL_SANDBOX_WARNING}), or queue (jobs on a Redis queue judged by run-worker processes, see docs/queue.md)`;
-export const QUEUE_HELP = 'with --sandbox queue: the Redis queue, redis://[:password@]host:port[/db] or rediss://... (TLS)';
+/** Help text of --sandbox and --queue, for run-world's own option list. */
+export const SANDBOX_HELP = SANDBOX_FLAGS.sandbox!.description;
+export const QUEUE_HELP = SANDBOX_FLAGS.queue!.description;
 
 /** Adds the sandbox options shared by every command that executes code. */
 export function addSandboxOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--sandbox <kind>', SANDBOX_HELP).choices(['docker', 'local', 'queue']).default(defaultOf(SandboxOptionsSchema, 'sandbox')))
-    .option('--queue <url>', QUEUE_HELP)
-    .option('--parallel <n>', 'warm sandbox slots judging at once (2 per core; with --sandbox queue: judgments in flight)', positiveInt('--parallel'), defaultOf(SandboxOptionsSchema, 'parallel'))
-    .option('--memory-mb <n>', 'memory limit per container in MB', positiveInt('--memory-mb'))
-    .option('--image <tag>', 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the image workers must have ("local": workers with --sandbox local)');
+  return addFlags(cmd, SandboxOptionsSchema, SANDBOX_FLAGS);
 }
 
 /** The sandbox options with their defaults (SandboxOptionsSchema). */

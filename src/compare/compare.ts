@@ -5,7 +5,7 @@ import { addCounts, zeroCounts } from '../world/summary.js';
 import { cell, intervalText, pval, signed, turnCell } from './format.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
 import { comparabilityDiff, comparabilityLine, type Comparability } from '../world/comparability.js';
-import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
+import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from '../metrics/stats.js';
 
 /** Options of compare-runs; the defaults are the command's. */
 export const CompareOptionsSchema = z.object({

@@ -2,4 +2,4 @@ export { compareRunDirs, compareRuns, runName, toMarkdown, type Comparison, type
 export { applyDiff, lineDiff, splitLines, type DiffOp } from './diff.js';
 export { lineChartSvg, toHtml, type HtmlOptions } from './html.js';
 export { expandRunDirs, loadRun, type RunData, type TaskOutcome, type ViewTurn } from './load.js';
-export { averageRanks, bootstrapCI, mean, mulberry32, pairedBootstrapCI, pairedPermutationTest, pearson, quantile, spearman, type Interval, type PairedTest } from './stats.js';
+export { averageRanks, bootstrapCI, mean, mulberry32, pairedBootstrapCI, pairedPermutationTest, pearson, quantile, spearman, type Interval, type PairedTest } from '../metrics/stats.js';

@@ -4,7 +4,7 @@ import { summarizeRepo, type RepoSummary } from '../repo/metrics.js';
 import { readRepoRun } from '../repo/recompute.js';
 import { UserError } from '../util/errors.js';
 import { cell, esc, f1, intervalText, pval, signed } from './format.js';
-import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, type BootstrapOptions, type Interval } from './stats.js';
+import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, type BootstrapOptions, type Interval } from '../metrics/stats.js';
 
 /** One item of a run-repo run as compare-runs scores it. */
 export interface RepoOutcome {

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { ModelParamsSchema } from '../models/spec.js';
@@ -10,8 +8,9 @@ import { parseQueueUrl } from '../sandbox/queue/url.js';
 import { SETTING_NAMES } from '../episode/settings.js';
 import { PROTOCOL_NAMES, profileOf } from '../episode/protocol.js';
 import { UserError } from '../util/errors.js';
-import { issuePath, zodIssueLine } from './options.js';
-import { readUserFile } from '../util/files.js';
+import { resolveLayers, type ConfigLayer } from './layers.js';
+
+export { readYamlConfig } from './layers.js';
 
 /** One schema for resources/*.yaml and the run-world command line (CLI flags use the same keys). */
 export const WorldConfigSchema = z
@@ -54,41 +53,10 @@ export const WorldConfigSchema = z
 export type WorldConfig = z.output<typeof WorldConfigSchema>;
 export const DEFAULT_CONFIG_FILE = join(projectRoot, 'resources', 'config.yaml');
 
-/** Reads a YAML config; a bad file names the file, the key and the reason. */
-export function readYamlConfig(file: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new UserError('NO_CONFIG', `${file}: no such config file`);
-  const text = readUserFile(file);
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new UserError('BAD_CONFIG', `${file}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new UserError('BAD_CONFIG', `${file}: expected a mapping of keys`);
-  return doc as Record<string, unknown>;
-}
-
 /** Defaults file, then --config file, then command-line values; validated together. */
-export function resolveWorldConfig(layers: { file: string; values: Record<string, unknown> }[]): WorldConfig {
-  const merged: Record<string, unknown> = {};
-  layers.forEach((layer, i) => {
-    rejectRetiredKeys(layer.values, layer.file);
-    deepMerge(merged, structuredClone(layer.values));
-    // A bad key or value in a file is an error even when a later layer overrides it; cross-key rules wait for the final merge.
-    if (i === layers.length - 1) return;
-    const r = WorldConfigSchema.safeParse(merged);
-    const own = r.success ? [] : r.error.issues.filter((iss) => iss.code !== 'custom' && hasPath(layer.values, issuePath(iss)));
-    if (own.length) throw new UserError('BAD_CONFIG', zodIssueLine(new z.ZodError(own), layer.file));
-  });
-  const parsed = WorldConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    // Blame the layer that sets the key.
-    const from = (path: (string | number)[]): string =>
-      [...layers].reverse().find((l) => hasPath(l.values, path))?.file ?? layers[layers.length - 1]?.file ?? 'config';
-    throw new UserError('BAD_CONFIG', zodIssueLine(parsed.error, from));
-  }
-  const c = parsed.data;
+export function resolveWorldConfig(layers: ConfigLayer[]): WorldConfig {
+  for (const layer of layers) rejectRetiredKeys(layer.values, layer.file);
+  const c = resolveLayers(WorldConfigSchema, layers);
   if (!isDatasetName(c.dataset)) c.dataset = resolve(projectRoot, c.dataset);
   c.cacheDir = c.cacheDir === 'auto' ? userCacheDir() : resolve(projectRoot, c.cacheDir);
   // Runs belong to the user's working directory, never inside an installed package.
@@ -113,24 +81,4 @@ function isQueueUrl(url: string): boolean {
   } catch {
     return false;
   }
-}
-
-function deepMerge(into: Record<string, unknown>, from: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(from)) {
-    if (v === undefined) continue;
-    const cur = into[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) {
-      deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>);
-    } else into[k] = v;
-  }
-}
-
-function hasPath(obj: Record<string, unknown>, path: (string | number)[]): boolean {
-  let cur: unknown = obj;
-  for (const p of path) {
-    if (!cur || typeof cur !== 'object' || !(p in (cur as object))) return false;
-    cur = (cur as Record<string, unknown>)[p as string];
-  }
-  // The command line lists every option, set or not: an unset one blames no layer.
-  return cur !== undefined;
 }

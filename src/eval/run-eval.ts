@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
+import type { FlagTable } from '../config/flags.js';
 import { parseOptions } from '../config/options.js';
 import { passAtKTable } from '../metrics/pass-at-k.js';
 import { fileSha256 } from '../replay/canonical.js';
@@ -39,6 +40,18 @@ export const RunEvalOptionsSchema = z.object({
   fresh: z.boolean().default(false),
 });
 export type RunEvalOptions = z.input<typeof RunEvalOptionsSchema>;
+
+/** run-eval's flags (the sandbox's come from SANDBOX_FLAGS; --parallel there sets the jobs in flight). */
+export const RUN_EVAL_FLAGS: FlagTable<typeof RunEvalOptionsSchema.shape> = {
+  dataset: { flag: '--dataset <name|file>', description: 'BigCodeBench tasks: a data set name (bigcodebench@<version>, pulled on first use; see codeconv-data list) or a JSON lines / parquet file' },
+  samples: { flag: '--samples <file>', description: 'solutions as JSON lines {"task_id", "solution"}' },
+  canonical: { flag: '--canonical', description: 'judge the canonical solutions instead of samples' },
+  ids: { flag: '--ids <ids>', description: 'only these task ids (comma-separated, "13" or "BigCodeBench/13")' },
+  subset: { flag: '--subset <name>', description: 'task subset (hard: the bigcodebench-hard data set of the same version)' },
+  timeoutS: { flag: '--timeout <s>', description: 'time limit for a whole test suite in seconds' },
+  calibrated: { flag: '--no-calibrated', description: 'do not prefix the prompt header and a pass body to each solution' },
+  out: { flag: '--out <dir>', description: 'output directory (rerunning with the same --out resumes)', required: true },
+};
 type RunEvalConfig = z.output<typeof RunEvalOptionsSchema>;
 
 export interface EvalEntry {
@@ -70,6 +83,8 @@ export interface RunEvalResult {
   /** Samples judged by earlier invocations for tasks outside this one's selection (kept in the results). */
   merged: number;
   passAtK: Record<string, number>;
+  /** Each k not reported, and why (a task with fewer samples than k). */
+  passAtKSkipped: Record<string, string>;
   counts: { pass: number; fail: number; timeout: number };
 }
 
@@ -179,7 +194,9 @@ async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalConfig, deps: Run
     perTask.set(r.task_id, t);
     counts[r.status]++;
   }
-  const passAtK = passAtKTable([...perTask.values()], [1, 5, 10, 25, 100]);
-  const file = dir.writeJson('eval_results.json', { date: new Date().toISOString().replace('T', ' ').slice(0, 19), eval: evalOut, pass_at_k: passAtK });
-  return { file, judged: todo.length, resumed, merged, passAtK, counts };
+  const { values: passAtK, skipped } = passAtKTable([...perTask.values()], [1, 5, 10, 25, 100]);
+  const file = dir.writeJson('eval_results.json', {
+    date: new Date().toISOString().replace('T', ' ').slice(0, 19), eval: evalOut, pass_at_k: passAtK, pass_at_k_skipped: skipped,
+  });
+  return { file, judged: todo.length, resumed, merged, passAtK, passAtKSkipped: skipped, counts };
 }

@@ -184,6 +184,58 @@ function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
 
+/** Calls and tokens of one role in a summary, with the cost when the model has a price. */
+export interface SummaryUsage {
+  calls: number;
+  input_tokens: number;
+  output_tokens: number;
+  /** Calls served from the response cache (known only where calls are recorded one by one). */
+  cached_calls?: number;
+  /** Calls whose token counts are chars/4 estimates (known only where calls are recorded one by one). */
+  estimated_calls?: number;
+  cost_usd?: number;
+}
+
+/** Calls and tokens of one role as records store them. */
+export type UsageCounts = Pick<SummaryUsage, 'calls' | 'input_tokens' | 'output_tokens'>;
+
+export const zeroCounts = (): UsageCounts => ({ calls: 0, input_tokens: 0, output_tokens: 0 });
+
+export function addCounts(acc: UsageCounts, u: UsageCounts): void {
+  acc.calls += u.calls;
+  acc.input_tokens += u.input_tokens;
+  acc.output_tokens += u.output_tokens;
+}
+
+/** What a run keeps of one model call: a Generation, or a record's already summed counts. */
+export type UsageEntry =
+  | Pick<Generation, 'usage' | 'cached'>
+  | UsageCounts;
+
+/**
+ * The usage block of a summary, from one role's calls, for every command: calls and tokens, cache
+ * hits and estimates when the calls are single generations, and the cost when `modelId` has a price
+ * (cost and cache hits describe the run, so cached calls are counted).
+ */
+export function usageBlock(entries: Iterable<UsageEntry>, prices: PriceTable, modelId: string | null): SummaryUsage {
+  const u = zeroCounts();
+  let cached = 0;
+  let estimated = 0;
+  let single = false;
+  for (const e of entries) {
+    if ('usage' in e) {
+      single = true;
+      addCounts(u, { calls: 1, input_tokens: e.usage.inputTokens, output_tokens: e.usage.outputTokens });
+      if (e.cached) cached++;
+      if (e.usage.estimated) estimated++;
+    } else addCounts(u, e);
+  }
+  const out: SummaryUsage = single ? { ...u, cached_calls: cached, estimated_calls: estimated } : { ...u };
+  const cost = modelId ? costOf(prices, modelId, u.input_tokens, u.output_tokens) : undefined;
+  if (cost !== undefined) out.cost_usd = cost;
+  return out;
+}
+
 /** Records every call of the inner model in a tracker, under the call's role. */
 export class TrackedModel implements ChatModel {
   readonly id: string;

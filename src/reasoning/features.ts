@@ -1,4 +1,4 @@
-import { meanPassAtK } from './passk.js';
+import { countsOf, meanPassAtK } from '../metrics/pass-at-k.js';
 import type { ReasoningItem } from './types.js';
 
 /** Buckets of one CodeGlance code feature: label and inclusive upper bound. */
@@ -47,7 +47,7 @@ export function featureBreakdown(items: ReasoningItem[], scored: Record<string, 
     }
     if (!any) continue;
     out[spec.group] = spec.bounds
-      .map(([label]) => ({ feature: spec.feature, bucket: label, samples: groups.get(label)!.length, pass_at_1: meanPassAtK(groups.get(label)!, 1) }))
+      .map(([label]) => ({ feature: spec.feature, bucket: label, samples: groups.get(label)!.length, pass_at_1: meanPassAtK(groups.get(label)!.map(countsOf), 1) * 100 }))
       .filter((b) => b.samples > 0);
   }
   return out;

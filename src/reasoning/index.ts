@@ -7,7 +7,6 @@ export {
 export type { LoadTaskOptions } from './data.js';
 export { ANSWER_CLOSE, ANSWER_OPEN, cutAtAnswerEnd, extractCode, postprocess, postprocessAnswer, pyStrip } from './postprocess.js';
 export { judgePreload } from './preload.js';
-export { meanPassAtK, passAtK, passAtKTable } from './passk.js';
 export {
   ASSERT_TIMEOUT_S, applyScorer, checkProgram, filterReason, judgeGenerations, reportedKs, scoreGenerations,
   scoreJudged, validateGenerations,

@@ -1,3 +1,4 @@
+import type { SummaryUsage } from '../models/usage.js';
 import { featureBreakdown } from './features.js';
 import type { CheckRunner, ScoreResult } from './scoring.js';
 import type { ReasoningTask, ScorerVersion } from './types.js';
@@ -7,13 +8,8 @@ import type { ReasoningTask, ScorerVersion } from './types.js';
 /** Sandbox as runReasoning uses it; environmentId is recorded when present. */
 export type ReasoningSandbox = CheckRunner & { environmentId?: () => string };
 
-export interface UsageSummary {
-  calls: number;
-  cached_calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  estimated_calls: number;
-}
+/** The usage block of a reasoning summary (models/usage.ts builds it). */
+export type UsageSummary = SummaryUsage;
 
 export interface SummaryCounts {
   items_in_task: number;
@@ -45,6 +41,8 @@ export interface ReasoningSummary extends RunSettings {
   scorer: ScorerVersion;
   max_tokens?: number;
   pass_at_k: Record<string, number>;
+  /** Each k of the task not reported, and why (fewer generations per sample than k). */
+  pass_at_k_skipped?: Record<string, string>;
   counts: SummaryCounts;
   usage: UsageSummary | null;
   by_feature?: ReturnType<typeof featureBreakdown>;
@@ -114,6 +112,7 @@ export function writeOutputs(task: ReasoningTask, score: ScoreResult, write: Wri
     scorer: score.scorer,
     ...(meta.maxTokens !== undefined ? { max_tokens: meta.maxTokens } : {}),
     pass_at_k: score.passAtK,
+    ...(Object.keys(score.passAtKSkipped).length ? { pass_at_k_skipped: score.passAtKSkipped } : {}),
     counts: {
       items_in_task: task.items.length,
       samples: score.counts.samples,

@@ -14,7 +14,8 @@ import type { ReasoningData } from './offline.js';
 import { buildMessages, promptTemplate, stopSequences, templateName } from './prompts.js';
 import { scoreGenerations } from './scoring.js';
 import { ScorerOptionSchema, type GenerationsMap, type ReasoningItem, type ReasoningTask } from './types.js';
-import { writeOutputs, type ReasoningSandbox, type RunReasoningResult, type UsageSummary } from './outputs.js';
+import { writeOutputs, type ReasoningSandbox, type RunReasoningResult } from './outputs.js';
+import { loadPrices, usageBlock, type PriceTable } from '../models/usage.js';
 import { processGenerations } from './score-file.js';
 
 export { processGenerations, readGenerationsFile, scoreFile, ScoreFileOptionsSchema, type ReadGenerations, type ScoreFileOptions } from './score-file.js';
@@ -65,6 +66,8 @@ export interface RunReasoningDeps {
   logger?: Logger;
   /** Phases 'generate' (one item per model call) and 'score' (judgments). */
   reporter?: Reporter<CallRecord>;
+  /** Prices for the usage block's cost (default resources/prices.yaml). */
+  prices?: PriceTable;
 }
 
 /**
@@ -193,15 +196,8 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
   const generationMs = performance.now() - t0;
 
   const raw: GenerationsMap = {};
-  const usage: UsageSummary = { calls: 0, cached_calls: 0, input_tokens: 0, output_tokens: 0, estimated_calls: 0 };
-  for (const r of records) {
-    (raw[r.id] ??= [])[r.sample] = r.text;
-    usage.calls++;
-    if (r.cached) usage.cached_calls++;
-    if (r.usage.estimated) usage.estimated_calls++;
-    usage.input_tokens += r.usage.inputTokens;
-    usage.output_tokens += r.usage.outputTokens;
-  }
+  for (const r of records) (raw[r.id] ??= [])[r.sample] = r.text;
+  const usage = usageBlock(records, deps.prices ?? loadPrices(), model.id);
   const synthetic = model.synthetic;
   // The id -> list layout that score reads back, so no version key here.
   const generationsFile = dir.path('generations.json');

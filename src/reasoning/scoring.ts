@@ -1,9 +1,9 @@
 import type { CheckItem, CheckResult } from '../sandbox/types.js';
+import { countsOf, passAtKTable } from '../metrics/pass-at-k.js';
 import { UserError } from '../util/errors.js';
 import { CASE2CODE_TIMEOUT_S, case2codeCheck, judgeCase2Code, type Case2CodeOutcome } from './case2code.js';
 import { decideLiteralChecks } from './literal.js';
 import { runCheckBatches } from './check-batches.js';
-import { passAtKTable } from './passk.js';
 import { extractCode } from './postprocess.js';
 import { ScorerOptionSchema, type GenerationsMap, type ReasoningItem, type ReasoningTask, type ScorerVersion } from './types.js';
 
@@ -65,8 +65,10 @@ export interface ScoreResult {
   generations: GenerationsMap;
   scored: Record<string, boolean[]>;
   verdicts: Record<string, Verdict[]>;
-  /** `pass_at_<k>` -> percentage. */
+  /** `pass_at_<k>` -> percentage, for each k no larger than the generations per sample. */
   passAtK: Record<string, number>;
+  /** `pass_at_<k>` -> why that k is not reported. */
+  passAtKSkipped: Record<string, string>;
   counts: ScoreCounts;
   durationMs: number;
 }
@@ -208,6 +210,14 @@ export function applyScorer(verdicts: Verdict[], scorer: ScorerVersion): boolean
   return kept.includes(true) ? kept : new Array<boolean>(verdicts.length).fill(false);
 }
 
+/**
+ * pass@k x 100 keyed `pass_at_<k>` as the published files are. The n >= k policy counts the
+ * generations drawn per sample: scorer v2 drops filtered answers from a list, not from the draw.
+ */
+export function reasoningPassAtK(lists: boolean[][], ks: number[], drawn: number[] = lists.map((l) => l.length)): ReturnType<typeof passAtKTable> {
+  return passAtKTable(lists.map(countsOf), ks, { key: (k) => `pass_at_${k}`, scale: 100, drawn: drawn.length ? Math.min(...drawn) : 0 });
+}
+
 /** Applies a scorer version to judged generations and computes pass@k. */
 export function scoreJudged(judged: JudgedGenerations, version?: ScorerVersion, ks: number[] = []): ScoreResult {
   const scorer = ScorerOptionSchema.parse(version);
@@ -232,13 +242,15 @@ export function scoreJudged(judged: JudgedGenerations, version?: ScorerVersion, 
     }
     if (list.includes(true)) counts.solvedSamples++;
   }
+  const table = reasoningPassAtK(Object.values(scored), reportedKs(judged.task, ks), Object.values(verdicts).map((vs) => vs.length));
   return {
     task: judged.task.name,
     scorer,
     generations: answers,
     scored,
     verdicts,
-    passAtK: passAtKTable(Object.values(scored), reportedKs(judged.task, ks)),
+    passAtK: table.values,
+    passAtKSkipped: table.skipped,
     counts,
     durationMs: judged.durationMs,
   };

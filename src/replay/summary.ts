@@ -1,5 +1,5 @@
-import type { PriceTable } from '../models/usage.js';
-import { addCounts, pricedCounts, tallyLeak, zeroCounts, type LeakTally, type SummaryCore } from '../world/summary.js';
+import { usageBlock, zeroCounts, type PriceTable, type UsageCounts } from '../models/usage.js';
+import { tallyLeak, type LeakTally, type SummaryCore } from '../world/summary.js';
 import { staticPassAt1ByTurn, staticScore } from './scoring.js';
 import type { StaticEpisodeRecord } from './types.js';
 import type { Comparability } from '../world/comparability.js';
@@ -49,7 +49,7 @@ export function targetVector(r: StaticEpisodeRecord, maxTurns: number): boolean[
 
 /** Summary of a static run from its records alone (a resumed run gives the same one). */
 export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta, prices: PriceTable): StaticSummary {
-  const coder = zeroCounts();
+  const coder: UsageCounts[] = [];
   const hist: Record<string, number> = {};
   const by = { reference: 0, target: 0 };
   const leak: LeakTally = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
@@ -58,7 +58,7 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
   let rec = 0;
   const vectors: { ref: boolean[]; target: boolean[] }[] = [];
   // Tokens were spent on every episode; an errored one is scored as unsolved only when the protocol says so.
-  for (const r of records) for (const t of r.turns) if (t.usage?.coder) addCounts(coder, t.usage.coder);
+  for (const r of records) for (const t of r.turns) if (t.usage?.coder) coder.push(t.usage.coder);
   const completed = records.filter((r) => !r.error);
   const counted = meta.erroredScored ? records : completed;
   const scored = meta.excludeInitSolved ? counted.filter((r) => targetVector(r, 0)[0] !== true) : counted;
@@ -99,7 +99,7 @@ export function summarizeStatic(records: StaticEpisodeRecord[], meta: StaticMeta
     max_turns: meta.maxTurns,
     solved_at_histogram: hist,
     scored_by: by,
-    usage: { coder: pricedCounts(coder, prices, meta.model), user: zeroCounts() },
+    usage: { coder: usageBlock(coder, prices, meta.model), user: zeroCounts() },
     leak,
     reference_model: meta.referenceModel,
     reference_user_model: meta.referenceUserModel,

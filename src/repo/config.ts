@@ -1,10 +1,9 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
-import { readYamlConfig } from '../config/world.js';
+import { fileLayers, resolveLayers } from '../config/layers.js';
 import { ModelParamsSchema } from '../models/spec.js';
 import { projectRoot, userCacheDir } from '../sandbox/paths.js';
-import { UserError } from '../util/errors.js';
 
 /** resources/repo.yaml, a --config file and the run-repo flags share these keys (the spec's names). */
 export const RepoRunConfigSchema = z.object({
@@ -56,39 +55,13 @@ export type RepoBuildConfig = z.output<typeof RepoBuildConfigSchema>;
 export const REPO_RUN_DEFAULTS = join(projectRoot, 'resources', 'repo.yaml');
 export const REPO_BUILD_DEFAULTS = join(projectRoot, 'resources', 'repo-build.yaml');
 
-function merge(into: Record<string, unknown>, from: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(from)) {
-    if (v === undefined) continue;
-    const cur = into[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) merge(cur as Record<string, unknown>, v as Record<string, unknown>);
-    else into[k] = v;
-  }
-}
-
-/** Defaults file, then --config, then flags; a bad value names the file (or "command line") and the key. */
-export function resolveLayers<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, defaults: string, configFile: string | undefined, flags: Record<string, unknown>): T {
-  const layers = [{ file: defaults, values: readYamlConfig(defaults) }];
-  if (configFile) layers.push({ file: configFile, values: readYamlConfig(configFile) });
-  layers.push({ file: 'command line', values: flags });
-  const merged: Record<string, unknown> = {};
-  for (const l of layers) merge(merged, l.values);
-  const r = schema.safeParse(merged);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const key = issue.path.join('.') || '(top level)';
-    const from = [...layers].reverse().find((l) => issue.path.length && issue.path[0]! in l.values)?.file ?? layers[layers.length - 1]!.file;
-    throw new UserError('BAD_CONFIG', `${from}: key "${key}": ${issue.message}`);
-  }
-  return r.data;
-}
-
 export function resolveRunConfig(configFile: string | undefined, flags: Record<string, unknown>): RepoRunConfig {
-  const c = resolveLayers(RepoRunConfigSchema, REPO_RUN_DEFAULTS, configFile, flags);
+  const c = resolveLayers(RepoRunConfigSchema, fileLayers(REPO_RUN_DEFAULTS, configFile, flags));
   return { ...c, tasks: resolve(projectRoot, c.tasks), cache_dir: repoCacheDir(c.cache_dir), logs_dir: resolve(c.logs_dir) };
 }
 
 export function resolveBuildConfig(configFile: string | undefined, flags: Record<string, unknown>): RepoBuildConfig {
-  const c = resolveLayers(RepoBuildConfigSchema, REPO_BUILD_DEFAULTS, configFile, flags);
+  const c = resolveLayers(RepoBuildConfigSchema, fileLayers(REPO_BUILD_DEFAULTS, configFile, flags));
   return { ...c, out: resolve(projectRoot, c.out), cache_dir: repoCacheDir(c.cache_dir) };
 }
 

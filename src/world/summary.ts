@@ -1,14 +1,9 @@
 import { mrr, passAt1ByTurn, recall } from '../metrics/live.js';
-import { costOf, type PriceTable } from '../models/usage.js';
+import { usageBlock, type PriceTable, type SummaryUsage, type UsageCounts } from '../models/usage.js';
 import type { EpisodeRecord } from '../episode/record.js';
 import type { Comparability } from './comparability.js';
 
-export interface SummaryUsage {
-  calls: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd?: number;
-}
+export { addCounts, zeroCounts, type SummaryUsage, type UsageCounts } from '../models/usage.js';
 
 /** What live and static summaries share. */
 export interface SummaryCore {
@@ -44,24 +39,6 @@ export interface WorldSummary extends SummaryCore {
   mode: 'live';
 }
 
-/** Calls and tokens of one role: what a summary reports. */
-export type UsageCounts = Pick<SummaryUsage, 'calls' | 'input_tokens' | 'output_tokens'>;
-
-export const zeroCounts = (): UsageCounts => ({ calls: 0, input_tokens: 0, output_tokens: 0 });
-
-export function addCounts(acc: UsageCounts, u: UsageCounts): void {
-  acc.calls += u.calls;
-  acc.input_tokens += u.input_tokens;
-  acc.output_tokens += u.output_tokens;
-}
-
-/** Counts with their cost when the model is in the price table. Cache hits and latency depend on the
- * process, not on the results: they stay in the records. */
-export function pricedCounts(u: UsageCounts, prices: PriceTable, id: string | null): SummaryUsage {
-  const c = id ? costOf(prices, id, u.input_tokens, u.output_tokens) : undefined;
-  return c === undefined ? { ...u } : { ...u, cost_usd: c };
-}
-
 export type LeakTally = { scored_turns: number; flagged_turns: number; max_score: number };
 
 export function tallyLeak(leak: LeakTally, feedback?: { leakScore?: number; leakFlagged?: boolean }): void {
@@ -81,7 +58,7 @@ export function summarize(
   // An errored episode never passed (a solved one makes no more calls, so it cannot error): scored, it counts as unsolved.
   const scored = meta.erroredScored ? records : completed;
   const vectors = scored.map((r) => r.turns.map((t) => t.status === 'pass'));
-  const usage = { coder: zeroCounts(), user: zeroCounts() };
+  const usage: Record<'coder' | 'user', UsageCounts[]> = { coder: [], user: [] };
   const hist: Record<string, number> = {};
   const leak: LeakTally = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
   for (const r of records) {
@@ -92,7 +69,7 @@ export function summarize(
     for (const t of r.turns) {
       for (const role of ['coder', 'user'] as const) {
         const u = t.usage?.[role];
-        if (u) addCounts(usage[role], u);
+        if (u) usage[role].push(u);
       }
       tallyLeak(leak, t.feedback);
     }
@@ -114,7 +91,7 @@ export function summarize(
     synthetic: meta.synthetic,
     max_turns: meta.maxTurns,
     solved_at_histogram: hist,
-    usage: { coder: pricedCounts(usage.coder, prices, meta.model), user: pricedCounts(usage.user, prices, meta.userModel) },
+    usage: { coder: usageBlock(usage.coder, prices, meta.model), user: usageBlock(usage.user, prices, meta.userModel) },
     leak,
   };
 }

@@ -188,7 +188,6 @@ describe('every role and turn', () => {
   });
 
   it('the coder stops at a --- line between blank lines; an empty code block keeps the cut text (convcodeworld) or is an error (clean)', async () => {
-    const empty = 'Here you go.\n\n```python\n\n```\n';
     const ccw = await live('CF_EF_FULL', [CODE.failA, '']);
     expect(ccw.coder.calls[1]!.opts.stop).toEqual(['\n\n---\n\n']);
     expect(ccw.rec.turns[1]!.extractError).toBe('EMPTY_CODE');

@@ -67,11 +67,13 @@ describe.skipIf(!ready.ok)(`run-eval in Docker${ready.ok ? '' : ` (skipped: ${re
     expect(judged).toHaveLength(16);
     expect(new Set(judged).size).toBe(16);
     const res = JSON.parse(readFileSync(all.file, 'utf8'));
-    expect(Object.keys(res)).toEqual(['version', 'date', 'eval', 'pass_at_k']);
+    expect(Object.keys(res)).toEqual(['version', 'date', 'eval', 'pass_at_k', 'pass_at_k_skipped']);
     expect(res.eval['Sample/0']).toHaveLength(2);
     expect(Object.keys(res.eval['Sample/0'][0]).sort()).toEqual(['details', 'solution', 'status', 'task_id']);
     expect(res.eval['Sample/0'].map((e: { status: string }) => e.status)).toEqual(['pass', 'fail']);
     expect(res.pass_at_k['pass@1']).toBeCloseTo(0.5, 12);
+    expect(Object.keys(res.pass_at_k)).toEqual(['pass@1']); // 2 samples per task
+    expect(res.pass_at_k_skipped['pass@5']).toMatch(/needs at least 5/);
     const again = await runEval({ dataset: SAMPLE, samples, timeoutS: 30, out, parallel: 4 }, { sandbox: counting });
     expect(again.judged).toBe(0);
     expect(judged).toHaveLength(16);

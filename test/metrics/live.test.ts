@@ -35,6 +35,6 @@ describe('pass@k', () => {
     expect(passAtK(4, 1, 5)).toBe(1);
   });
   it('reports only the k every task has enough samples for', () => {
-    expect(passAtKTable([{ n: 1, c: 1 }, { n: 1, c: 0 }], [1, 5])).toEqual({ 'pass@1': 0.5 });
+    expect(passAtKTable([{ n: 1, c: 1 }, { n: 1, c: 0 }], [1, 5]).values).toEqual({ 'pass@1': 0.5 });
   });
 });

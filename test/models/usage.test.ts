@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { TrackedModel, UsageTracker, costOf, loadPrices, modelNameOf } from '../../src/models/usage.js';
+import { TrackedModel, UsageTracker, costOf, loadPrices, modelNameOf, usageBlock } from '../../src/models/usage.js';
 import { ModelError, type ChatModel, type Generation } from '../../src/models/types.js';
 import { UserError } from '../../src/util/errors.js';
 
@@ -111,5 +111,20 @@ describe('UsageTracker', () => {
     fail = true;
     await expect(m.generate([{ role: 'user', content: 'q' }], { role: 'user' })).rejects.toThrow('down');
     expect(t.toJSON().user).toMatchObject({ calls: 1, failed_calls: 1, input_tokens: 10, output_tokens: 5, cost_usd: 0.000075 });
+  });
+});
+
+describe('usageBlock: one usage+cost block for every command', () => {
+  const prices = { 'gpt-4o': { input: 2.5, output: 10 } };
+  const gen = (i: number, o: number, cached = false, estimated = false): Pick<Generation, 'usage' | 'cached'> =>
+    ({ usage: { inputTokens: i, outputTokens: o, ...(estimated ? { estimated: true as const } : {}) }, cached });
+  test('from single generations: cache hits, estimates and the cost', () => {
+    const b = usageBlock([gen(1000, 100), gen(1000, 100, true), gen(10, 1, false, true)], prices, 'openai:gpt-4o');
+    expect(b).toEqual({ calls: 3, input_tokens: 2010, output_tokens: 201, cached_calls: 1, estimated_calls: 1, cost_usd: (2010 * 2.5 + 201 * 10) / 1e6 });
+  });
+  test('from a record\'s summed counts, and no cost for an unpriced or absent model', () => {
+    expect(usageBlock([{ calls: 2, input_tokens: 1e6, output_tokens: 0 }], prices, 'openai:gpt-4o')).toEqual({ calls: 2, input_tokens: 1e6, output_tokens: 0, cost_usd: 2.5 });
+    expect(usageBlock([gen(5, 5)], prices, 'offline:1')).not.toHaveProperty('cost_usd');
+    expect(usageBlock([], prices, null)).toEqual({ calls: 0, input_tokens: 0, output_tokens: 0 });
   });
 });

@@ -25,7 +25,7 @@ describe.skipIf(!!skipCrux)('CRUXEval gold answers', () => {
       const failed = Object.entries(r.scored).filter(([, l]) => !l[0]).map(([id]) => id);
       expect(failed).toEqual([]);
       expect(r.passAtK.pass_at_1).toBe(100);
-      expect(r.passAtK.pass_at_5).toBe(100);
+      expect(r.passAtK.pass_at_5).toBeUndefined(); // one answer per item: pass@5 is not reported
     }
   }, 300_000);
 

@@ -54,7 +54,8 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     expect((gens.sample_0 as string[])[0]).toMatch(/^assert f\(/); // raw model text
     const scored = readJson(join(out, 'scored.json'));
     expect(scored.synthetic).toBe(true);
-    expect(Object.keys(scored)).toEqual(expect.arrayContaining(['raw_generations', 'raw_scored_generations', 'pass_at_1', 'pass_at_5']));
+    expect(Object.keys(scored)).toEqual(expect.arrayContaining(['raw_generations', 'raw_scored_generations', 'pass_at_1']));
+    expect(scored.pass_at_5).toBeUndefined(); // n = 3 < 5
     expect((scored.raw_generations as Record<string, string[]>).sample_0![0]).not.toMatch(/assert/); // post-processed
     const summary = readJson(join(out, 'summary.json'));
     expect(summary).toMatchObject({ task: 'cruxeval-o', model: 'offline:0.6', synthetic: true, n: 3, temperature: 0.8, cot: false, rag: false, scorer: 'v2' });
@@ -71,6 +72,15 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     expect(r2.score.scored).toEqual(r.score.scored);
   }, 120_000);
 
+  it('the usage block carries the cost of a priced model, as every command\'s does', async () => {
+    const priced = (d: ReasoningData): ChatModel => {
+      const inner = new OfflineReasoningModel(1, 0, d);
+      return { id: 'openai:gpt-4o', synthetic: true, generate: async (m: ChatMessage[], o: GenerateOptions) => ({ ...(await inner.generate(m, o)), usage: { inputTokens: 1000, outputTokens: 10 } }) };
+    };
+    const r = await runReasoning({ task: 'cruxeval-o', dataDir, n: 1, limit: 3, out: tmp() }, { model: priced, sandbox: localSandbox(), prices: { 'gpt-4o': { input: 2, output: 10 } } });
+    expect(r.summary.usage).toEqual({ calls: 3, input_tokens: 3000, output_tokens: 30, cached_calls: 0, estimated_calls: 0, cost_usd: (3000 * 2 + 30 * 10) / 1e6 });
+  }, 120_000);
+
   it('strength 1 answers every CRUXEval-I item correctly with CoT (post-processing and scoring agree)', async () => {
     const r = await runOffline(1, { task: 'cruxeval-i', dataDir, n: 2, cot: true, limit: 40, out: tmp() });
     expect(r.summary.pass_at_k.pass_at_1).toBe(100);
@@ -80,8 +90,8 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
 
   it('CodeGlance with RAG: pass@1,3,5,10 and accuracy by code-feature bucket', async () => {
     const r = await runOffline(0.5, { task: 'codeglance-pannum', dataDir, n: 4, rag: true, temperature: 0.8, out: tmp() });
-    expect(Object.keys(r.summary.pass_at_k)).toEqual(['pass_at_1', 'pass_at_3', 'pass_at_5', 'pass_at_10']);
-    expect(r.summary.pass_at_k.pass_at_10).toBe(100); // n < k
+    expect(Object.keys(r.summary.pass_at_k)).toEqual(['pass_at_1', 'pass_at_3']);
+    expect(Object.keys(r.summary.pass_at_k_skipped ?? {})).toEqual(['pass_at_5', 'pass_at_10']); // n = 4 < k
     const byFeature = r.summary.by_feature!;
     expect(Object.keys(byFeature)).toEqual(expect.arrayContaining(['complexity', 'api_count', 'code_lines']));
     expect(byFeature.complexity!.reduce((s, b) => s + b.samples, 0)).toBe(50);
@@ -94,6 +104,8 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     const good = await runOffline(1, { task: 'case2code', dataDir, n: 1, ids, out: tmp() });
     expect(good.summary.pass_at_k.pass_at_1).toBe(100);
     expect(good.summary.case2code_status).toEqual({ correct: 12 });
+    expect(Object.keys(good.summary.pass_at_k)).toEqual(['pass_at_1']); // n = 1: no pass@5
+    expect(good.summary.pass_at_k_skipped?.pass_at_5).toMatch(/needs at least 5/);
     const bad = await runOffline(0, { task: 'case2code', dataDir, n: 1, ids, out: tmp() });
     expect(bad.summary.pass_at_k.pass_at_1).toBeLessThan(50);
   }, 120_000);

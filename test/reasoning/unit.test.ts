@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTaskName, loadTask, parseJsonWithNaN } from '../../src/reasoning/data.js';
 import { OfflineReasoningModel, splitTopLevel, wrongLiteral } from '../../src/reasoning/offline.js';
-import { meanPassAtK, passAtK, passAtKTable } from '../../src/reasoning/passk.js';
 import { extractCode, postprocess, postprocessAnswer, pyStrip } from '../../src/reasoning/postprocess.js';
 import { buildMessages, PROMPT_DIR, stopSequences } from '../../src/reasoning/prompts.js';
 import { readGenerationsFile, selectItems } from '../../src/reasoning/run.js';
@@ -53,21 +52,6 @@ describe('post-processing', () => {
     expect(extractCode('```python\ndef k(): pass')).toBe('def k(): pass');
     expect(extractCode('  def z(): pass  ')).toBe('def z(): pass');
     expect(postprocess('[THOUGHT]\n```python\nwrong\n```\n[/THOUGHT]\n```python\nright\n```', 'code', true)).toBe('right');
-  });
-});
-
-describe('pass@k', () => {
-  it('unbiased estimator', () => {
-    expect(passAtK(10, 0, 1)).toBe(0);
-    expect(passAtK(10, 3, 1)).toBeCloseTo(0.3, 12);
-    expect(passAtK(10, 6, 5)).toBe(1); // n - c < k
-    expect(passAtK(3, 0, 5)).toBe(1); // fewer samples than k
-    expect(passAtK(10, 2, 5)).toBeCloseTo(1 - (5 / 10) * (4 / 9), 12);
-  });
-
-  it('means over samples x 100, keyed pass_at_k', () => {
-    expect(meanPassAtK([[true, false], [false, false]], 1)).toBeCloseTo(25, 12);
-    expect(Object.keys(passAtKTable([[true]], [5, 1, 3]))).toEqual(['pass_at_1', 'pass_at_3', 'pass_at_5']);
   });
 });
 

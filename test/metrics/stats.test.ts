@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyDiff, lineDiff, splitLines } from '../../src/compare/diff.js';
-import { averageRanks, bootstrapCI, mulberry32, pairedBootstrapCI, pairedPermutationTest, quantile, spearman } from '../../src/compare/stats.js';
+import { averageRanks, bootstrapCI, mulberry32, pairedBootstrapCI, pairedPermutationTest, quantile, spearman } from '../../src/metrics/stats.js';
 
 describe('Spearman rank correlation', () => {
   it('matches hand-computed values without ties', () => {
