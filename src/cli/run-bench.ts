@@ -8,7 +8,6 @@ import { benchTable } from '../replay/report.js';
 import { STATIC_SETTINGS } from '../replay/types.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
-import { ensureDir } from '../run/run-dir.js';
 import { UserError } from '../util/errors.js';
 import { cliMain, csv, defaultOf, isEntryPoint, reportErrored } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
@@ -79,7 +78,6 @@ function buildProgram(): Command {
     if (!o.reference) throw new UserError('MISSING_OPTION', '--reference is required');
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
-    ensureDir(resolve(o.out));
     const logger = createRunLogger(resolve(o.out), o.quiet);
     const sandbox = sandboxFromCli(o);
     try {

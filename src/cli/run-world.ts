@@ -6,7 +6,6 @@ import { parseSetting, settingFrom, SETTING_NAMES, type ExecCoverage, type UserK
 import { createRunLogger } from '../report/run-log.js';
 import { worldProgress } from '../report/world-progress.js';
 import { worldTable } from '../report/world-table.js';
-import { ensureDir } from '../run/run-dir.js';
 import { createSandbox } from '../sandbox/index.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
@@ -81,8 +80,6 @@ void runCli('run-world', async () => {
   layers.push({ file: 'command line', values: cli });
   const cfg = resolveWorldConfig(layers);
   const runDir = cfg.out ?? defaultRunDir(cfg);
-  cfg.out = runDir;
-  ensureDir(runDir);
   const logger = createRunLogger(runDir, o.quiet);
   const sb = cfg.sandbox;
   const sandbox = sb.kind === 'queue'

@@ -192,6 +192,7 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       for (const r of journal.read()) done.set(r.task_id, r);
       const todo = refTasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
       const resumed = refTasks.length - todo.length;
+      dir.plan(refTasks.length, resumed);
       log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}`);
       deps.reporter?.onRunStart?.({ phase: setting, runDir, total: refTasks.length, resumed });
 

@@ -7,7 +7,7 @@ import { versioned } from './format.js';
  * a torn last line dropped) and skips what it holds.
  */
 export class Journal<T> {
-  constructor(readonly file: string, private readonly schema: ZodType<T, ZodTypeDef, unknown>) {}
+  constructor(readonly file: string, private readonly schema: ZodType<T, ZodTypeDef, unknown>, private readonly onAppend?: (record: object) => void) {}
 
   /** Every record, in file order; cuts a torn tail first so that appends start on a fresh line. */
   read(): T[] {
@@ -16,7 +16,8 @@ export class Journal<T> {
   }
 
   /** One whole line per record, with the format version. */
-  append(record: object): Promise<void> {
-    return appendJsonl(this.file, versioned(record));
+  async append(record: object): Promise<void> {
+    await appendJsonl(this.file, versioned(record));
+    this.onAppend?.(record);
   }
 }

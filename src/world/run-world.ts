@@ -61,7 +61,7 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   const tasks = selectTasks(all, c.dataset, { ids: c.ids, subset: c.subset, limit: c.limit });
   const runDir = c.out ?? defaultRunDir(c);
   const dir = RunDir.open({
-    dir: runDir, kind: 'world', journal: 'episodes.jsonl', config: { ...c, out: runDir },
+    dir: runDir, kind: 'world', journal: 'episodes.jsonl', config: { ...c, out: runDir }, named: c.out ? '--out' : 'the default run directory',
     identity: Object.fromEntries(IDENTITY_KEYS.map((k) => [k, c[k]])),
   });
   try {
@@ -102,6 +102,7 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   // Finished episodes are kept; errored ones are tried again.
   const todo = tasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
   const resumed = tasks.length - todo.length;
+  dir.plan(tasks.length, resumed);
   log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}`);
   deps.reporter?.onRunStart?.({ phase: PHASE, runDir, total: tasks.length, resumed });
 
