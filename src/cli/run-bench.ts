@@ -12,6 +12,7 @@ import { UserError } from '../util/errors.js';
 import { cliMain, csv, defaultOf, isEntryPoint, reportErrored } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
+import { formatCallCounts } from '../models/cache.js';
 
 interface BenchCliOptions extends SandboxCliOptions {
   reference?: string;
@@ -95,6 +96,7 @@ function buildProgram(): Command {
       process.stdout.write(benchTable(r));
       for (const run of r.runs) {
         process.stdout.write(`run directory: ${run.runDir}  (${run.stats.episodesRun} episodes run, ${run.stats.resumed} resumed; ${run.stats.judged} judgments, ${run.stats.execCacheHits} from cache)\n`);
+        process.stdout.write(`${formatCallCounts({ live: run.stats.modelCalls, cached: run.stats.cachedAnswers, cachedSince: run.stats.cachedSince })}\n`);
         reportErrored('run-bench', run.summary.errored_tasks, run.runDir);
       }
     } finally {

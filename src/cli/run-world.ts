@@ -13,6 +13,7 @@ import { CONVCODEWORLD_TIMEOUT_S } from '../feedback/constants.js';
 import { csv, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
+import { formatCallCounts } from '../models/cache.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
@@ -89,6 +90,7 @@ void runCli('run-world', async () => {
     const r = await runWorld(cfg, { sandbox, logger, ...(o.quiet ? {} : { reporter: worldProgress() }) });
     process.stdout.write(worldTable(r.summary));
     process.stdout.write(`run directory: ${r.runDir}  (${r.stats.episodesRun} episodes run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache)\n`);
+    process.stdout.write(`${formatCallCounts({ live: r.stats.modelCalls, cached: r.stats.cachedAnswers, cachedSince: r.stats.cachedSince })}\n`);
     reportErrored('run-world', r.summary.errored_tasks, r.runDir);
   } finally {
     await sandbox.close();

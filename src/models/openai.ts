@@ -30,7 +30,8 @@ export class OpenAIChatModel implements ChatModel {
   readonly synthetic = false;
   readonly model: string;
   readonly baseURL: string;
-  private readonly apiKey: string;
+  /** Bearer token of every request (the pre-flight's too). */
+  readonly apiKey: string;
   private readonly temperature: number;
   private readonly maxTokens: number;
   private readonly timeoutMs: number;
