@@ -1,5 +1,6 @@
 import type { ZodType, ZodTypeDef } from 'zod';
-import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
+import { appendFileSync } from 'node:fs';
+import { readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
 import { versioned } from './format.js';
 
 /**
@@ -15,9 +16,12 @@ export class Journal<T> {
     return readJsonlTolerant(this.file, this.schema);
   }
 
-  /** One whole line per record, with the format version. */
+  /**
+   * One whole line per record, with the format version. Written synchronously, so that an
+   * interrupt sees every line on disk counted.
+   */
   async append(record: object): Promise<void> {
-    await appendJsonl(this.file, versioned(record));
+    appendFileSync(this.file, JSON.stringify(versioned(record)) + '\n');
     this.onAppend?.(record);
   }
 }
