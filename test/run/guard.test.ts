@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, type WorldConf
 import { runEval } from '../../src/eval/run-eval.js';
 import { OfflineReasoningModel } from '../../src/reasoning/offline.js';
 import { runReasoning, scoreFile } from '../../src/reasoning/run.js';
+import { runSynth } from '../../src/reasoning/synth/pipeline.js';
 import { createRunLogger } from '../../src/report/run-log.js';
 import { RunDir } from '../../src/run/run-dir.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
@@ -67,6 +68,19 @@ describe('a run directory says what it is and refuses other commands', () => {
     const e = snapshot(evalDir);
     await expect(runWorld(config({ out: evalDir }), { sandbox: new FakeSandbox() })).rejects.toThrow(/holds a run-eval run/);
     expect(snapshot(evalDir)).toEqual(e);
+  });
+
+  it('run-reasoning synth --out <a run-world run> is refused; a synth directory refuses run-world', async () => {
+    const before = snapshot(worldDir);
+    const model = (): never => { throw new Error('no model needed'); };
+    await expect(runSynth({ out: worldDir, stage: 'build' }, { sandbox: new FakeSandbox(), model })).rejects.toThrow(/holds a run-world run/);
+    expect(snapshot(worldDir)).toEqual(before);
+    const synthDir = join(dir, 'synth');
+    await expect(runSynth({ out: synthDir, stage: 'build' }, { sandbox: new FakeSandbox(), model })).rejects.toThrow(/run the filter stage first/);
+    expect(existsSync(synthDir)).toBe(false); // nothing saved: not left behind
+    mkdirSync(synthDir);
+    RunDir.open({ dir: synthDir, kind: 'synth', identity: {}, config: {}, journal: 'synth-stats.json' }).close();
+    await expect(runWorld(config({ out: synthDir }), { sandbox: new FakeSandbox() })).rejects.toThrow(/holds a run-reasoning synth run/);
   });
 
   it('a run-world directory whose summary.json is kept but whose episodes are gone still refuses another model', async () => {
