@@ -108,13 +108,16 @@ function failed(m: OpenAIChatModel, url: string, r: Reply, extra = ''): InfraErr
   return new InfraError('PREFLIGHT', `${m.id}: HTTP ${r.status} from ${url}: ${serverMessage(r)}${extra}`);
 }
 
+/** The socket's error code (fetch wraps it in causes), else the innermost message ("bad port"). */
 function causeOf(err: unknown): string {
   let c: unknown = err;
+  let inner = err instanceof Error ? err.message : String(err);
   for (let i = 0; i < 4 && c && typeof c === 'object'; i++) {
     const e = c as { code?: unknown; name?: unknown; cause?: unknown; message?: unknown };
     if (typeof e.code === 'string') return e.code;
     if (e.name === 'TimeoutError') return 'no answer in time';
+    if (typeof e.message === 'string' && e.message) inner = e.message;
     c = e.cause;
   }
-  return err instanceof Error ? err.message : String(err);
+  return inner;
 }

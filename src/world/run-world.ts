@@ -84,7 +84,6 @@ interface Prepared {
 async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepared): Promise<RunWorldResult> {
   const { t0, log, setting, tasks, all } = p;
   const runDir = dir.dir;
-  await deps.sandbox.start(); // a missing engine or image fails here, before any episode
   const tracker = new UsageTracker(loadPrices());
   const deps0 = { cacheDir: join(c.cacheDir, 'responses'), cache: c.cache, tracker };
   const coder = deps.coder ?? createModel(c.model, c.modelParams, { ...deps0, offline: (skill) => new OfflineCoder({ skill, seed: c.seed, tasks: all }) });
@@ -106,6 +105,7 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   const resumed = tasks.length - todo.length;
   dir.plan(tasks.length, resumed);
   if (todo.length) await preflight([coder, user]); // a wrong endpoint fails here in one line, not once per episode
+  await deps.sandbox.start(); // a missing engine or image fails here, before any episode
   log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}`);
   deps.reporter?.onRunStart?.({ phase: PHASE, runDir, total: tasks.length, resumed });
 

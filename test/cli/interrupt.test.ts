@@ -51,5 +51,9 @@ describe('an interrupted run', () => {
     const again = await runWorld(out);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`(${6 - saved} episodes run, ${saved} resumed;`);
+    // The console's call counts are run-stats.json's.
+    const stats = JSON.parse(readFileSync(join(out, 'run-stats.json'), 'utf8')) as { modelCalls: { coder: number } };
+    expect(stats.modelCalls.coder).toBeGreaterThanOrEqual(6 - saved);
+    expect(again.stdout).toContain(`model calls: coder ${stats.modelCalls.coder} live\n`);
   }, 120_000);
 });
