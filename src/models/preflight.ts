@@ -1,6 +1,8 @@
 import { InfraError } from '../util/errors.js';
 import { CachedModel, modelLayers, type ServedIdentity } from './cache.js';
 import { OpenAIChatModel } from './openai.js';
+import { PROVIDERS } from './providers.js';
+import { UniversalChatModel } from './universal.js';
 import type { ChatModel } from './types.js';
 
 const PREFLIGHT_TIMEOUT_MS = 15_000;
@@ -23,17 +25,34 @@ interface ListedModel {
  * fingerprint) becomes part of the response cache key. Offline models need no pre-flight.
  */
 export async function preflight(models: (ChatModel | undefined)[], opts: { timeoutMs?: number } = {}): Promise<void> {
-  const seen = new Map<string, Promise<ServedIdentity>>();
+  const seen = new Map<string, Promise<ServedIdentity | undefined>>();
   for (const model of models) {
     if (!model) continue;
     const layers = modelLayers(model);
-    const endpoint = layers.find((l): l is OpenAIChatModel => l instanceof OpenAIChatModel);
+    const endpoint = layers.find((l): l is OpenAIChatModel | UniversalChatModel => l instanceof OpenAIChatModel || l instanceof UniversalChatModel);
     if (!endpoint) continue;
     const k = `${endpoint.baseURL}\u0000${endpoint.model}`;
-    if (!seen.has(k)) seen.set(k, probe(endpoint, opts.timeoutMs ?? PREFLIGHT_TIMEOUT_MS));
+    if (!seen.has(k)) seen.set(k, endpoint instanceof OpenAIChatModel ? probe(endpoint, opts.timeoutMs ?? PREFLIGHT_TIMEOUT_MS) : reach(endpoint, opts.timeoutMs ?? PREFLIGHT_TIMEOUT_MS));
     const served = await seen.get(k)!;
-    for (const l of layers) if (l instanceof CachedModel) l.served = served;
+    if (served) for (const l of layers) if (l instanceof CachedModel) l.served = served;
   }
+}
+
+/**
+ * LangChain providers: a server of one's own (a base URL, or Ollama's default) must answer at all;
+ * Ollama's tag list, when it answers, names the model and its digest (the checkpoint).
+ */
+async function reach(m: UniversalChatModel, timeoutMs: number): Promise<ServedIdentity | undefined> {
+  const info = PROVIDERS[m.provider];
+  const base = (m.baseURL ?? (info.local ? info.defaultURL : undefined))?.replace(/\/+$/, '');
+  if (!base) return undefined; // a vendor's cloud endpoint: its key and name are checked by the first call
+  const url = m.provider === 'ollama' ? `${base}/api/tags` : base;
+  const r = await request(m, url, {}, timeoutMs);
+  const tags = (r.body as { models?: Array<{ name?: unknown; digest?: unknown }> } | undefined)?.models;
+  if (m.provider !== 'ollama' || !r.ok || !Array.isArray(tags)) return undefined;
+  const tag = tags.find((t) => t.name === m.model || t.name === `${m.model}:latest`);
+  if (!tag) throw new InfraError('PREFLIGHT', `${m.id}: ${base} has no model "${m.model}" (it has ${tags.map((t) => String(t.name)).slice(0, 5).join(', ') || 'none'}); ollama pull ${m.model}`);
+  return typeof tag.digest === 'string' ? { id: m.model, digest: tag.digest } : undefined;
 }
 
 async function probe(m: OpenAIChatModel, timeoutMs: number): Promise<ServedIdentity> {
@@ -74,7 +93,7 @@ interface Reply {
   text: string;
 }
 
-async function request(m: OpenAIChatModel, url: string, init: RequestInit, timeoutMs: number): Promise<Reply> {
+async function request(m: { id: string }, url: string, init: RequestInit, timeoutMs: number): Promise<Reply> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });

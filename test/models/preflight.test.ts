@@ -54,6 +54,13 @@ describe('pre-flight of the endpoint', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a LangChain provider on a server of one\'s own (ollama) that does not answer: one line at once', async () => {
+    const out = join(dir, 'ollama');
+    const err = await runWorld(config(`ollama:llama3@http://127.0.0.1:${await closedPort()}`, out), { sandbox: new FakeSandbox() }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/^ollama:llama3@.*: cannot reach http:\/\/127\.0\.0\.1:\d+\/api\/tags \(ECONNREFUSED\)/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a listed model passes with one list request and no chat call; offline models are not probed', async () => {
     server.models = [{ id: 'served', root: '/ckpt/a' }];
     await runWorld(config(`vllm:served@${server.baseURL}`, join(dir, 'ok')), { sandbox: new FakeSandbox() });
