@@ -20,6 +20,8 @@ export interface RunDirOptions {
   journal: string;
   /** How the user named the directory, for errors: "--out" (default), or where a default came from. */
   named?: string;
+  /** A directory holding only this command's journal and no config.yaml (written before it had one) is taken over. */
+  adopt?: boolean;
 }
 
 /** What one process did in a run directory (run-stats.json; not part of the results). */
@@ -120,6 +122,7 @@ function checkDir(o: RunDirOptions): void {
   if (existsSync(join(o.dir, o.journal)) && !results.includes(o.journal)) results.unshift(o.journal);
   const prev = readRunConfig(o.dir);
   if (!prev) {
+    if (o.adopt && results.every((f) => f === o.journal)) return;
     if (results.length) throw new UserError('RUN_MISMATCH', `${o.dir} holds results (${results.join(', ')}) but no config.yaml saying what produced them; use another --out`);
     return;
   }

@@ -79,7 +79,8 @@ describe('a run directory says what it is and refuses other commands', () => {
     await expect(runSynth({ out: synthDir, stage: 'build' }, { sandbox: new FakeSandbox(), model })).rejects.toThrow(/run the filter stage first/);
     expect(existsSync(synthDir)).toBe(false); // nothing saved: not left behind
     mkdirSync(synthDir);
-    RunDir.open({ dir: synthDir, kind: 'synth', identity: {}, config: {}, journal: 'synth-stats.json' }).close();
+    writeFileSync(join(synthDir, 'synth-stats.json'), '{"synth_format": 1, "stages": {}}\n'); // written before synth had a config.yaml: adopted
+    RunDir.open({ dir: synthDir, kind: 'synth', identity: {}, config: {}, journal: 'synth-stats.json', adopt: true }).close();
     await expect(runWorld(config({ out: synthDir }), { sandbox: new FakeSandbox() })).rejects.toThrow(/holds a run-reasoning synth run/);
   });
 

@@ -72,7 +72,7 @@ const take = <T>(rows: T[], limit?: number): T[] => (limit ? rows.slice(0, limit
 export async function runSynth(input: SynthOptions, deps: SynthDeps): Promise<SynthStats> {
   const o = parseOptions(SynthOptionsSchema, input);
   // Stages run one by one into the same directory, so only the kind is checked.
-  const dir = RunDir.open({ dir: o.out, kind: 'synth', journal: STATS_FILE, identity: {}, config: { stage: o.stage, from: o.from, forEval: o.forEval, limit: o.limit, seed: o.seed } });
+  const dir = RunDir.open({ dir: o.out, kind: 'synth', journal: STATS_FILE, adopt: true, identity: {}, config: { stage: o.stage, from: o.from, forEval: o.forEval, limit: o.limit, seed: o.seed } });
   try {
     return await synthIn(o, deps);
   } finally {
