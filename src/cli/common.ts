@@ -2,6 +2,8 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { CommanderError, type Command } from 'commander';
 import { z } from 'zod';
+import { activeRuns } from '../run/active.js';
+import { noteInRunLogs } from '../run/log-file.js';
 import { InfraError, UserError } from '../util/errors.js';
 
 /**
@@ -9,7 +11,7 @@ import { InfraError, UserError } from '../util/errors.js';
  * process.exitCode; anything else is a bug and keeps its stack.
  */
 export async function runCli(name: string, body: () => Promise<void>): Promise<void> {
-  exitOnSignals();
+  exitOnSignals(name);
   try {
     await body();
   } catch (err) {
@@ -67,13 +69,26 @@ const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 let signalsHooked = false;
 
 /**
- * The CLI, not the library, decides that a signal ends the process: exiting runs the library's
- * 'exit' hooks (sandbox containers removed, run-directory locks released).
+ * The CLI, not the library, decides that a signal ends the process: it says what each open run
+ * directory has saved (on stderr and in run.log), then exits, which runs the library's 'exit'
+ * hooks (sandbox containers removed, run-directory locks released).
  */
-function exitOnSignals(): void {
+function exitOnSignals(name: string): void {
   if (signalsHooked) return;
   signalsHooked = true;
-  for (const [sig, code] of Object.entries(SIGNAL_EXIT)) process.on(sig, () => process.exit(code));
+  for (const sig of Object.keys(SIGNAL_EXIT)) process.on(sig, () => process.exit(interrupted(name, sig)));
+}
+
+/** Reports an interrupt for every open run directory and closes them; returns the exit code of the signal. */
+export function interrupted(name: string, sig: string): number {
+  const runs = activeRuns.list();
+  const lines = runs.length ? runs.map((r) => r.interruptNote()) : ['interrupted before a run directory was opened: nothing saved'];
+  for (const line of lines) {
+    process.stderr.write(`\n${name}: ${line} (${sig})\n`);
+    noteInRunLogs(`${line} (${sig})`);
+  }
+  for (const r of runs) r.close();
+  return SIGNAL_EXIT[sig as keyof typeof SIGNAL_EXIT] ?? 130;
 }
 
 /** Splits "a,b , c" into ["a","b","c"]. */

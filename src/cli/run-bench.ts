@@ -8,13 +8,13 @@ import { benchTable } from '../replay/report.js';
 import { STATIC_SETTINGS } from '../replay/types.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
-import { ensureDir } from '../run/run-dir.js';
 import { UserError } from '../util/errors.js';
 import { CONVCODEWORLD_DATASET } from '../tasks/bigcodebench.js';
 import { isDatasetName, prepareDataset, stderrProgress, type DatasetRef } from '../data/index.js';
 import { cliMain, csv, defaultOf, isEntryPoint, reportErrored } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
+import { formatCallCounts } from '../models/cache.js';
 
 interface BenchCliOptions extends SandboxCliOptions {
   reference?: string;
@@ -84,7 +84,6 @@ function buildProgram(): Command {
     if (!o.reference) throw new UserError('MISSING_OPTION', '--reference is required');
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
-    ensureDir(resolve(o.out));
     const logger = createRunLogger(resolve(o.out), o.quiet);
     // Names (convcodebench, bigcodebench@<version>) are pulled first; the replay reads local files.
     const named = async (v: string, file?: (r: DatasetRef) => string): Promise<string> => (isDatasetName(v) ? (file ?? ((r) => r.records))(await prepareDataset(v, { progress: stderrProgress() })) : v);
@@ -107,6 +106,7 @@ function buildProgram(): Command {
       process.stdout.write(benchTable(r));
       for (const run of r.runs) {
         process.stdout.write(`run directory: ${run.runDir}  (${run.stats.episodesRun} episodes run, ${run.stats.resumed} resumed; ${run.stats.judged} judgments, ${run.stats.execCacheHits} from cache)\n`);
+        process.stdout.write(`${formatCallCounts({ live: run.stats.modelCalls, cached: run.stats.cachedAnswers, cachedSince: run.stats.cachedSince })}\n`);
         reportErrored('run-bench', run.summary.errored_tasks, run.runDir, run.summary.errored_scored);
       }
     } finally {

@@ -145,6 +145,7 @@ function buildProgram(): Command {
         { sandbox, reporter: progressReporter('run-reasoning') },
       );
       report(r);
+      if (r.published) process.stdout.write(`${r.published.line}\n`);
     } finally {
       await sandbox.close();
     }

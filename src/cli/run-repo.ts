@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { progressReporter } from '../report/progress-reporter.js';
@@ -54,7 +53,6 @@ program.command('run', { isDefault: true })
       concurrency: o.concurrency, parallel: o.parallel, seed: o.seed, image: o.image, out: cwdPath(o.out), ...(o.cache === false ? { cache: false } : {}),
     });
     c.out ??= defaultRepoRunDir(c);
-    mkdirSync(c.out, { recursive: true });
     const logger = createRunLogger(c.out, !!o.quiet);
     const sandbox = new RepoSandbox({ parallel: c.parallel, ...(c.image ? { image: c.image } : {}) });
     let ok = 0;

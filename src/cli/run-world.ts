@@ -6,7 +6,6 @@ import { parseSetting, settingFrom, SETTING_NAMES, type ExecCoverage, type UserK
 import { createRunLogger } from '../report/run-log.js';
 import { worldProgress } from '../report/world-progress.js';
 import { worldTable } from '../report/world-table.js';
-import { ensureDir } from '../run/run-dir.js';
 import { createSandbox } from '../sandbox/index.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
@@ -16,6 +15,7 @@ import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } f
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
 import { PROTOCOL_NAMES } from '../episode/protocol.js';
 import { isDatasetName } from '../data/prepare.js';
+import { formatCallCounts } from '../models/cache.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
@@ -87,8 +87,6 @@ void runCli('run-world', async () => {
   layers.push({ file: 'command line', values: cli });
   const cfg = resolveWorldConfig(layers);
   const runDir = cfg.out ?? defaultRunDir(cfg);
-  cfg.out = runDir;
-  ensureDir(runDir);
   const logger = createRunLogger(runDir, o.quiet);
   const sb = cfg.sandbox;
   const sandbox = sb.kind === 'queue'
@@ -98,6 +96,7 @@ void runCli('run-world', async () => {
     const r = await runWorld(cfg, { sandbox, logger, ...(o.quiet ? {} : { reporter: worldProgress() }) });
     process.stdout.write(worldTable(r.summary));
     process.stdout.write(`run directory: ${r.runDir}  (${r.stats.episodesRun} episodes run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache)\n`);
+    process.stdout.write(`${formatCallCounts({ live: r.stats.modelCalls, cached: r.stats.cachedAnswers, cachedSince: r.stats.cachedSince })}\n`);
     reportErrored('run-world', r.summary.errored_tasks, r.runDir, r.summary.errored_scored);
   } finally {
     await sandbox.close();

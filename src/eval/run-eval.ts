@@ -161,6 +161,7 @@ async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalConfig, deps: Run
   const keyOf = (j: Job): string => `${j.task.task_id}#${j.index}#${sha(j.program)}#${opts.timeoutS}`;
   const todo = jobs.filter((j) => !done.has(keyOf(j)));
   const resumed = jobs.length - todo.length;
+  dir.plan(jobs.length, resumed, 'samples');
   if (resumed) log.info(`resuming: ${resumed} of ${jobs.length} samples already judged in ${journal.file}`);
 
   if (todo.length) await deps.sandbox.start();

@@ -113,8 +113,14 @@ export interface KeyDefaults {
   maxTokens?: number;
 }
 
-/** sha256 of everything that determines a reply: model, sampling params, messages, sample index. */
-export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour' | 'api'>, messages: ChatMessage[], opts: GenerateOptions, defaults: KeyDefaults = {}): string {
+/** What an endpoint says it serves under a model name (the pre-flight reads it): another checkpoint is another model. */
+export type ServedIdentity = Record<string, string | number>;
+
+/**
+ * sha256 of everything that determines a reply: model, the identity its endpoint reports, sampling
+ * params, messages, sample index.
+ */
+export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour' | 'api'>, messages: ChatMessage[], opts: GenerateOptions, defaults: KeyDefaults = {}, served?: ServedIdentity): string {
   const payload: Record<string, unknown> = {
     v: KEY_VERSION,
     model: model.id,
@@ -128,6 +134,7 @@ export function cacheKey(model: Pick<ChatModel, 'id' | 'synthetic' | 'behaviour'
   const api = opts.api ?? (opts.prefill !== undefined ? 'chat' : model.api);
   if (api === 'completions') payload.api = api;
   if (opts.prefill !== undefined) payload.prefill = opts.prefill;
+  if (served) payload.served = served;
   // A synthetic model's answers change with its behaviour version, so that keys too.
   if (model.synthetic) Object.assign(payload, { role: opts.role, behaviour: model.behaviour ?? null });
   return createHash('sha256').update(stableJson(payload)).digest('hex');
@@ -148,6 +155,10 @@ export class CachedModel implements ChatModel {
   readonly api?: ModelApi;
   private readonly mode: CacheMode;
   private readonly defaults: KeyDefaults;
+  /** The endpoint's identity of the model (set by the pre-flight); answers of another one are not reused. */
+  served: ServedIdentity | undefined;
+  /** Answers served from the cache by this model, per role, and the time of the oldest one. */
+  readonly hits = new Map<string, { n: number; since: string }>();
 
   constructor(
     readonly inner: ChatModel,
@@ -163,9 +174,17 @@ export class CachedModel implements ChatModel {
 
   async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
     if (this.mode === 'off') return this.inner.generate(messages, opts);
-    const key = cacheKey(this.inner, messages, opts, this.defaults);
+    const key = cacheKey(this.inner, messages, opts, this.defaults, this.served);
     const hit = this.cache.get(key);
-    if (hit) return { text: hit.text, usage: { ...hit.usage }, latencyMs: 0, cached: true, ...(hit.served ? { servedModel: hit.served } : {}) };
+    if (hit) {
+      const h = this.hits.get(opts.role);
+      if (!h) this.hits.set(opts.role, { n: 1, since: hit.t });
+      else {
+        h.n++;
+        if (hit.t < h.since) h.since = hit.t;
+      }
+      return { text: hit.text, usage: { ...hit.usage }, latencyMs: 0, cached: true, ...(hit.served ? { servedModel: hit.served } : {}) };
+    }
     const running = this.cache.pending.get(key);
     if (running) {
       const gen = await running;
@@ -189,4 +208,45 @@ export class CachedModel implements ChatModel {
       this.cache.pending.delete(key);
     }
   }
+}
+
+/** The layers of a model (usage tracking, cache, the model itself), outermost first. */
+export function modelLayers(model: ChatModel): ChatModel[] {
+  const out: ChatModel[] = [];
+  for (let m: ChatModel | undefined = model; m && out.length < 8; m = (m as { inner?: ChatModel }).inner) out.push(m);
+  return out;
+}
+
+/** Per role: live calls, answers from the cache and the time of the oldest of them (what run-stats.json records). */
+export interface CallCounts {
+  live: Record<string, number>;
+  cached: Record<string, number>;
+  cachedSince: Record<string, string>;
+}
+
+/** Live calls and cached answers of a run, from its usage per role and its models' cache layers. */
+export function callCounts(usage: Record<string, { calls: number; cached_calls: number }>, models: (ChatModel | undefined)[]): CallCounts {
+  const out: CallCounts = { live: {}, cached: {}, cachedSince: {} };
+  for (const [role, u] of Object.entries(usage)) {
+    out.live[role] = u.calls - u.cached_calls;
+    out.cached[role] = u.cached_calls;
+  }
+  for (const m of models) {
+    for (const layer of m ? modelLayers(m) : []) {
+      if (!(layer instanceof CachedModel)) continue;
+      for (const [role, h] of layer.hits) if (!out.cachedSince[role] || h.since < out.cachedSince[role]!) out.cachedSince[role] = h.since;
+    }
+  }
+  return out;
+}
+
+/** One console line: "model calls: coder 0 live + 17 cached answers (cached 2026-12-05T05:01:02Z and later); user ...". */
+export function formatCallCounts(c: CallCounts): string {
+  const roles = Object.keys(c.live);
+  if (!roles.length) return 'model calls: none';
+  return `model calls: ${roles.map((r) => {
+    const cached = c.cached[r] ?? 0;
+    const since = c.cachedSince[r] ? ` (cached ${c.cachedSince[r]!.replace(/\.\d+Z$/, 'Z')} and later)` : '';
+    return `${r} ${c.live[r]} live${cached ? ` + ${cached} cached answer${cached > 1 ? 's' : ''}${since}` : ''}`;
+  }).join('; ')}`;
 }

@@ -41,7 +41,8 @@ export class OpenAIChatModel implements ChatModel {
   readonly api: ModelApi;
   private readonly vllm: boolean;
   private raw: RawCompletionClient | undefined;
-  private readonly apiKey: string;
+  /** Bearer token of every request (the pre-flight's too). */
+  readonly apiKey: string;
   private readonly temperature: number;
   private readonly maxTokens: number;
   private readonly timeoutMs: number;

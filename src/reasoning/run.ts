@@ -1,3 +1,4 @@
+import { preflight } from '../models/preflight.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
@@ -166,6 +167,9 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
   for (const r of journal.read()) if (r.key === key) done.set(`${r.id}\u0000${r.sample}`, r);
 
   const jobs = items.flatMap((item) => Array.from({ length: n }, (_, sample) => ({ item, sample })));
+  const saved = jobs.filter((j) => done.has(`${j.item.id}\u0000${j.sample}`)).length;
+  dir.plan(jobs.length, saved, 'model calls');
+  if (saved < jobs.length) await preflight([model]);
   let finished = 0;
   let resumed = 0;
   const t0 = performance.now();

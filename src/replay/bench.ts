@@ -1,3 +1,5 @@
+import { callCounts } from '../models/cache.js';
+import { preflight } from '../models/preflight.js';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -86,7 +88,7 @@ export interface BenchRun {
   setting: string;
   runDir: string;
   summary: StaticSummary & { dataset: string; history: 'none' };
-  stats: { episodesRun: number; resumed: number; modelCalls: Record<string, number>; judged: number; execCacheHits: number; wallMs: number };
+  stats: { episodesRun: number; resumed: number; modelCalls: Record<string, number>; cachedAnswers: Record<string, number>; cachedSince: Record<string, string>; judged: number; execCacheHits: number; wallMs: number };
 }
 
 export interface BenchResult {
@@ -203,6 +205,8 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       for (const r of journal.read()) done.set(r.task_id, r);
       const todo = refTasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
       const resumed = refTasks.length - todo.length;
+      dir.plan(refTasks.length, resumed);
+      if (todo.length) await preflight([coder]);
       log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}, protocol ${profile.name} (the reference's)`);
       deps.reporter?.onRunStart?.({ phase: setting, runDir, total: refTasks.length, resumed });
 
@@ -233,9 +237,11 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       const out = { ...summary, dataset: basename(datasetFile), history: 'none' as const };
       dir.writeJson('summary.json', out);
       const usage = tracker.toJSON();
-      const calls = (role: string): number => (usage[role] ? usage[role]!.calls - usage[role]!.cached_calls : 0);
+      const counts = callCounts(usage, [coder]);
+      const calls = (role: string): number => counts.live[role] ?? 0;
       const stats = {
         episodesRun: todo.length, resumed, modelCalls: { coder: calls('coder'), user: calls('user') },
+        cachedAnswers: counts.cached, cachedSince: counts.cachedSince,
         judged: exec.stats.judged - judged0, execCacheHits: exec.stats.hits - hits0, wallMs: Date.now() - t0,
       };
       dir.writeStats(stats);

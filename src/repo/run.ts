@@ -1,3 +1,4 @@
+import { preflight } from '../models/preflight.js';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { createModel } from '../models/factory.js';
@@ -65,6 +66,8 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
     const retry = (r: RepoItem | undefined): boolean => !r || r.stop_reason === 'CRUSHED' || r.stop_reason === 'generation_error';
     const todo = tasks.filter((t) => retry(done.get(t.dp_id)));
     const resumed = tasks.length - todo.length;
+    dir.plan(tasks.length, resumed, 'items');
+    if (todo.length) await preflight([model]);
     log.info(`run ${runDir}: ${tasks.length} items, ${resumed} already finished, ${c.benchmark}, model ${model.id}`);
     deps.reporter?.onRunStart?.({ phase: c.benchmark, runDir, total: tasks.length, resumed });
     let finished = resumed;

@@ -1,5 +1,6 @@
 import type { ZodType, ZodTypeDef } from 'zod';
-import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
+import { appendFileSync } from 'node:fs';
+import { readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
 import { versioned } from './format.js';
 
 /**
@@ -7,7 +8,7 @@ import { versioned } from './format.js';
  * a torn last line dropped) and skips what it holds.
  */
 export class Journal<T> {
-  constructor(readonly file: string, private readonly schema: ZodType<T, ZodTypeDef, unknown>) {}
+  constructor(readonly file: string, private readonly schema: ZodType<T, ZodTypeDef, unknown>, private readonly onAppend?: (record: object) => void) {}
 
   /** Every record, in file order; cuts a torn tail first so that appends start on a fresh line. */
   read(): T[] {
@@ -15,8 +16,12 @@ export class Journal<T> {
     return readJsonlTolerant(this.file, this.schema);
   }
 
-  /** One whole line per record, with the format version. */
-  append(record: object): Promise<void> {
-    return appendJsonl(this.file, versioned(record));
+  /**
+   * One whole line per record, with the format version. Written synchronously, so that an
+   * interrupt sees every line on disk counted.
+   */
+  async append(record: object): Promise<void> {
+    appendFileSync(this.file, JSON.stringify(versioned(record)) + '\n');
+    this.onAppend?.(record);
   }
 }

@@ -8,7 +8,9 @@ import { coderKindOf, profileOf, turn0PromptOf, type ProtocolOptions } from '../
 import { runEpisode } from '../episode/runner.js';
 import { loadSamples, sandboxSanitizer, type Turn0Source } from '../episode/turn0.js';
 import { parseSetting } from '../episode/settings.js';
+import { callCounts } from '../models/cache.js';
 import { createModel } from '../models/factory.js';
+import { preflight } from '../models/preflight.js';
 import type { ChatModel } from '../models/types.js';
 import { loadPrices, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
@@ -41,7 +43,7 @@ export interface RunWorldResult {
   runDir: string;
   summary: WorldSummary;
   /** What this process did (not part of the summary, which depends on the records only). */
-  stats: { episodesRun: number; resumed: number; modelCalls: Record<string, number>; judged: number; execCacheHits: number; wallMs: number };
+  stats: { episodesRun: number; resumed: number; modelCalls: Record<string, number>; cachedAnswers: Record<string, number>; cachedSince: Record<string, string>; judged: number; execCacheHits: number; wallMs: number };
 }
 
 /** Keys that define a run's results; a run directory holding other values for them is not resumed. */
@@ -63,6 +65,7 @@ export async function runWorld(c: WorldConfig, deps: RunWorldDeps): Promise<RunW
   const runDir = c.out ?? defaultRunDir(c);
   const dir = RunDir.open({
     dir: runDir, kind: 'world', journal: 'episodes.jsonl', config: { ...c, out: runDir, datasetRevision: ref.revision, datasetSha256: ref.sha256, datasetFile: ref.records },
+    named: c.out ? '--out' : 'the default run directory',
     identity: { ...Object.fromEntries(IDENTITY_KEYS.map((k) => [k, c[k]])), datasetRevision: ref.revision, datasetSha256: ref.sha256 },
   });
   try {
@@ -83,7 +86,6 @@ interface Prepared {
 async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepared): Promise<RunWorldResult> {
   const { t0, log, setting, tasks, all } = p;
   const runDir = dir.dir;
-  await deps.sandbox.start(); // a missing engine or image fails here, before any episode
   const tracker = new UsageTracker(loadPrices());
   const deps0 = { cacheDir: join(c.cacheDir, 'responses'), cache: c.cache, tracker };
   const coder = deps.coder ?? createModel(c.model, c.modelParams, { ...deps0, offline: (skill) => new OfflineCoder({ skill, seed: c.seed, tasks: all }) });
@@ -107,6 +109,9 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   // Finished episodes are kept; errored ones are tried again.
   const todo = tasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
   const resumed = tasks.length - todo.length;
+  dir.plan(tasks.length, resumed);
+  if (todo.length) await preflight([coder, user]); // a wrong endpoint fails here in one line, not once per episode
+  await deps.sandbox.start(); // a missing engine or image fails here, before any episode
   log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}, protocol ${profile.name}`);
   deps.reporter?.onRunStart?.({ phase: PHASE, runDir, total: tasks.length, resumed });
 
@@ -131,9 +136,9 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   }, loadPrices());
   const out = { ...summary, dataset: basename(c.dataset), history: c.history };
   dir.writeJson('summary.json', out);
+  const calls = callCounts(tracker.toJSON(), [coder, user]);
   const stats = {
-    episodesRun: todo.length, resumed,
-    modelCalls: Object.fromEntries(Object.entries(tracker.toJSON()).map(([role, u]) => [role, (u as { calls: number; cached_calls?: number }).calls - ((u as { cached_calls?: number }).cached_calls ?? 0)])),
+    episodesRun: todo.length, resumed, modelCalls: calls.live, cachedAnswers: calls.cached, cachedSince: calls.cachedSince,
     judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0,
   };
   dir.writeStats(stats);

@@ -144,12 +144,21 @@ export abstract class MockChatServer {
     const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
     return messages.map((m) => contentText(m.content));
   }
+  /** Answers a GET (a model list); false: 404 as for any unknown route. */
+  protected answerGet(_path: string, _res: ServerResponse): boolean {
+    return false;
+  }
+  /** Answers a chat request outside the script and the request log (a pre-flight probe, an unknown model); false: not taken. */
+  protected intercept(_body: Record<string, unknown>, _res: ServerResponse): boolean {
+    return false;
+  }
   /** Answers the modes not answered here ('ok', 'no-usage', 'empty' and the vendor's own). */
   protected abstract respond(mode: VendorMode, body: Record<string, unknown>, res: ServerResponse): void;
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '').split('?')[0]!;
     const routed = typeof this.route === 'string' ? path === this.route : this.route.test(path);
+    if (req.method === 'GET' && this.answerGet(path, res)) return;
     if (req.method !== 'POST' || !routed) {
       send(res, 404, { error: `no route ${req.method} ${path}` });
       return;
@@ -163,6 +172,7 @@ export abstract class MockChatServer {
       } catch {
         // keep the empty body; the test sees it in `requests`
       }
+      if (this.intercept(body, res)) return;
       this.requests.push({ path, body, headers: req.headers });
       const mode = this.script.shift() ?? this.fallback;
       this.inFlight++;

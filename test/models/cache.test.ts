@@ -1,11 +1,14 @@
 import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { CachedModel, ResponseCache, cacheKey, stableJson } from '../../src/models/cache.js';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, type WorldConfig } from '../../src/config/world.js';
+import { CachedModel, ResponseCache, cacheKey, formatCallCounts, stableJson } from '../../src/models/cache.js';
 import { Semaphore } from '../../src/models/limiter.js';
 import { OpenAIChatModel } from '../../src/models/openai.js';
 import type { ChatMessage, ChatModel, GenerateOptions, Generation } from '../../src/models/types.js';
+import { runWorld } from '../../src/world/run-world.js';
 import { useCacheDir } from '../helpers/cache-dir.js';
+import { FakeSandbox } from '../helpers/fake-sandbox.js';
 import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
 
@@ -144,5 +147,53 @@ describe('cacheKey', () => {
     expect((await m.generate(two, { role: 'coder' })).text).toBe(`seen ${two.length}`);
     expect((await m.generate(MESSAGES, { role: 'coder' })).cached).toBe(true);
     expect(calls).toBe(2);
+  });
+});
+
+describe('the cache keys on the model the endpoint serves', () => {
+  const SAMPLE = join(__dirname, '..', '..', 'data', 'sample-tasks.jsonl');
+  const worldConfig = (out: string, cacheDir: string): WorldConfig => resolveWorldConfig([
+    { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) },
+    { file: 'test', values: { dataset: SAMPLE, cacheDir, model: `vllm:served@${server.baseURL}`, setting: 'CF_EF_FULL', limit: 2, maxTurns: 0, out } },
+  ]);
+  const stats = (out: string): Record<string, unknown> => JSON.parse(readFileSync(join(out, 'run-stats.json'), 'utf8')) as Record<string, unknown>;
+
+  test('a new checkpoint under the same served name is called again; the old one\'s answers come back, counted as cached', async () => {
+    const root = dir();
+    server.models = [{ id: 'served', root: '/ckpt/a', max_model_len: 4096 }];
+    const a = await runWorld(worldConfig(join(root, 'a'), join(root, 'cache')), { sandbox: new FakeSandbox() });
+    const live = a.stats.modelCalls.coder!;
+    expect(live).toBeGreaterThan(0);
+    expect(server.count).toBe(live);
+
+    await ResponseCache.closeAll();
+    server.models = [{ id: 'served', root: '/ckpt/b', max_model_len: 4096 }]; // another checkpoint, same name
+    const b = await runWorld(worldConfig(join(root, 'b'), join(root, 'cache')), { sandbox: new FakeSandbox() });
+    expect(b.stats.modelCalls.coder).toBe(live);
+    expect(b.stats.cachedAnswers.coder ?? 0).toBe(0);
+    expect(server.count).toBe(2 * live);
+
+    await ResponseCache.closeAll();
+    server.models = [{ id: 'served', root: '/ckpt/a', max_model_len: 4096 }];
+    const t0 = new Date().toISOString();
+    const c = await runWorld(worldConfig(join(root, 'c'), join(root, 'cache')), { sandbox: new FakeSandbox() });
+    expect(c.stats).toMatchObject({ modelCalls: { coder: 0 }, cachedAnswers: { coder: live } });
+    expect(c.stats.cachedSince.coder! < t0).toBe(true);
+    expect(stats(join(root, 'c'))).toMatchObject({ modelCalls: { coder: 0 }, cachedAnswers: { coder: live } });
+    expect(server.count).toBe(2 * live);
+    expect(formatCallCounts({ live: c.stats.modelCalls, cached: c.stats.cachedAnswers, cachedSince: c.stats.cachedSince }))
+      .toMatch(new RegExp(`^model calls: coder 0 live \\+ ${live} cached answers? \\(cached \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z and later\\)`));
+  });
+
+  test('without a model list, the fingerprint the endpoint sends keys the cache', async () => {
+    const root = dir();
+    server.fingerprint = 'fp_one';
+    await runWorld(worldConfig(join(root, 'a'), join(root, 'cache')), { sandbox: new FakeSandbox() });
+    const live = server.count;
+    expect(server.probes).toBe(1);
+    await ResponseCache.closeAll();
+    server.fingerprint = 'fp_two';
+    const b = await runWorld(worldConfig(join(root, 'b'), join(root, 'cache')), { sandbox: new FakeSandbox() });
+    expect(b.stats.modelCalls.coder).toBe(live);
   });
 });

@@ -42,7 +42,7 @@ describe('runRepo (in-memory sandbox, offline model)', () => {
     expect(first.summary).toMatchObject({ format: 'repo-summary', version: 1, num_datapoints: 4, synthetic: true });
     expect(jobs.length).toBeGreaterThan(0); // the toy tasks are alike: equal jobs are judged once
     expect(recomputeSummary(out).equal).toBe(true);
-    expect(readFileSync(join(out, 'config.yaml'), 'utf8')).toMatch(/^version: 1\nkind: repo\n/);
+    expect(readFileSync(join(out, 'config.yaml'), 'utf8')).toMatch(/^kind: repo\nversion: 1\n/);
     // Two more items: only those are run; the four finished ones come from results.jsonl.
     const more: RepoJob[] = [];
     const second = await runRepo(config({ out }), { sandbox: fakeSandbox(more) });

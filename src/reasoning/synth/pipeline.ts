@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../../config/options.js';
 import type { ChatModel } from '../../models/types.js';
+import { RunDir } from '../../run/run-dir.js';
 import { SandboxOptionsSchema } from '../../sandbox/options.js';
 import type { Sandbox } from '../../sandbox/types.js';
 import type { Reporter } from '../../report/reporter.js';
-import { lockRunDir } from '../../run/lock.js';
-import { ensureDir } from '../../run/run-dir.js';
 import { UserError } from '../../util/errors.js';
 import { readJsonl, readJsonlTolerant } from '../../util/jsonl.js';
 import { buildSamples } from './build.js';
@@ -72,17 +71,16 @@ const take = <T>(rows: T[], limit?: number): T[] => (limit ? rows.slice(0, limit
 /** Runs the requested stages in order; each reads the previous stage's file and writes its own. */
 export async function runSynth(input: SynthOptions, deps: SynthDeps): Promise<SynthStats> {
   const o = parseOptions(SynthOptionsSchema, input);
-  // One writer per output directory: a second synth on it stops at once, naming the first.
-  ensureDir(o.out);
-  const lock = lockRunDir(o.out);
+  // Stages run one by one into the same directory, so only the kind is checked.
+  const dir = RunDir.open({ dir: o.out, kind: 'synth', journal: STATS_FILE, adopt: true, identity: {}, config: { stage: o.stage, from: o.from, forEval: o.forEval, limit: o.limit, seed: o.seed } });
   try {
-    return await synthStages(o, deps);
+    return await synthIn(o, deps);
   } finally {
-    lock.release();
+    dir.close();
   }
 }
 
-async function synthStages(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
+async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
   const statsFile = join(o.out, STATS_FILE);
   const stats: SynthStats = existsSync(statsFile)
     ? (JSON.parse(readFileSync(statsFile, 'utf8')) as SynthStats)
