@@ -4,7 +4,8 @@ import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
 import { cell, intervalText, pval, signed, turnCell } from './format.js';
 import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
-import { comparabilityDiff, comparabilityLine, type Comparability } from '../world/comparability.js';
+import { comparabilityDiff } from '../world/comparability.js';
+import { dedupe, liveStaticDiff, protocolGroups, protocolWarning, who, type ProtocolCheck } from './protocols.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from '../metrics/stats.js';
 
 /** Options of compare-runs; the defaults are the command's. */
@@ -65,12 +66,14 @@ export interface Comparison {
    * templates): their numbers are flagged, and no paired test or live-vs-static correlation is
    * computed across them (each pair is listed with the keys that differ).
    */
-  protocols: { groups: { comparability: string; runs: string[] }[]; refused: { a: string; b: string; differ: string[] }[] };
+  protocols: ProtocolCheck;
   pairsOmitted: number;
   options: z.output<typeof CompareOptionsSchema>;
   /** run-repo runs, when some were given (scored apart: pass rate and chrF, not MRR). */
   repo?: RepoComparison;
 }
+
+export { protocolWarning };
 
 /** Runs' label for tables: model, setting and mode. */
 export function runName(r: RunData): string {
@@ -174,46 +177,6 @@ export function compareRuns(runs: RunData[], o: CompareOptions = {}): Comparison
     pairsOmitted: omitted,
     options: opts,
   };
-}
-
-/** A run's name with its directory label: runs of one model, setting and mode differ only by it. */
-const who = (r: RunData): string => `${runName(r)} [${r.label}]`;
-
-/**
- * Keys on which a live run and a replay of it differ. A replay of imported logs may not know the
- * reference's simulator (null): that is not counted as a difference.
- */
-function liveStaticDiff(live: RunData, stat: RunData): string[] {
-  const s = stat.comparability;
-  const l = live.comparability;
-  const loose: Comparability | undefined = s && l && s.simulator === null ? { ...s, simulator: l.simulator } : s;
-  return comparabilityDiff(l, loose);
-}
-
-function protocolGroups(runs: RunData[]): Comparison['protocols']['groups'] {
-  const groups = new Map<string, string[]>();
-  for (const r of runs) {
-    const key = comparabilityLine(r.comparability);
-    groups.set(key, [...(groups.get(key) ?? []), r.label]);
-  }
-  return [...groups].map(([comparability, labels]) => ({ comparability, runs: labels }));
-}
-
-function dedupe(list: Comparison['protocols']['refused']): Comparison['protocols']['refused'] {
-  const seen = new Set<string>();
-  return list.filter((x) => {
-    const k = `${x.a}\u0000${x.b}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-/** The warning every output of a comparison carries when its runs do not share one protocol, else null. */
-export function protocolWarning(c: Pick<Comparison, 'protocols'>): string | null {
-  if (c.protocols.groups.length < 2 && !c.protocols.refused.length) return null;
-  return `Not comparable: these runs follow ${c.protocols.groups.length} different protocols (or settings that decide comparability); ` +
-    'their numbers are shown side by side but no paired test or live-vs-static correlation is computed across them.';
 }
 
 function sameTasks(a: RunData, b: RunData): boolean {

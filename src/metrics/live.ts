@@ -6,7 +6,10 @@ export function firstPass(v: PassVector): number {
   return v.findIndex(Boolean);
 }
 
-/** MRR over ALL tasks: 1/(t*+1) for the first passing version t*, 0 when none passes. */
+/**
+ * MRR over the tasks given: 1/(t*+1) for the first passing version t*, 0 when none passes. Which
+ * tasks are given (errored episodes too, as unsolved, under convcodeworld) is the summary's choice.
+ */
 export function mrr(tasks: PassVector[]): number {
   if (tasks.length === 0) return 0;
   return tasks.reduce((s, v) => {

@@ -96,3 +96,19 @@ describe('subcommand options', () => {
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/option '--benchmark <name>' argument 'nope' is invalid/)]);
   });
 });
+
+describe('retired protocol options', () => {
+  it('run-world --compat and --turn0-prompt are one line naming --protocol, exit 2', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { projectRoot } = await import('../../src/sandbox/paths.js');
+    for (const args of [['--compat', 'convcodeworld'], ['--turn0-prompt', 'bigcodebench']]) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'src/cli/run-world.ts'), ...args], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toEqual([`run-world: ${args[0]} was replaced by --protocol (convcodeworld, the default and the leaderboard's, or clean)`]);
+    }
+  }, 120_000);
+
+  it('a config file still using compat is one line naming the file, the key and protocol', () => {
+    expect(fromFile('compat: convcodeworld\n')).toThrow(/c\w+\.yaml: key "compat" was replaced by "protocol"/);
+  });
+});
