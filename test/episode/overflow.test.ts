@@ -77,3 +77,28 @@ describe('context overflow (vLLM 400 body from the mock server)', () => {
     expect(rec.turns[1]!.compilation!.ok).toBe(false);
   });
 });
+
+describe('context overflow with scripted models', () => {
+  it('a simulator prompt over the context is cut the same way, and the coder then sees the cut feedback too', async () => {
+    const { ScriptedModel } = await import('../helpers/scripted-model.js');
+    const { ModelError } = await import('../../src/models/types.js');
+    const { episode, labelled, said } = await import('./helpers.js');
+    class SmallWindow extends ScriptedModel {
+      override async generate(...args: Parameters<ScriptedModel['generate']>): ReturnType<ScriptedModel['generate']> {
+        if (args[0][args[0].length - 1]!.content.includes('TEST_C\n')) throw new ModelError('CONTEXT_LENGTH', 'small: prompt too long', { attempts: 1, status: 400 });
+        return super.generate(...args);
+      }
+    }
+    const c = new ScriptedModel('coder', [labelled(FAILS_ALL), labelled(CODE.pass)]);
+    const u = new SmallWindow('user', [said('Return 1.')]);
+    const r = await episode('CF_EF_FULL_SEF', c, u, liveSource(u), { compat: true, maxTurns: 1 });
+    expect(r.rec.error).toBeUndefined();
+    expect(u.calls).toHaveLength(1);
+    const shown = r.rec.turns[1]!.feedback!.execution!;
+    expect(shown).toContain('\n...\n');
+    expect(shown).not.toContain('TEST_C');
+    expect(u.calls[0]!.prompt).toContain(`Execution Feedback:\n${shown}`);
+    expect(c.calls[1]!.prompt).toContain(`Execution Feedback:\n${shown}`);
+    expect(r.rec.turns[1]!.status).toBe('pass');
+  });
+});
