@@ -87,3 +87,21 @@ describe('reading the answer', () => {
     expect(m.calls).toHaveLength(1);
   });
 });
+
+describe('prompt files hash', () => {
+  it('changes with any prompt file and ignores other files', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { promptsHash } = await import('../../src/episode/prompts.js');
+    const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
+    writeFileSync(join(dir, 'a.md'), 'one');
+    writeFileSync(join(dir, 'signatures.yaml'), 'x: 1');
+    const before = promptsHash(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    expect(promptsHash(dir)).toBe(before);
+    writeFileSync(join(dir, 'signatures.yaml'), 'x: 2');
+    expect(promptsHash(dir)).not.toBe(before);
+    expect(promptsHash()).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
