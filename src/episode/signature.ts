@@ -107,8 +107,8 @@ export function renderPrompt(sig: Signature, values: Record<string, string | nul
   return [sig.instruction, guidelines, query].map((p) => p.trim()).filter(Boolean).join('\n\n---\n\n').trim();
 }
 
-/** DSPy's cleanup of a parsed field: trimmed, trailing dashes dropped. */
-const clean = (s: string): string => s.trim().replace(/-+$/, '').trim();
+/** A parsed field is trimmed (DSPy also drops trailing dashes, but only under a `release` setting the original left at 0). */
+const clean = (s: string): string => s.trim();
 
 /**
  * Reads the outputs from a completion of `renderPrompt(sig, values, filled)`: the text before the

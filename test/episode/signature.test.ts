@@ -63,8 +63,8 @@ describe('rendering', () => {
 
 describe('reading the answer', () => {
   const sig = signature('coder-fix-compile', FIX);
-  it('reasoning before the answer label, the answer after it; trailing dashes dropped', () => {
-    expect(parseCompletion(sig, ' fix it. We add a colon.\n\nCode: ```python\nx = 1\n```\n---')).toEqual({ reasoning: 'fix it. We add a colon.', answer: '```python\nx = 1\n```' });
+  it('reasoning before the answer label, the answer after it, each trimmed (trailing dashes kept, as the original ran DSPy)', () => {
+    expect(parseCompletion(sig, ' fix it. We add a colon.\n\nCode: ```python\nx = 1\n```\n---')).toEqual({ reasoning: 'fix it. We add a colon.', answer: '```python\nx = 1\n```\n---' });
   });
   it('the label must start a line; without it only the reasoning is known', () => {
     expect(parseCompletion(sig, 'Code: x = 1')).toEqual({ reasoning: 'Code: x = 1' });
