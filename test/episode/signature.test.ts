@@ -74,7 +74,7 @@ describe('reading the answer', () => {
     const m = new ScriptedModel('m', ['I will  add\n the colon.\n```python\nbad\n```', '```python\ndef f():\n    return 1\n```']);
     const p = await predict(m, sig, FIX, { role: 'coder', stop: ['\n\n---\n\n'] });
     expect(m.calls).toHaveLength(2);
-    expect(m.calls[0]!.opts.maxTokens).toBe(2048);
+    expect(m.calls[0]!.opts.maxTokens).toBeUndefined();
     expect(m.calls[1]!.opts.maxTokens).toBe(1024);
     expect(m.calls[1]!.opts.stop).toEqual(['\n\n---\n\n']);
     expect(m.calls[1]!.prompt.endsWith(`${REASONING} I will add the colon. \`\`\`python bad \`\`\`\n\nCode:`)).toBe(true);
