@@ -6,6 +6,7 @@ import type { ProtocolOptions } from '../../src/episode/protocol.js';
 import type { EpisodeRecord } from '../../src/episode/record.js';
 import { runEpisode } from '../../src/episode/runner.js';
 import { parseSetting } from '../../src/episode/settings.js';
+import { renderPrompt, signature } from '../../src/episode/signature.js';
 import { retrimSchedule } from '../../src/episode/turn.js';
 import { executionFeedback, truncateFeedback } from '../../src/feedback/execution.js';
 import { createModel } from '../../src/models/factory.js';
@@ -46,7 +47,12 @@ describe('context overflow (vLLM 400 body from the mock server)', () => {
     expect(rec.error).toBeUndefined();
     expect(server.count).toBe(3);
     const full = executionFeedback((await new FakeSandbox().runUnittest({ solution: HEADER + FAILS_ALL, test: TASK.test } as never)), 'full');
-    expect(promptOf(0)).toContain(`Execution Feedback:\n${full.text}`);
+    // The refinement reaches vLLM as raw text: the rendered signature, the coder's stop, 2048 tokens, greedy.
+    const values = { input: TASK.instruct_prompt, previous_code: HEADER + FAILS_ALL, execution_feedback: full.text };
+    expect(server.requests[0]!.path).toBe('/v1/completions');
+    expect(server.requests[0]!.body).toEqual({
+      model: 'm', prompt: renderPrompt(signature('coder-refine-exec-generic', values), values), temperature: 0, max_tokens: 2048, stop: ['\n\n---\n\n'], stream: false,
+    });
     const first = truncateFeedback(full.untrimmed!, undefined, { front: 2000, rear: 4000 });
     const second = truncateFeedback(full.untrimmed!, undefined, { front: 2000, rear: 3000 });
     expect(first).toContain('\n...\n');
