@@ -10,10 +10,12 @@ import { renderPrompt, signature } from '../../src/episode/signature.js';
 import { retrimSchedule } from '../../src/episode/turn.js';
 import { executionFeedback, truncateFeedback } from '../../src/feedback/execution.js';
 import { createModel } from '../../src/models/factory.js';
+import { ModelError, type ChatMessage, type GenerateOptions, type Generation } from '../../src/models/types.js';
 import { FakeSandbox } from '../helpers/fake-sandbox.js';
+import { ScriptedModel } from '../helpers/scripted-model.js';
 import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
-import { CODE, HEADER, TASK } from './helpers.js';
+import { CODE, episode, HEADER, labelled, said, TASK } from './helpers.js';
 
 const [server] = useMockServers(new MockOpenAIServer());
 const FAILS_ALL = 'def task_func():\n    return 9  # fails: test_a,test_b,test_c,test_d';
@@ -86,13 +88,10 @@ describe('context overflow (vLLM 400 body from the mock server)', () => {
 
 describe('context overflow with scripted models', () => {
   it('a simulator prompt over the context is cut the same way, and the coder then sees the cut feedback too', async () => {
-    const { ScriptedModel } = await import('../helpers/scripted-model.js');
-    const { ModelError } = await import('../../src/models/types.js');
-    const { episode, labelled, said } = await import('./helpers.js');
     class SmallWindow extends ScriptedModel {
-      override async generate(...args: Parameters<ScriptedModel['generate']>): ReturnType<ScriptedModel['generate']> {
-        if (args[0][args[0].length - 1]!.content.includes('TEST_C\n')) throw new ModelError('CONTEXT_LENGTH', 'small: prompt too long', { attempts: 1, status: 400 });
-        return super.generate(...args);
+      override async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
+        if (messages[messages.length - 1]!.content.includes('TEST_C\n')) throw new ModelError('CONTEXT_LENGTH', 'small: prompt too long', { attempts: 1, status: 400 });
+        return super.generate(messages, opts);
       }
     }
     const c = new ScriptedModel('coder', [labelled(FAILS_ALL), labelled(CODE.pass)]);

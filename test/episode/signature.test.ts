@@ -1,5 +1,9 @@
 /** The original's prompt layout (DSPy 2.4 ChainOfThought): rendering, the answer read after its label, continuation calls. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { promptsHash } from '../../src/episode/prompts.js';
 import { parseCompletion, predict, renderPrompt, signature } from '../../src/episode/signature.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
 
@@ -89,11 +93,7 @@ describe('reading the answer', () => {
 });
 
 describe('prompt files hash', () => {
-  it('changes with any prompt file and ignores other files', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const { promptsHash } = await import('../../src/episode/prompts.js');
+  it('changes with any prompt file and ignores other files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
     writeFileSync(join(dir, 'a.md'), 'one');
     writeFileSync(join(dir, 'signatures.yaml'), 'x: 1');
