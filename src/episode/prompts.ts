@@ -1,5 +1,6 @@
 import { fillTemplate } from '../util/template.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../sandbox/paths.js';
 import { UserError } from '../util/errors.js';
@@ -41,3 +42,16 @@ export function promptStyle(o: { profile: { prompts: PromptStyle } }): PromptSty
 
 /** DSPy's token budget of every refinement and simulator call (its LM clients were built with 2048). */
 export const SIGNATURE_MAX_TOKENS = 2048;
+
+/**
+ * sha256 (first 16 hex digits) of the prompt files of this project, name and content, in name
+ * order (resources/prompts/*.md and signatures.yaml, not the reasoning prompts): runs that differ
+ * in it did not ask the models the same thing.
+ */
+export function promptsHash(dir = PROMPT_DIR): string {
+  const h = createHash('sha256');
+  for (const name of readdirSync(dir).filter((f) => /\.(md|yaml)$/.test(f)).sort()) {
+    h.update(`${name}\0${readFileSync(join(dir, name), 'utf8')}\0`);
+  }
+  return h.digest('hex').slice(0, 16);
+}

@@ -107,8 +107,8 @@ export function renderPrompt(sig: Signature, values: Record<string, string | nul
   return [sig.instruction, guidelines, query].map((p) => p.trim()).filter(Boolean).join('\n\n---\n\n').trim();
 }
 
-/** DSPy's cleanup of a parsed field: trimmed, trailing dashes dropped. */
-const clean = (s: string): string => s.trim().replace(/-+$/, '').trim();
+/** A parsed field is trimmed (DSPy also drops trailing dashes, but only under a `release` setting the original left at 0). */
+const clean = (s: string): string => s.trim();
 
 /**
  * Reads the outputs from a completion of `renderPrompt(sig, values, filled)`: the text before the
@@ -142,7 +142,8 @@ export interface Prediction {
 /**
  * One ChainOfThought call as DSPy 2.4 makes it: render, call, parse. A completion without the
  * answer label is followed by another call whose prompt carries the reasoning so far and ends with
- * the answer label, greedy, with half the token budget (at least 75); at most 3 calls in all.
+ * the answer label, greedy, with half the token budget (at least 75; the budget is `opts.maxTokens`,
+ * else 2048); at most 3 calls in all.
  */
 export async function predict(model: ChatModel, sig: Signature, values: Record<string, string | null | undefined>, opts: GenerateOptions, history: ChatMessage[] = []): Promise<Prediction> {
   let filled: Filled = {};
@@ -153,7 +154,8 @@ export async function predict(model: ChatModel, sig: Signature, values: Record<s
   for (let call = 0; call < 3; call++) {
     const message: ChatMessage = { role: 'user', content: renderPrompt(sig, values, filled) };
     first ??= message;
-    const gen = await model.generate([...history, message], { ...opts, maxTokens, ...(call ? { temperature: 0 } : {}) });
+    // The first call keeps the model's own limit (2048 by default, the original's); later ones get DSPy's shorter one.
+    const gen = await model.generate([...history, message], call ? { ...opts, maxTokens, temperature: 0 } : opts);
     gens.push(gen);
     completions.push(gen.text);
     filled = parseCompletion(sig, gen.text, filled);

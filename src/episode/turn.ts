@@ -100,7 +100,6 @@ export async function refineTurn(task: BigCodeBenchTask, header: string, turn: n
   /** Plain template vars and signature values of one coder call. */
   interface Ask { plain: string; sig: string; vars: Record<string, string | undefined>; values: Record<string, string | null | undefined> }
   const ask = async (step: TurnStep, a: Ask): Promise<void> => {
-    coderCalls++;
     let msg: ChatMessage;
     let raw: string;
     let answer: string;
@@ -116,6 +115,7 @@ export async function refineTurn(task: BigCodeBenchTask, header: string, turn: n
       out.coderGens.push(gen);
       raw = answer = gen.text;
     }
+    coderCalls++;
     if (o.history === 'full') deps.chat.push(msg, { role: 'assistant', content: raw });
     out.steps.push(step);
     // Some profiles keep the cut text of an answer with an empty code block (it then fails to compile).

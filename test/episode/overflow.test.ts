@@ -6,13 +6,16 @@ import { PROFILES, type ProtocolOptions } from '../../src/episode/protocol.js';
 import type { EpisodeRecord } from '../../src/episode/record.js';
 import { runEpisode } from '../../src/episode/runner.js';
 import { parseSetting } from '../../src/episode/settings.js';
+import { renderPrompt, signature } from '../../src/episode/signature.js';
 import { retrimSchedule } from '../../src/episode/turn.js';
 import { executionFeedback, truncateFeedback } from '../../src/feedback/execution.js';
 import { createModel } from '../../src/models/factory.js';
+import { ModelError, type ChatMessage, type GenerateOptions, type Generation } from '../../src/models/types.js';
 import { FakeSandbox } from '../helpers/fake-sandbox.js';
+import { ScriptedModel } from '../helpers/scripted-model.js';
 import { useMockServers } from '../helpers/mock-chat-server.js';
 import { MockOpenAIServer } from '../helpers/mock-openai-server.js';
-import { CODE, HEADER, TASK } from './helpers.js';
+import { CODE, episode, HEADER, labelled, said, TASK } from './helpers.js';
 
 const [server] = useMockServers(new MockOpenAIServer());
 const FAILS_ALL = 'def task_func():\n    return 9  # fails: test_a,test_b,test_c,test_d';
@@ -46,7 +49,12 @@ describe('context overflow (vLLM 400 body from the mock server)', () => {
     expect(rec.error).toBeUndefined();
     expect(server.count).toBe(3);
     const full = executionFeedback((await new FakeSandbox().runUnittest({ solution: HEADER + FAILS_ALL, test: TASK.test } as never)), 'full', PROFILES.convcodeworld);
-    expect(promptOf(0)).toContain(`Execution Feedback:\n${full.text}`);
+    // The refinement reaches vLLM as raw text: the rendered signature, the coder's stop, 2048 tokens, greedy.
+    const values = { input: TASK.instruct_prompt, previous_code: FAILS_ALL, execution_feedback: full.text };
+    expect(server.requests[0]!.path).toBe('/v1/completions');
+    expect(server.requests[0]!.body).toEqual({
+      model: 'm', prompt: renderPrompt(signature('coder-refine-exec-generic', values), values), temperature: 0, max_tokens: 2048, stop: ['\n\n---\n\n'], stream: false,
+    });
     const first = truncateFeedback(full.untrimmed!, undefined, { front: 2000, rear: 4000 });
     const second = truncateFeedback(full.untrimmed!, undefined, { front: 2000, rear: 3000 });
     expect(first).toContain('\n...\n');
@@ -75,5 +83,27 @@ describe('context overflow (vLLM 400 body from the mock server)', () => {
     expect(rec.error).toBeUndefined();
     expect(rec.turns[1]!.modelFailure).toBe('CONTEXT_LENGTH');
     expect(rec.turns[1]!.compilation!.ok).toBe(false);
+  });
+});
+
+describe('context overflow with scripted models', () => {
+  it('a simulator prompt over the context is cut the same way, and the coder then sees the cut feedback too', async () => {
+    class SmallWindow extends ScriptedModel {
+      override async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
+        if (messages[messages.length - 1]!.content.includes('TEST_C\n')) throw new ModelError('CONTEXT_LENGTH', 'small: prompt too long', { attempts: 1, status: 400 });
+        return super.generate(messages, opts);
+      }
+    }
+    const c = new ScriptedModel('coder', [labelled(FAILS_ALL), labelled(CODE.pass)]);
+    const u = new SmallWindow('user', [said('Return 1.')]);
+    const r = await episode('CF_EF_FULL_SEF', c, u, liveSource(u), { maxTurns: 1 });
+    expect(r.rec.error).toBeUndefined();
+    expect(u.calls).toHaveLength(1);
+    const shown = r.rec.turns[1]!.feedback!.execution!;
+    expect(shown).toContain('\n...\n');
+    expect(shown).not.toContain('TEST_C');
+    expect(u.calls[0]!.prompt).toContain(`Execution Feedback:\n${shown}`);
+    expect(c.calls[1]!.prompt).toContain(`Execution Feedback:\n${shown}`);
+    expect(r.rec.turns[1]!.status).toBe('pass');
   });
 });

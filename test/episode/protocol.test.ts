@@ -4,7 +4,9 @@
  * profiles differ is tested under both.
  */
 import { describe, expect, it } from 'vitest';
-import { CLEAN, CODE, HEADER, labelled, live, liveSig, said, samples, stepsOf, TASK } from './helpers.js';
+import { liveSource } from '../../src/episode/live-source.js';
+import { ScriptedModel } from '../helpers/scripted-model.js';
+import { CLEAN, CODE, episode, HEADER, labelled, live, liveSig, said, samples, stepsOf, TASK } from './helpers.js';
 
 const statuses = (r: Awaited<ReturnType<typeof live>>): string[] => r.rec.turns.map((t) => t.status);
 const CRASH = 'def task_func():\n    return 6  # fails: ALL';
@@ -282,9 +284,6 @@ describe("protocol convcodeworld: the original's prompt layout (DSPy ChainOfThou
 
 /** An episode under the original's layout with raw scripted coder answers. */
 async function episodeWith(setting: string, coder: string[]): Promise<Awaited<ReturnType<typeof live>>> {
-  const { episode } = await import('./helpers.js');
-  const { ScriptedModel } = await import('../helpers/scripted-model.js');
-  const { liveSource } = await import('../../src/episode/live-source.js');
   const c = new ScriptedModel('scripted-coder', coder, labelled(CODE.pass));
   const u = new ScriptedModel('scripted-user', [], said('Look again.'));
   return episode(setting, c, u, liveSource(u));

@@ -1,5 +1,9 @@
 /** The original's prompt layout (DSPy 2.4 ChainOfThought): rendering, the answer read after its label, continuation calls. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { promptsHash } from '../../src/episode/prompts.js';
 import { parseCompletion, predict, renderPrompt, signature } from '../../src/episode/signature.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
 
@@ -63,8 +67,8 @@ describe('rendering', () => {
 
 describe('reading the answer', () => {
   const sig = signature('coder-fix-compile', FIX);
-  it('reasoning before the answer label, the answer after it; trailing dashes dropped', () => {
-    expect(parseCompletion(sig, ' fix it. We add a colon.\n\nCode: ```python\nx = 1\n```\n---')).toEqual({ reasoning: 'fix it. We add a colon.', answer: '```python\nx = 1\n```' });
+  it('reasoning before the answer label, the answer after it, each trimmed (trailing dashes kept, as the original ran DSPy)', () => {
+    expect(parseCompletion(sig, ' fix it. We add a colon.\n\nCode: ```python\nx = 1\n```\n---')).toEqual({ reasoning: 'fix it. We add a colon.', answer: '```python\nx = 1\n```\n---' });
   });
   it('the label must start a line; without it only the reasoning is known', () => {
     expect(parseCompletion(sig, 'Code: x = 1')).toEqual({ reasoning: 'Code: x = 1' });
@@ -74,7 +78,7 @@ describe('reading the answer', () => {
     const m = new ScriptedModel('m', ['I will  add\n the colon.\n```python\nbad\n```', '```python\ndef f():\n    return 1\n```']);
     const p = await predict(m, sig, FIX, { role: 'coder', stop: ['\n\n---\n\n'] });
     expect(m.calls).toHaveLength(2);
-    expect(m.calls[0]!.opts.maxTokens).toBe(2048);
+    expect(m.calls[0]!.opts.maxTokens).toBeUndefined();
     expect(m.calls[1]!.opts.maxTokens).toBe(1024);
     expect(m.calls[1]!.opts.stop).toEqual(['\n\n---\n\n']);
     expect(m.calls[1]!.prompt.endsWith(`${REASONING} I will add the colon. \`\`\`python bad \`\`\`\n\nCode:`)).toBe(true);
@@ -85,5 +89,19 @@ describe('reading the answer', () => {
     const m = new ScriptedModel('m', ['go.\n\nCode: ```python\nx\n```']);
     expect((await predict(m, sig, FIX, { role: 'coder', maxTokens: 100 })).answer).toBe('```python\nx\n```');
     expect(m.calls).toHaveLength(1);
+  });
+});
+
+describe('prompt files hash', () => {
+  it('changes with any prompt file and ignores other files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
+    writeFileSync(join(dir, 'a.md'), 'one');
+    writeFileSync(join(dir, 'signatures.yaml'), 'x: 1');
+    const before = promptsHash(dir);
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    expect(promptsHash(dir)).toBe(before);
+    writeFileSync(join(dir, 'signatures.yaml'), 'x: 2');
+    expect(promptsHash(dir)).not.toBe(before);
+    expect(promptsHash()).toMatch(/^[0-9a-f]{16}$/);
   });
 });

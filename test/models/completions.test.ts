@@ -54,6 +54,14 @@ describe('vllm: raw text to /v1/completions by default', () => {
     expect(gen.text).toBe('def task_func():\n    return 1\n');
   });
 
+  test('compat: stays on chat by default; a prefill is a final assistant message without the vLLM fields', async () => {
+    const m = createModel(`compat:m@${server.baseURL}`, {}, { cache: false });
+    await m.generate(ONE, { role: 'coder', prefill: 'x' });
+    expect(server.requests[0]!.path).toBe('/v1/chat/completions');
+    expect(server.requests[0]!.body.messages).toEqual([{ role: 'user', content: PROMPT }, { role: 'assistant', content: 'x' }]);
+    expect(server.requests[0]!.body.continue_final_message).toBeUndefined();
+  });
+
   test('a prefill on the completions path is appended to the prompt text', async () => {
     await vllm().generate(ONE, { role: 'coder', prefill: '```python\n', api: 'completions' });
     expect(server.requests[0]!.body.prompt).toBe(`${PROMPT}\`\`\`python\n`);

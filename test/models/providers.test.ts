@@ -114,8 +114,10 @@ describe('createModel for LangChain providers', () => {
     const usage = tracker.toJSON();
     const input = 7 + 'hello'.length;
     const output = 'echo: hello'.length;
-    expect(usage.coder).toEqual({ calls: 2, cached_calls: 1, failed_calls: 0, input_tokens: 2 * input, output_tokens: 2 * output, estimated_calls: 0, cost_usd: (2 * input * 1 + 2 * output * 5) / 1e6 });
-    expect(usage.user).toEqual({ calls: 1, cached_calls: 0, failed_calls: 0, input_tokens: 11 + 'hello'.length, output_tokens: output, estimated_calls: 0 });
+    expect(usage.coder).toEqual({ calls: 2, cached_calls: 1, failed_calls: 0, input_tokens: 2 * input, output_tokens: 2 * output, estimated_calls: 0, cost_usd: (2 * input * 1 + 2 * output * 5) / 1e6,
+      // The name the server put in its answer, also for the cached call.
+      served_models: ['claude-haiku-4-5'] });
+    expect(usage.user).toEqual({ calls: 1, cached_calls: 0, failed_calls: 0, input_tokens: 11 + 'hello'.length, output_tokens: output, estimated_calls: 0, served_models: ['llama3.1:8b'] });
   });
 
   test('a Gemini reasoner is priced from the google-genai entries', async () => {

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { render, template } from '../../src/episode/prompts.js';
+import { predict, renderPrompt, signature } from '../../src/episode/signature.js';
+import { codeFromAnswer } from '../../src/feedback/extract.js';
+import { readPrompt } from '../../src/offline/read-prompt.js';
 import type { ChatMessage } from '../../src/models/types.js';
 import { OfflineCoder } from '../../src/offline/coder.js';
 import { OfflineUser } from '../../src/offline/user.js';
@@ -60,5 +63,35 @@ describe('offline user', () => {
     const err = '  File "tmp.py", line 3\n    def f(\n         ^\nSyntaxError: \'(\' was never closed';
     expect((await novice(err)).text).toContain("SyntaxError: '(' was never closed");
     expect((await novice('No syntax errors')).text).toBe('I did not notice a problem.');
+  });
+});
+
+describe("offline models under the original's prompt layout", () => {
+  const t = tasks.find((x) => x.canonical_solution.includes(' < ') || x.canonical_solution.includes(' > '))!;
+  const lines = reference(t).split('\n');
+  const at = lines.findIndex((l) => / [<>] /.test(l));
+  const broken = [...lines];
+  broken[at] = lines[at]!.replace(/ < /, ' >= ').replace(/ > /, ' <= ');
+  const previous = broken.join('\n');
+
+  it('the coder reads the inputs after the format block and answers with reasoning, then the code after its label (one call)', async () => {
+    const values = { input: t.instruct_prompt, previous_code: previous, compilation_feedback: 'No syntax errors', execution_feedback: 'TEST_X\nTraceback (most recent call last):\nAssertionError\n', user_feedback: `Line ${at + 1}: the comparison here is not the right one.` };
+    const view = readPrompt([{ role: 'user', content: renderPrompt(signature('coder-refine-user', values), values) }]);
+    expect(view.previousCode).toBe(previous);
+    expect(view.execution).toBe(values.execution_feedback.trimEnd());
+    expect(view.user).toBe(values.user_feedback);
+    expect(view.signature).toEqual({ answerLabel: 'Code:', continues: 'reasoning' });
+    const coder = new OfflineCoder({ skill: 0.9, seed: 1, tasks });
+    const p = await predict(coder, signature('coder-refine-user', values), values, opts);
+    expect(p.gens).toHaveLength(1);
+    expect(codeFromAnswer(p.answer, 'convcodeworld').code).toContain('def task_func');
+  });
+
+  it('the expert reads the fenced ground truth and previous code, and answers after its label', async () => {
+    const values = { input: t.instruct_prompt, ground_truth_code: '```\n' + reference(t) + '\n```', previous_code: '```\n' + previous + '\n```' };
+    const p = await predict(new OfflineUser(), signature('user-expert', values), values, { role: 'user' });
+    expect(p.gens).toHaveLength(1);
+    expect(p.answer).toContain(`Line ${at + 1}:`);
+    expect(p.answer).not.toContain(lines[at]!.trim());
   });
 });
