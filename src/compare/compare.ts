@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
-import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
+import { expandRunDirs, readRun, type RoleCost, type RunData } from './load.js';
+import { reasoningMarkdown, type ReasoningRunData } from './reasoning.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
 import { cell, intervalText, pval, signed, turnCell } from './format.js';
-import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
+import { compareRepoRuns, repoMarkdown, type RepoComparison, type RepoRunData } from './repo.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from './stats.js';
 
 /** Options of compare-runs; the defaults are the command's. */
@@ -63,6 +64,8 @@ export interface Comparison {
   options: z.output<typeof CompareOptionsSchema>;
   /** run-repo runs, when some were given (scored apart: pass rate and chrF, not MRR). */
   repo?: RepoComparison;
+  /** run-reasoning runs (pass@k per item, apart). */
+  reasoning?: ReasoningRunData[];
 }
 
 /** Runs' label for tables: model, setting and mode. */
@@ -70,12 +73,22 @@ export function runName(r: RunData): string {
   return `${r.model} ${r.setting} ${r.mode}${r.mode === 'static' && r.referenceModel ? ` (ref ${r.referenceModel})` : ''}`;
 }
 
-/** Compares the runs found under the arguments: run-world and run-bench together, run-repo runs in their own table. */
+/** Compares the runs found under the arguments, each read by its kind: run-world and run-bench together, run-repo and run-reasoning in their own tables. */
 export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparison {
-  const dirs = expandRunDirs(args);
-  const c = compareRuns(dirs.filter((d) => !isRepoRunDir(d)).map(loadRun), o);
-  const repo = dirs.filter(isRepoRunDir).map(loadRepoRun);
-  return repo.length ? { ...c, repo: compareRepoRuns(repo, { resamples: c.options.resamples, seed: c.options.seed }) } : c;
+  const runs: RunData[] = [];
+  const repo: RepoRunData[] = [];
+  const reasoning: ReasoningRunData[] = [];
+  for (const l of expandRunDirs(args).map(readRun)) {
+    if (l.kind === 'world' || l.kind === 'bench') runs.push(l.run);
+    else if (l.kind === 'repo') repo.push(l.run);
+    else if (l.kind === 'reasoning') reasoning.push(l.run);
+  }
+  const c = compareRuns(runs, o);
+  return {
+    ...c,
+    ...(repo.length ? { repo: compareRepoRuns(repo, { resamples: c.options.resamples, seed: c.options.seed }) } : {}),
+    ...(reasoning.length ? { reasoning } : {}),
+  };
 }
 
 /** Builds the comparison: metrics with CIs per run, rows per model x setting, correlations, paired tests. */
@@ -168,7 +181,8 @@ const rho = (c: Correlation): string => (c.rho === null ? `n/a (${c.n} model x s
 export function toMarkdown(c: Comparison): string {
   const L: string[] = [];
   if (c.repo) L.push(...repoMarkdown(c.repo), '');
-  if (!c.runs.length) return L.join('\n') + (c.repo?.runs.some((m) => m.run.synthetic) ? '\n_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._\n' : '');
+  if (c.reasoning) L.push(...reasoningMarkdown(c.reasoning, { resamples: c.options.resamples, seed: c.options.seed }), '');
+  if (!c.runs.length) return L.join('\n') + (c.repo?.runs.some((m) => m.run.synthetic) || c.reasoning?.some((r) => r.synthetic) ? '\n_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._\n' : '');
   L.push('## MRR and recall (x100, bootstrap 95% CI over tasks)', '');
   L.push('Over the completed tasks; errored episodes (an endpoint that kept failing) are counted apart, not as failures.', '');
   L.push('| model | setting | live MRR | static MRR | live recall | static recall | tasks (live / static) | errored (live / static) | reference |');
