@@ -24,7 +24,9 @@ export interface ViewTurn {
   tests?: Record<string, 'pass' | 'fail'>;
   copied?: boolean;
   unchanged?: boolean;
-  feedback?: { compilation?: string; execution?: string; user?: string; replayed?: boolean };
+  feedback?: { compilation?: string; execution?: string; user?: string; replayed?: boolean; leakScore?: number; leakFlagged?: boolean };
+  /** Tokens of this turn's calls per role (input, output), when recorded. */
+  tokens?: { coder?: [number, number]; user?: [number, number] };
   /** The code this turn revised (live: the previous turn; static: the reference's turn i-1). */
   input?: { label: string; code: string; status: string; tests?: Record<string, 'pass' | 'fail'> };
 }
@@ -220,6 +222,15 @@ function viewTurns(r: EpisodeRecord | StaticEpisodeRecord, mode: 'live' | 'stati
         ...(f.execution !== undefined ? { execution: f.execution } : {}),
         ...(f.user !== undefined ? { user: f.user } : {}),
         ...(f.replayed ? { replayed: true } : {}),
+        ...(typeof f.leakScore === 'number' ? { leakScore: f.leakScore } : {}),
+        ...(f.leakFlagged ? { leakFlagged: true } : {}),
+      };
+    }
+    const u = t.usage;
+    if (u?.coder || u?.user) {
+      v.tokens = {
+        ...(u.coder ? { coder: [u.coder.input_tokens, u.coder.output_tokens] as [number, number] } : {}),
+        ...(u.user ? { user: [u.user.input_tokens, u.user.output_tokens] as [number, number] } : {}),
       };
     }
     const si = (t as StaticTurnRecord).input;
