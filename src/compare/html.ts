@@ -24,6 +24,6 @@ export function toHtml(c: Comparison, o: HtmlOptions = {}): string {
   const parts = dirs.map((d) => d.split('/'));
   let k = 0;
   while (parts.length && parts.every((p) => p.length > k + 1 && p[k] === parts[0]![k])) k++;
-  const entries = dirs.map((d, i) => describeRun(d, parts[i]!.slice(k).join('/') || d));
+  const entries = dirs.map((d, i) => describeRun(d, parts[i]!.slice(k).join('/') || d, true));
   return snapshotHtml(entries, { title, maxTasks, maxPairs: c.options.maxPairs, boot: { resamples: c.options.resamples, seed: c.options.seed } });
 }

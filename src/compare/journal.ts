@@ -12,7 +12,8 @@ export interface JournalRead<T> {
  * Reads a journal we wrote, saying where its last line is torn instead of dropping it silently;
  * a bad line before the last is an error naming file:line.
  */
-export function readJournal<T>(file: string, schema: ZodType<T, ZodTypeDef, unknown>): JournalRead<T> {
+export function readJournal<T>(file: string, schema: ZodType<T, ZodTypeDef, unknown> | ((record: unknown) => ZodType<T, ZodTypeDef, unknown>)): JournalRead<T> {
+  const pick = typeof schema === 'function' ? schema : (): ZodType<T, ZodTypeDef, unknown> => schema;
   if (!existsSync(file)) return { records: [] };
   const lines = readFileSync(file, 'utf8').split('\n');
   const records: T[] = [];
@@ -28,7 +29,7 @@ export function readJournal<T>(file: string, schema: ZodType<T, ZodTypeDef, unkn
       if (i === last) return { records, torn: i + 1 };
       throw new UserError('BAD_JSONL', `${file}:${i + 1}: malformed JSON (${(err as Error).message})`);
     }
-    const parsed = schema.safeParse(value);
+    const parsed = pick(value).safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       throw new UserError('BAD_RECORD', `${file}:${i + 1}:${issue.path.length ? ` field "${issue.path.join('.')}"` : ''} ${issue.message}`);

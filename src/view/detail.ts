@@ -40,7 +40,7 @@ ${conv.tasks.map((t) => `<tr data-task="${esc(t.task_id)}"><td><a href="${esc(ct
 }
 
 /** Display name of a conversation run: model, setting, mode. */
-const convName = (e: RunEntry): string => `${shortModel(e.model)} ${e.setting} ${convRun(e)!.mode}`;
+const convName = (e: RunEntry): string => `${shortModel(e.model)} ${e.setting} ${e.kind === 'bench' ? 'static' : 'live'}`;
 
 /** The task JSON of a conversation run, or undefined when it has no such task. */
 export function taskOf(e: RunEntry | undefined, task: string): TaskJson | undefined {
@@ -55,7 +55,8 @@ export function taskPage(entries: RunEntry[], runId: string, task: string, vs: s
   const a = taskOf(e, task);
   if (!e || !a) return `<section class="page"><h2>Task ${esc(task)}</h2><p class="warn">Run ${esc(runId)} has no task ${esc(task)} (yet).</p></section>`;
   const b = vs ? taskOf(entries.find((x) => x.id === vs), task) : undefined;
-  const others = entries.filter((x) => x.id !== runId && convRun(x)?.tasks.some((t) => t.task_id === task));
+  // Candidates by kind only: reading every run's records to check for the task would make this page slow.
+  const others = entries.filter((x) => x.id !== runId && (x.kind === 'world' || x.kind === 'bench') && (x.lazy || convRun(x)?.tasks.some((t) => t.task_id === task)));
   const tasks = convRun(e)!.tasks;
   const k = tasks.findIndex((t) => t.task_id === task);
   const nav = [k > 0 ? `<a class="prev-task" href="${esc(ctx.links.task(runId, tasks[k - 1]!.task_id, vs))}">&larr; ${esc(tasks[k - 1]!.task_id)}</a>` : '',
@@ -65,6 +66,7 @@ export function taskPage(entries: RunEntry[], runId: string, task: string, vs: s
   return `<section class="page task-page" data-route="task"><h2>Task <code>${esc(task)}</code> in <a href="${esc(ctx.links.run(runId))}">${esc(runId)}</a></h2>
 <p class="run-status"><span class="st st-${e.status}">${e.status}</span> <span class="status-text">${esc(e.statusText)}</span></p>
 <p class="task-nav">${nav}</p>${side}
+${vs && !b ? `<p class="warn">Run ${esc(vs)} has no task ${esc(task)}.</p>` : ''}
 <script type="application/json" id="task-data">${scriptJson({ a, ...(b ? { b } : {}) })}</script>
 <div id="task-view"><p class="note">The conversation view needs JavaScript.</p></div></section>`;
 }
@@ -105,7 +107,7 @@ export function pairResultHtml(a: RunEntry, b: RunEntry, ctx: PageCtx): string {
 
 /** The pair page: two runs chosen, then their paired tests (never a wall of every pair). */
 export function pairPage(entries: RunEntry[], aId: string | undefined, bId: string | undefined, ctx: PageCtx, staticPairs?: [RunEntry, RunEntry][]): string {
-  const opts = (sel?: string): string => `<option value="">(choose a run)</option>${entries.filter((e) => e.run).map((e) => `<option value="${esc(e.id)}"${e.id === sel ? ' selected' : ''}>${esc(e.id)} · ${e.kind} · ${esc(shortModel(e.model))} ${esc(e.setting)}</option>`).join('')}`;
+  const opts = (sel?: string): string => `<option value="">(choose a run)</option>${entries.filter((e) => e.kind !== 'unknown').map((e) => `<option value="${esc(e.id)}"${e.id === sel ? ' selected' : ''}>${esc(e.id)} · ${e.kind} · ${esc(shortModel(e.model))} ${esc(e.setting)}</option>`).join('')}`;
   const form = `<form class="pair-form" method="get" action="/pair"><label>A <select name="a" id="pair-a">${opts(aId)}</select></label> <label>B <select name="b" id="pair-b">${opts(bId)}</select></label> <button type="submit">Compare</button></form>`;
   const a = entries.find((e) => e.id === aId);
   const b = entries.find((e) => e.id === bId);

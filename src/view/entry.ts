@@ -34,6 +34,8 @@ export interface RunEntry {
   /** Torn last journal line and the like: shown next to the status. */
   warnings: string[];
   run?: LoadedRun;
+  /** Listed from its summary alone; loadEntry() reads its records when a page needs them. */
+  lazy?: boolean;
 }
 
 /** Journal of each kind: its lines are the progress of a run being written. */
@@ -98,14 +100,48 @@ function readSummary(dir: string): Record<string, unknown> {
   return {};
 }
 
+const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
+
+/**
+ * A finished run-world or run-bench run listed from its summary.json, without reading its journal
+ * (hundreds of runs list in a blink); undefined when the summary lacks a field the list shows.
+ */
+function fromSummary(base: RunEntry, cfg: RunConfigFile, s: Record<string, unknown>): RunEntry | undefined {
+  const kind = cfg.kind ?? (s.mode === 'static' ? 'bench' : 'world');
+  const mrr = num(s.mrr);
+  const recall = num(s.recall);
+  const n = num(s.n_tasks);
+  const byTurn = Array.isArray(s.pass_at_1_by_turn) ? (s.pass_at_1_by_turn as unknown[]).map(num) : [];
+  if ((kind !== 'world' && kind !== 'bench') || mrr === undefined || recall === undefined || n === undefined || typeof s.model !== 'string' || typeof s.setting !== 'string') return undefined;
+  const errored = num(s.n_errors) ?? 0;
+  const last = byTurn[byTurn.length - 1];
+  return {
+    ...base, kind, status: 'finished', statusText: `finished: ${n + errored} episodes${errored ? `, ${errored} errored episode${errored > 1 ? 's' : ''}` : ''}`,
+    done: n + errored, errored, model: s.model, setting: s.setting, synthetic: s.synthetic === true, protocol: protocolText(kind, cfg, s), dataset: datasetText(cfg, s),
+    ...(n ? { mrr, recall } : {}), passAtK: last !== undefined && n ? { 'pass@1': last } : {}, lazy: true,
+  };
+}
+
+/** Reads the records of an entry listed from its summary; a failure turns it into an unreadable entry. */
+export function loadEntry(e: RunEntry): RunEntry {
+  if (!e.lazy) return e;
+  const full = describeRun(e.dir, e.id, true);
+  Object.assign(e, full, { lazy: false });
+  return e;
+}
+
 /** Reads one run directory for the viewer; a directory it cannot read becomes an entry saying why. */
-export function describeRun(dir: string, id: string): RunEntry {
+export function describeRun(dir: string, id: string, full = false): RunEntry {
   const base: RunEntry = { id, dir, kind: 'unknown', status: 'unreadable', statusText: '', done: 0, errored: 0, model: '', setting: '', protocol: '', dataset: '', passAtK: {}, warnings: [] };
   const running = lockHeld(dir);
   let cfg: RunConfigFile = { version: 1 };
   let loaded: LoadedRun;
   try {
     cfg = readRunConfig(dir) ?? cfg;
+    if (!full && !running && existsSync(join(dir, 'summary.json'))) {
+      const quick = fromSummary(base, cfg, readSummary(dir));
+      if (quick) return quick;
+    }
     loaded = readRun(dir);
   } catch (err) {
     // An unknown kind, a bad line mid-journal, a half-written summary: the entry says so.

@@ -6,6 +6,7 @@ import { parseOptions } from '../config/options.js';
 import { esc } from '../compare/format.js';
 import { UserError } from '../util/errors.js';
 import { pairPage, runPage, taskPage } from './detail.js';
+import { loadEntry, type RunEntry } from './entry.js';
 import { RunIndex } from './index-dirs.js';
 import { pageHtml } from './layout.js';
 import { curvesPage, runsPage, serverLinks, tablePage, type PageCtx } from './pages.js';
@@ -34,16 +35,23 @@ export interface ViewServer {
 
 type Route = (p: URLSearchParams, ctx: PageCtx, index: RunIndex) => { main: string; current?: string } | undefined;
 
+/** Every run with its records read (pages that compute over tasks). */
+const loadedList = (ix: RunIndex): RunEntry[] => ix.list().map(loadEntry);
+const loadIds = (ix: RunIndex, ...ids: (string | null)[]): RunEntry[] => {
+  for (const id of ids) { const e = id ? ix.get(id) : undefined; if (e) loadEntry(e); }
+  return ix.list();
+};
+
 const ROUTES: Record<string, Route> = {
   '/': (_p, ctx, ix) => ({ main: runsPage(ix.list(), ctx), current: 'runs' }),
-  '/table': (_p, ctx, ix) => ({ main: tablePage(ix.list(), ctx), current: 'table' }),
-  '/curves': (_p, _ctx, ix) => ({ main: curvesPage(ix.list()), current: 'curves' }),
-  '/pair': (p, ctx, ix) => ({ main: pairPage(ix.list(), p.get('a') ?? undefined, p.get('b') ?? undefined, ctx), current: 'pair' }),
+  '/table': (_p, ctx, ix) => ({ main: tablePage(loadedList(ix), ctx), current: 'table' }),
+  '/curves': (_p, _ctx, ix) => ({ main: curvesPage(loadedList(ix)), current: 'curves' }),
+  '/pair': (p, ctx, ix) => ({ main: pairPage(loadIds(ix, p.get('a'), p.get('b')), p.get('a') ?? undefined, p.get('b') ?? undefined, ctx), current: 'pair' }),
   '/run': (p, ctx, ix) => {
     const e = ix.get(p.get('id') ?? '');
-    return e ? { main: runPage(e, ctx) } : undefined;
+    return e ? { main: runPage(loadEntry(e), ctx) } : undefined;
   },
-  '/task': (p, ctx, ix) => ({ main: taskPage(ix.list(), p.get('run') ?? '', p.get('task') ?? '', p.get('vs') || undefined, ctx) }),
+  '/task': (p, ctx, ix) => ({ main: taskPage(loadIds(ix, p.get('run'), p.get('vs')), p.get('run') ?? '', p.get('task') ?? '', p.get('vs') || undefined, ctx) }),
 };
 
 /** Serves the runs below a directory: pages rendered on request, a change event when a run's files change. */

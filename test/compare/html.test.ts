@@ -42,7 +42,7 @@ describe('compare-runs --html', () => {
   });
 
   it('renders a run with the server\'s renderer: one code path', () => {
-    const e = describeRun(join(dir, 'world', 'live-A'), 'world/live-A');
+    const e = describeRun(join(dir, 'world', 'live-A'), 'world/live-A', true);
     const section = runPage(e, { static: false, boot: {}, links: serverLinks });
     // The snapshot's section is the server's, with #-routes for links.
     const facts = section.match(/<dl class="facts">.*?<\/dl>/s)![0];
