@@ -1,4 +1,5 @@
 /** The viewer driven in Debian's Chromium: every kind listed, the tables equal the summaries, a task's conversation, a run written during the test. */
+import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewServer, type ViewServer } from '../../src/view/server.js';
-import { fakeLiveRun } from '../replay/helpers.js';
+import { fakeLiveRun, projectRoot } from '../replay/helpers.js';
 import { haveChromium, launchBrowser } from './browser.js';
 import { buildAllKinds } from './fixtures.js';
 
@@ -159,4 +160,23 @@ describe.skipIf(!haveChromium)('view in Chromium', () => {
     // The server kept serving throughout.
     expect((await fetch(server.url + 'table')).status).toBe(200);
   });
+
+  it('a real offline run-world started during the test shows running, then finished with its summary\'s numbers', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="1"]');
+    const out = join(root, 'real', 'CF_EF_FULL_SNF');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'src', 'cli', 'run-world.ts'), '--model', 'offline', '--sandbox', 'local', '--limit', '3', '--max-turns', '2',
+      '--setting', 'CF_EF_FULL_SNF', '--out', out, '--no-cache', '--quiet'], { cwd: projectRoot, stdio: 'ignore' });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      await page.waitForSelector(`${row('real/CF_EF_FULL_SNF')}[data-status="running"]`, { timeout: 90_000 });
+      expect(await page.textContent(`${row('real/CF_EF_FULL_SNF')} td.status`)).toMatch(/of 3 episodes/);
+      expect(await exited).toBe(0);
+      await page.waitForSelector(`${row('real/CF_EF_FULL_SNF')}[data-status="finished"]`, { timeout: 30_000 });
+      const s = readJson(join(out, 'summary.json'));
+      expect(await page.textContent(`${row('real/CF_EF_FULL_SNF')} td[data-v]`)).toBe(f1(s.mrr as number));
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  }, 180_000);
 });
