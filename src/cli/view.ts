@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { UserError } from '../util/errors.js';
 import { startViewServer, ViewOptionsSchema } from '../view/server.js';
 import { cliMain, defaultOf, isEntryPoint } from './common.js';
 import { positiveInt } from './sandbox-options.js';
@@ -18,7 +19,7 @@ function buildProgram(): Command {
     .argument('[dir]', 'directory holding run directories', defaultOf(ViewOptionsSchema, 'dir'))
     .option('--port <n>', 'port to listen on (0: any free port)', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--port: expected an integer 0..65535');
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UserError('BAD_OPTION', `--port must be an integer 0..65535, got "${v}"`);
       return n;
     }, defaultOf(ViewOptionsSchema, 'port'))
     .option('--host <addr>', 'address to listen on (loopback only unless you ask; the pages show code and paths)', defaultOf(ViewOptionsSchema, 'host'))

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -57,6 +58,7 @@ const ROUTES: Record<string, Route> = {
 /** Serves the runs below a directory: pages rendered on request, a change event when a run's files change. */
 export async function startViewServer(input: ViewOptions = {}): Promise<ViewServer> {
   const o = parseOptions(ViewOptionsSchema, input);
+  if (!existsSync(o.dir) || !statSync(o.dir).isDirectory()) throw new UserError('ENOENT', `${o.dir}: no such directory`);
   const index = new RunIndex(resolve(o.dir));
   index.refresh();
   const ctx: PageCtx = { static: false, boot: { resamples: o.resamples, seed: o.seed }, links: serverLinks };

@@ -65,5 +65,10 @@ describe('view server', () => {
   it('view --help shows the loopback default', async () => {
     expect(await cli.run('--help')).toBe(0);
     expect(cli.stdout()).toMatch(/--host <addr>.*\(default: "127\.0\.0\.1"\)/s);
+    expect(await cli.run(root, '--port', '99999')).not.toBe(0);
+    expect(cli.stderr()).toMatch(/--port must be an integer 0\.\.65535/);
+    expect(cli.stderr()).not.toMatch(/\n\s+at /);
+    expect(await cli.run(join(root, 'absent'))).not.toBe(0);
+    expect(cli.stderr()).toMatch(/absent: no such directory/);
   });
 });
