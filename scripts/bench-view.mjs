@@ -104,6 +104,10 @@ await time('a task page of the big run (diffs)', () => get('task?run=big%2FCF_EF
 await time('results table: all records read, bootstrap CIs', () => get('table'), baseAll);
 await time('per-turn curves (records already read)', () => get('curves'), baseAll);
 await time('refresh with nothing changed', async () => server.index.refresh(), baseAll);
+// A run grows (as a running run does): the table again, with only that run read and resampled.
+writeFileSync(join(root, 'm0', 'CF-0', 'summary.json'), readFileSync(join(root, 'm0', 'CF-0', 'summary.json'), 'utf8') + '\n');
+server.index.refresh();
+await time('results table again after one run changed', () => get('table'), baseAll);
 await server.close();
 if (!a.keep) rmSync(root, { recursive: true, force: true });
 else process.stdout.write(`bench-view: kept ${root}\n`);

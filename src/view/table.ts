@@ -29,6 +29,17 @@ export interface PaperTable {
   rows: { name: string; cells: TableCell[] }[];
 }
 
+// Intervals per run object: when one run of hundreds changes, only its cells are resampled again.
+const ciMemo = new WeakMap<object, Map<string, Interval>>();
+function memoCI(run: object, key: string, values: () => number[], boot: BootstrapOptions): Interval {
+  let m = ciMemo.get(run);
+  if (!m) { m = new Map(); ciMemo.set(run, m); }
+  const k = `${key}:${boot.resamples ?? ''}:${boot.seed ?? ''}`;
+  let v = m.get(k);
+  if (!v) { v = bootstrapCI(values(), boot); m.set(k, v); }
+  return v;
+}
+
 const ciText = (f: Figure): string => `${f1(f.value.estimate)} [${f1(f.value.lo)}, ${f1(f.value.hi)}] over ${f.n}`;
 
 /** The hover text of a cell: both figures with their 95% intervals and runs. */
@@ -68,7 +79,7 @@ export function worldTables(entries: RunEntry[], boot: BootstrapOptions): PaperT
       const done = r.tasks.filter((t) => !t.error);
       if (!done.length) continue;
       const cell = addRow(rows, r.model, r.setting, e.id, r.mode === 'static');
-      const v = bootstrapCI(done.map((t) => (which === 'mrr' ? t.rr : t.recalled ? 1 : 0)), boot);
+      const v = memoCI(r, which, () => done.map((t) => (which === 'mrr' ? t.rr : t.recalled ? 1 : 0)), boot);
       cell[r.mode === 'static' ? 'side' : 'main'] = { value: v, run: e.id, n: done.length };
     }
     return {
