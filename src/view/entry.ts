@@ -118,7 +118,8 @@ function fromSummary(base: RunEntry, cfg: RunConfigFile, s: Record<string, unkno
   return {
     ...base, kind, status: 'finished', statusText: `finished: ${n + errored} episodes${errored ? `, ${errored} errored episode${errored > 1 ? 's' : ''}` : ''}`,
     done: n + errored, errored, model: s.model, setting: s.setting, synthetic: s.synthetic === true, protocol: protocolText(kind, cfg, s), dataset: datasetText(cfg, s),
-    ...(n ? { mrr, recall } : {}), passAtK: last !== undefined && n ? { 'pass@1': last } : {}, lazy: true,
+    ...(n ? { mrr, recall } : {}), // pass@1 of the last turn: the code a conversation ends with.
+    passAtK: last !== undefined && n ? { [`pass@1 turn ${byTurn.length - 1}`]: last } : {}, lazy: true,
   };
 }
 
@@ -157,7 +158,7 @@ export function describeRun(dir: string, id: string, full = false): RunEntry {
     const r = loaded.run;
     Object.assign(e, { model: r.model, setting: r.setting, synthetic: r.synthetic, done: r.tasks.length, errored: r.errored.length });
     if (r.tasks.length > r.errored.length) Object.assign(e, { mrr: r.mrr, recall: r.recall });
-    if (r.passAt1ByTurn.length) e.passAtK['pass@1'] = r.passAt1ByTurn[r.passAt1ByTurn.length - 1]!;
+    if (r.passAt1ByTurn.length) e.passAtK[`pass@1 turn ${r.passAt1ByTurn.length - 1}`] = r.passAt1ByTurn[r.passAt1ByTurn.length - 1]!;
     if (r.tornLine) e.warnings.push(`episodes.jsonl line ${r.tornLine} is torn (${running ? 'being written' : 'an interrupted write'}); left out`);
     finished = !!r.finished;
     if (limit !== undefined) e.total = limit;
