@@ -18,13 +18,13 @@ interface Opts {
 
 function buildProgram(): Command {
   return new Command('compare-runs')
-    .description('Compare run-world (live) and run-bench (static) runs: MRR, recall and pass@1 per turn per model x setting, bootstrap CIs, paired tests, live/static rank correlation')
-    .argument('<run-dirs...>', 'run directories (a directory without summary.json stands for its sub-directories that have one)')
-    .option('--html <file>', 'write a self-contained HTML report (charts, table, per-task turn viewer)')
+    .description('Compare runs of any kind (read by the kind config.yaml records): run-world (live) and run-bench (static) MRR, recall and pass@1 per turn per model x setting, run-reasoning pass@1/pass@5, run-repo pass rate and chrF; bootstrap CIs, paired tests, live/static rank correlation')
+    .argument('<run-dirs...>', 'run directories (a directory that is not one stands for the run directories below it)')
+    .option('--html <file>', 'write a static snapshot of the `view` pages (runs, tables, curves, conversations, paired tests) as one self-contained HTML file')
     .option('--markdown <file>', 'write the tables as Markdown')
     .option('--resamples <n>', 'bootstrap resamples over tasks', positiveInt('--resamples'), defaultOf(CompareOptionsSchema, 'resamples'))
     .option('--seed <n>', 'seed of the bootstrap and permutation tests', (v) => Number.parseInt(v, 10), defaultOf(CompareOptionsSchema, 'seed'))
-    .option('--max-tasks <n>', `most tasks per run in the HTML per-task view (default ${defaultOf(HtmlOptionsSchema, 'maxTasks')}; tables and charts use all)`, positiveInt('--max-tasks'))
+    .option('--max-tasks <n>', `most tasks per run whose conversations the HTML snapshot carries (default ${defaultOf(HtmlOptionsSchema, 'maxTasks')}; tables and charts use all)`, positiveInt('--max-tasks'))
     .option('--quiet', 'do not print the tables')
     .exitOverride()
     .action((dirs: string[], o: Opts) => {

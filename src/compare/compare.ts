@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
-import { expandRunDirs, loadRun, type RoleCost, type RunData } from './load.js';
+import { expandRunDirs, readRun, type RoleCost, type RunData } from './load.js';
+import { reasoningMarkdown, type ReasoningRunData } from './reasoning.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
 import { cell, intervalText, pval, signed, turnCell } from './format.js';
-import { compareRepoRuns, isRepoRunDir, loadRepoRun, repoMarkdown, type RepoComparison } from './repo.js';
+import { compareRepoRuns, repoMarkdown, type RepoComparison, type RepoRunData } from './repo.js';
 import { comparabilityDiff } from '../world/comparability.js';
 import { dedupe, liveStaticDiff, protocolGroups, protocolWarning, who, type ProtocolCheck } from './protocols.js';
 import { bootstrapCI, pairedBootstrapCI, pairedPermutationTest, spearman, type Interval } from '../metrics/stats.js';
@@ -71,6 +72,8 @@ export interface Comparison {
   options: z.output<typeof CompareOptionsSchema>;
   /** run-repo runs, when some were given (scored apart: pass rate and chrF, not MRR). */
   repo?: RepoComparison;
+  /** run-reasoning runs (pass@k per item, apart). */
+  reasoning?: ReasoningRunData[];
 }
 
 export { protocolWarning };
@@ -80,12 +83,22 @@ export function runName(r: RunData): string {
   return `${r.model} ${r.setting} ${r.mode}${r.mode === 'static' && r.referenceModel ? ` (ref ${r.referenceModel})` : ''}`;
 }
 
-/** Compares the runs found under the arguments: run-world and run-bench together, run-repo runs in their own table. */
+/** Compares the runs found under the arguments, each read by its kind: run-world and run-bench together, run-repo and run-reasoning in their own tables. */
 export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparison {
-  const dirs = expandRunDirs(args);
-  const c = compareRuns(dirs.filter((d) => !isRepoRunDir(d)).map(loadRun), o);
-  const repo = dirs.filter(isRepoRunDir).map(loadRepoRun);
-  return repo.length ? { ...c, repo: compareRepoRuns(repo, { resamples: c.options.resamples, seed: c.options.seed }) } : c;
+  const runs: RunData[] = [];
+  const repo: RepoRunData[] = [];
+  const reasoning: ReasoningRunData[] = [];
+  for (const l of expandRunDirs(args).map(readRun)) {
+    if (l.kind === 'world' || l.kind === 'bench') runs.push(l.run);
+    else if (l.kind === 'repo') repo.push(l.run);
+    else if (l.kind === 'reasoning') reasoning.push(l.run);
+  }
+  const c = compareRuns(runs, o);
+  return {
+    ...c,
+    ...(repo.length ? { repo: compareRepoRuns(repo, { resamples: c.options.resamples, seed: c.options.seed }) } : {}),
+    ...(reasoning.length ? { reasoning } : {}),
+  };
 }
 
 /** Builds the comparison: metrics with CIs per run, rows per model x setting, correlations, paired tests. */
@@ -192,7 +205,8 @@ const rho = (c: Correlation): string => (c.rho === null ? `n/a (${c.n} model x s
 export function toMarkdown(c: Comparison): string {
   const L: string[] = [];
   if (c.repo) L.push(...repoMarkdown(c.repo), '');
-  if (!c.runs.length) return L.join('\n') + (c.repo?.runs.some((m) => m.run.synthetic) ? '\n_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._\n' : '');
+  if (c.reasoning) L.push(...reasoningMarkdown(c.reasoning, { resamples: c.options.resamples, seed: c.options.seed }), '');
+  if (!c.runs.length) return L.join('\n') + (c.repo?.runs.some((m) => m.run.synthetic) || c.reasoning?.some((r) => r.synthetic) ? '\n_Runs marked synthetic used offline models: their numbers say nothing about any real LLM._\n' : '');
   const warning = protocolWarning(c);
   if (warning) {
     L.push('## Protocols differ: NOT COMPARABLE', '', `**${warning}**`, '');

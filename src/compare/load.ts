@@ -6,12 +6,15 @@ import { firstPass, passAt1ByTurn } from '../metrics/live.js';
 import { recallByTurn, staticPassAt1ByTurn, staticScore } from '../replay/scoring.js';
 import { targetVector } from '../replay/summary.js';
 import type { StaticEpisodeRecord, StaticTurnRecord } from '../replay/types.js';
-import { AnyEpisodeRecordSchema, RunSummarySchema } from '../run/records.js';
+import { EpisodeRecordSchema, RunSummarySchema, StaticEpisodeRecordSchema, type RunSummaryFile } from '../run/records.js';
 import { UserError } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
-import { isRepoRunDir } from './repo.js';
+import { isRepoRunDir, loadRepoRun, type RepoRunData } from './repo.js';
+import { kindOf, readRunConfig, type RunConfigFile, type RunKind } from '../run/config.js';
+import { loadEvalRun, type EvalRunData } from './eval.js';
+import { readJournal } from './journal.js';
+import { loadReasoningRun, type ReasoningRunData } from './reasoning.js';
 import type { UsageCounts } from '../world/summary.js';
-import { readJsonlTolerant } from '../util/jsonl.js';
 import { ComparabilitySchema, type Comparability } from '../world/comparability.js';
 
 /** One turn as the report shows it: the code it refined, the feedback, the code it produced. */
@@ -22,7 +25,9 @@ export interface ViewTurn {
   tests?: Record<string, 'pass' | 'fail'>;
   copied?: boolean;
   unchanged?: boolean;
-  feedback?: { compilation?: string; execution?: string; user?: string; replayed?: boolean };
+  feedback?: { compilation?: string; execution?: string; user?: string; replayed?: boolean; leakScore?: number; leakFlagged?: boolean };
+  /** Tokens of this turn's calls per role (input, output), when recorded. */
+  tokens?: { coder?: [number, number]; user?: [number, number] };
   /** The code this turn revised (live: the previous turn; static: the reference's turn i-1). */
   input?: { label: string; code: string; status: string; tests?: Record<string, 'pass' | 'fail'> };
 }
@@ -65,15 +70,22 @@ export interface RunData {
   erroredScored: boolean;
   /** Calls and tokens per role from summary.json (cached answers included), when it records them. */
   usage?: Record<'coder' | 'user', RoleCost>;
+  /** summary.json written (a run being written, or stopped before its end, has none). */
+  finished?: boolean;
+  /** Line number of a torn last journal line (an interrupted or ongoing write), left out. */
+  tornLine?: number;
 }
 
 export type RoleCost = UsageCounts;
 
-/** Run directories among the arguments: a directory with summary.json (or run-repo's results_summary.json), or those found below it (3 levels). */
+/** A directory holds a run: what one of the five commands writes first or last. */
+export const isRunDir = (dir: string): boolean => ['config.yaml', 'summary.json', 'results_summary.json', 'eval_results.json'].some((f) => existsSync(join(dir, f)));
+
+/** Run directories among the arguments: a directory with config.yaml or a summary, or those found below it (3 levels). */
 export function expandRunDirs(args: string[]): string[] {
   const out: string[] = [];
   const below = (dir: string, depth: number): string[] => {
-    if (existsSync(join(dir, 'summary.json')) || isRepoRunDir(dir)) return [dir];
+    if (isRunDir(dir)) return [dir];
     if (depth === 0) return [];
     return readdirSync(dir).sort().map((k) => join(dir, k)).filter((k) => statSync(k).isDirectory()).flatMap((k) => below(k, depth - 1));
   };
@@ -81,23 +93,79 @@ export function expandRunDirs(args: string[]): string[] {
     const dir = resolve(a);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError('ENOENT', `${a}: no such run directory`);
     const found = below(dir, 3);
-    if (!found.length) throw new UserError('BAD_RUN', `${a}: not a run directory (no summary.json or results_summary.json in it or below it)`);
+    if (!found.length) throw new UserError('BAD_RUN', `${a}: not a run directory (no config.yaml, summary.json or results_summary.json in it or below it)`);
     out.push(...found);
   }
   return [...new Set(out)];
 }
 
-/** Reads a run-world or run-bench directory and recomputes per-task outcomes from its records. */
+/** Any run directory, read by the loader of the command that wrote it. */
+export type LoadedRun =
+  | { kind: 'world' | 'bench'; run: RunData }
+  | { kind: 'reasoning'; run: ReasoningRunData }
+  | { kind: 'repo'; run: RepoRunData }
+  | { kind: 'eval'; run: EvalRunData };
+
+/** The command that wrote a directory: config.yaml's `kind`; directories older than `kind` by their files. */
+export function runKindOf(dir: string): RunKind {
+  const cfg = readRunConfig(dir);
+  if (cfg?.kind) return cfg.kind;
+  if (isRepoRunDir(dir) || existsSync(join(dir, 'results.jsonl'))) return 'repo';
+  if (existsSync(join(dir, 'eval_results.json')) || existsSync(join(dir, 'eval_progress.jsonl'))) return 'eval';
+  if (existsSync(join(dir, 'calls.jsonl')) || existsSync(join(dir, 'scored.json'))) return 'reasoning';
+  if (cfg) return kindOf(cfg);
+  if (existsSync(join(dir, 'summary.json'))) {
+    const s = readJsonFile(join(dir, 'summary.json'), RunSummarySchema.partial().passthrough(), 'summary');
+    return s.mode === 'static' ? 'bench' : 'pass_at_k' in s ? 'reasoning' : 'world';
+  }
+  throw new UserError('BAD_RUN', `${dir}: not a run directory of a known kind (no config.yaml, no summary)`);
+}
+
+/** Reads any run directory, dispatching on its kind. */
+export function readRun(dir: string): LoadedRun {
+  const kind = runKindOf(dir);
+  switch (kind) {
+    case 'world':
+    case 'bench': return { kind, run: loadRun(dir) };
+    case 'reasoning': return { kind, run: loadReasoningRun(dir) };
+    case 'repo': return { kind, run: loadRepoRun(dir) };
+    case 'eval': return { kind, run: loadEvalRun(dir) };
+    // A re-scored published file is read as a reasoning run; synthesis output has no scores to show.
+    case 'score': return { kind: 'reasoning', run: loadReasoningRun(dir) };
+    case 'synth': throw new UserError('BAD_RUN', `${dir}: a Case2Code synthesis directory (data, not a scored run)`);
+  }
+}
+
+/** What summary.json says, for a run-world or run-bench run that has not written it yet. */
+function summaryFromConfig(dir: string, c: RunConfigFile): RunSummaryFile {
+  const str = (x: unknown): string => (typeof x === 'string' ? x : '?');
+  const maxTurns = typeof c.maxTurns === 'number' ? c.maxTurns : 0;
+  if (typeof c.maxTurns !== 'number') throw new UserError('BAD_RUN', `${dir}: config.yaml has no maxTurns and there is no summary.json`);
+  const bench = kindOf(c) === 'bench';
+  return {
+    ...(bench ? { mode: 'static' as const } : {}), model: str(c.model), setting: str(c.setting), max_turns: maxTurns,
+    // Offline models are the synthetic ones; the summary says so once written.
+    synthetic: str(c.model).startsWith('offline') || str(c.userModel).startsWith('offline'),
+    ...(bench && typeof c.referenceModel === 'string' ? { reference_model: c.referenceModel } : {}),
+    ...(bench && typeof c.compensateInit === 'boolean' ? { compensate_init: c.compensateInit } : {}),
+  };
+}
+
+/** Reads a run-world or run-bench directory and recomputes per-task outcomes from its records; a run
+ * still being written (no summary.json yet) is read from its config.yaml and journal. */
 export function loadRun(dir: string): RunData {
   const sFile = join(dir, 'summary.json');
-  if (!existsSync(sFile)) throw new UserError('BAD_RUN', `${dir}: no summary.json`);
-  const s = readJsonFile(sFile, RunSummarySchema, 'run-world or run-bench summary');
+  const cfg = readRunConfig(dir);
+  if (!existsSync(sFile) && !cfg) throw new UserError('BAD_RUN', `${dir}: no summary.json`);
+  const s = existsSync(sFile) ? readJsonFile(sFile, RunSummarySchema, 'run-world or run-bench summary') : summaryFromConfig(dir, cfg!);
   const mode = s.mode === 'static' ? 'static' : 'live';
   const T = s.max_turns;
   const erroredScored = s.errored_scored === true;
   const comp = ComparabilitySchema.safeParse(s.comparability);
+  // The record's mode picks its schema: checking both (a union) costs twice the time on large runs.
+  const journal = readJournal<EpisodeRecord | StaticEpisodeRecord>(join(dir, 'episodes.jsonl'), (v) => ((v as { mode?: unknown }).mode === 'static' ? StaticEpisodeRecordSchema : EpisodeRecordSchema));
   const records = new Map<string, EpisodeRecord | StaticEpisodeRecord>();
-  for (const r of readJsonlTolerant(join(dir, 'episodes.jsonl'), AnyEpisodeRecordSchema)) records.set(r.task_id, r);
+  for (const r of journal.records) records.set(r.task_id, r);
   const tasks: TaskOutcome[] = [];
   const staticVectors: { ref: boolean[]; target: boolean[] }[] = [];
   const liveVectors: boolean[][] = [];
@@ -146,6 +214,8 @@ export function loadRun(dir: string): RunData {
     passAt1ByTurn: !n ? [] : mode === 'static' ? staticPassAt1ByTurn(staticVectors, T) : passAt1ByTurn(liveVectors, T),
     recallByTurn: n ? recallByTurn(scored.map((t) => t.stop), T) : [],
     ...(s.usage ? { usage: { coder: roleCost(s.usage.coder), user: roleCost(s.usage.user) } } : {}),
+    finished: existsSync(sFile),
+    ...(journal.torn ? { tornLine: journal.torn } : {}),
   };
 }
 
@@ -168,6 +238,15 @@ function viewTurns(r: EpisodeRecord | StaticEpisodeRecord, mode: 'live' | 'stati
         ...(f.execution !== undefined ? { execution: f.execution } : {}),
         ...(f.user !== undefined ? { user: f.user } : {}),
         ...(f.replayed ? { replayed: true } : {}),
+        ...(typeof f.leakScore === 'number' ? { leakScore: f.leakScore } : {}),
+        ...(f.leakFlagged ? { leakFlagged: true } : {}),
+      };
+    }
+    const u = t.usage;
+    if (u?.coder || u?.user) {
+      v.tokens = {
+        ...(u.coder ? { coder: [u.coder.input_tokens, u.coder.output_tokens] as [number, number] } : {}),
+        ...(u.user ? { user: [u.user.input_tokens, u.user.output_tokens] as [number, number] } : {}),
       };
     }
     const si = (t as StaticTurnRecord).input;

@@ -1,48 +1,30 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+/** compare-runs --html: the viewer's pages as one static file, opened from disk in Chromium. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/compare-runs.js';
 import { compareRunDirs } from '../../src/compare/compare.js';
 import { toHtml } from '../../src/compare/html.js';
+import { runPage } from '../../src/view/detail.js';
+import { describeRun } from '../../src/view/entry.js';
+import { serverLinks } from '../../src/view/pages.js';
+import { cliRunner } from '../helpers/cli.js';
 import { projectRoot } from '../replay/helpers.js';
-import { buildFixtureRuns } from './fixtures.js';
+import { haveChromium, launchBrowser } from '../view/browser.js';
+import { buildAllKinds } from '../view/fixtures.js';
 
-/** Debian's chromium (apt-get install chromium), or CHROMIUM_BIN. */
-function findChromium(): { bin?: string; why: string } {
-  const candidates = [process.env.CHROMIUM_BIN, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((x): x is string => !!x);
-  for (const bin of candidates) {
-    if (!existsSync(bin)) continue;
-    const v = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-    if (v.status === 0) return { bin, why: '' };
-  }
-  return { why: 'no chromium (apt-get install -y chromium, or set CHROMIUM_BIN)' };
-}
-
-const chromium = findChromium();
 const ARTIFACTS = join(projectRoot, 'test-artifacts');
 
-function runChromium(args: string[]): { stdout: string; status: number | null } {
-  const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-  try {
-    const r = spawnSync(chromium.bin!, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage', `--user-data-dir=${profile}`, ...args,
-    ], { encoding: 'utf8', timeout: 90_000, maxBuffer: 64 * 1024 * 1024 });
-    return { stdout: r.stdout ?? '', status: r.status };
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-describe('HTML report', () => {
+describe('compare-runs --html', () => {
+  const cli = cliRunner(main);
   let dir: string;
   let html: string;
   let file: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'compare-html-'));
-    buildFixtureRuns(dir);
+    buildAllKinds(dir);
     html = toHtml(compareRunDirs([dir], { resamples: 300 }));
     mkdirSync(ARTIFACTS, { recursive: true });
     file = join(ARTIFACTS, 'compare-report.html');
@@ -55,40 +37,53 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<link[^>]+href=/i);
     expect(html).not.toMatch(/<img[^>]+src=/i);
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-    expect(html).not.toMatch(/fetch\(|XMLHttpRequest|import\(/);
-    expect((html.match(/<svg class="chart"/g) ?? []).length).toBe(2);
-    // Code in the data block cannot close the script element.
+    // Code in the data blocks cannot close a script element.
     expect(html.match(/<\/script>/g)!.length).toBe(2);
   });
 
-  it.skipIf(!chromium.bin)(`renders charts and a task view in headless Chromium${chromium.bin ? '' : ` (skipped: ${chromium.why})`}`, () => {
-    const url = `${pathToFileURL(file).href}#run=3&task=Sample/1&turn=2`;
-    const dom = runChromium(['--virtual-time-budget=3000', '--dump-dom', url]);
-    expect(dom.status).toBe(0);
-    const d = dom.stdout;
-    // Charts: one recall and one pass@1 chart for the setting, a line per run.
-    expect(d).toMatch(/<svg class="chart" data-kind="recall" data-setting="CF_EF_FULL_SEF"/);
-    expect(d).toMatch(/<svg class="chart" data-kind="pass_at_1" data-setting="CF_EF_FULL_SEF"/);
-    expect((d.match(/<g class="series"/g) ?? []).length).toBe(12);
-    // The script ran: the viewer shows the chosen task and turn of the static run (run 3 = static-A).
-    expect(d).toContain('data-rendered="1"');
-    expect(d).toMatch(/id="task-view"[^>]*data-task="Sample\/1"/);
-    expect(d).toMatch(/id="task-view"[^>]*data-turn="2"/);
-    expect(d).toContain('Test status before and after');
-    expect(d).toContain('Feedback that led to this turn');
-    expect(d).toContain('User (replayed from the reference log)');
-    expect(d).toContain('Line 5: replayed hint');
-    expect(d).toMatch(/class="diff-line del"><span class="sign">-<\/span>/);
-    expect(d).toMatch(/class="diff-line add"><span class="sign">\+<\/span>/);
-    expect(d).toMatch(/<td class="fail">fail<\/td><td class="pass changed">pass<\/td>/);
-    expect((d.match(/<button class="(pass|fail)[^"]*"/g) ?? []).length).toBe(4);
+  it('renders a run with the server\'s renderer: one code path', () => {
+    const e = describeRun(join(dir, 'world', 'live-A'), 'world/live-A', true);
+    const section = runPage(e, { static: false, boot: {}, links: serverLinks });
+    // The snapshot's section is the server's, with #-routes for links.
+    const facts = section.match(/<dl class="facts">.*?<\/dl>/s)![0];
+    expect(html).toContain(facts);
+    expect(html).toContain('href="#/task/world%2Flive-A/Sample%2F0"');
+    expect(section).toContain('href="/task?run=world%2Flive-A&amp;task=Sample%2F0"');
+  });
 
-    const png = join(ARTIFACTS, 'compare-report.png');
-    rmSync(png, { force: true });
-    const shot = runChromium(['--hide-scrollbars', '--window-size=1280,2600', `--screenshot=${png}`, url]);
-    expect(shot.status).toBe(0);
-    expect(existsSync(png)).toBe(true);
-    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
-    expect(statSync(png).size).toBeGreaterThan(20_000);
+  it('compare-runs --html writes it and prints the reasoning table', async () => {
+    const out = join(dir, 'out', 'r.html');
+    expect(await cli.run(join(dir, 'world'), join(dir, 'reasoning'), '--html', out, '--resamples', '100')).toBe(0);
+    expect(cli.stdout()).toMatch(/\| offline:0\.6 \(synthetic\) \| cruxeval-o \| 3 \| 5 \| 60\.0 \[/);
+    expect(readFileSync(out, 'utf8')).toContain('data-route="table"');
+  });
+
+  it.skipIf(!haveChromium)('opens from disk in Chromium: the table, a task\'s conversation, two runs compared', async () => {
+    const b = await launchBrowser();
+    try {
+      const page = await b.ctx.newPage();
+      await page.goto(`${pathToFileURL(file).href}#/table`);
+      await page.waitForSelector('body[data-ready="1"]');
+      expect(await page.isVisible('#world-mrr')).toBe(true);
+      expect(await page.isVisible('#runs-table')).toBe(false);
+      const s = JSON.parse(readFileSync(join(dir, 'world', 'live-B', 'summary.json'), 'utf8')) as { mrr: number };
+      expect(Number(await page.getAttribute('#world-mrr td[data-run="world/live-B"]', 'data-value'))).toBeCloseTo(s.mrr, 12);
+      await page.goto(`${pathToFileURL(file).href}#/run/${encodeURIComponent('world/static-B')}`);
+      await page.click('section[data-id="world/static-B"] a:text-is("Sample/3")');
+      await page.waitForSelector('#task-view[data-rendered="Sample/3"]');
+      const t1 = page.locator('.turn[data-turn="1"]');
+      expect(await t1.locator('.fb-user').textContent()).toBe('Line 4: replayed hint');
+      expect(await t1.locator('summary').textContent()).toMatch(/diff from reference turn 0/);
+      expect(await t1.locator('.diff-line.add').count()).toBeGreaterThan(0);
+      await page.goto(`${pathToFileURL(file).href}#/runs`);
+      await page.check('#runs-table tr[data-id="world/live-A"] input.pick');
+      await page.check('#runs-table tr[data-id="world/live-B"] input.pick');
+      await page.click('#compare-btn');
+      await page.waitForSelector('.pair-result:not([hidden]) .pair-table');
+      expect(await page.locator('.pair-result:not([hidden])').count()).toBe(1);
+      await page.screenshot({ path: join(ARTIFACTS, 'compare-report.png'), fullPage: true });
+    } finally {
+      await b.close();
+    }
   });
 });

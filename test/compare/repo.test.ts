@@ -46,7 +46,7 @@ describe('compare-runs on run-repo directories', () => {
     expect(c.repo!.paired[0]!.passDiff.estimate).toBeCloseTo(5 / 8, 10);
     expect(md).toContain('| offline:0.9 method_gen_multiturn | offline:0.2 method_gen_multiturn | 8 | +62.5 [');
     expect(md).toContain('_Runs marked synthetic used offline models');
-    expect(toHtml(c)).toContain('<table class="data" id="repo-table">');
+    expect(toHtml(c)).toContain('<table class="data paper" id="repo">');
   });
 
   it('refuses a run-repo directory with a broken summary, naming the file and field', () => {

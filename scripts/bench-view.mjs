@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// Times the viewer on a large log directory: 500 small runs of every kind plus one run-world run of
+// 1140 tasks x 11 turns; each page must open in under 2 s. Prints each time and its ratio to a
+// baseline that only reads the same files raw (readFileSync + JSON.parse per line) in this process.
+//
+//   npm run build && node scripts/bench-view.mjs [--runs 500] [--tasks 1140] [--turns 11] [--keep]
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values: a } = parseArgs({ options: { runs: { type: 'string', default: '500' }, tasks: { type: 'string', default: '1140' }, turns: { type: 'string', default: '11' }, keep: { type: 'boolean', default: false } } });
+const RUNS = Number(a.runs);
+const TASKS = Number(a.tasks);
+const TURNS = Number(a.turns);
+if (!existsSync(new URL('../dist/index.js', import.meta.url))) {
+  process.stderr.write('bench-view: run `npm run build` first (dist/index.js missing)\n');
+  process.exit(2);
+}
+const { startViewServer } = await import(new URL('../dist/index.js', import.meta.url).href);
+
+const SETTINGS = ['CF', 'CF_EF_UNIT', 'CF_EF_FULL', 'CF_SNF', 'CF_EF_UNIT_SNF', 'CF_EF_FULL_SNF', 'CF_SEF', 'CF_EF_UNIT_SEF', 'CF_EF_FULL_SEF'];
+// A deterministic generator: the same directory every time.
+let seed = 7;
+const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+
+function code(task, turn) {
+  const lines = ['import re', 'from collections import Counter', '', `def task_func(data):  # task ${task}`];
+  for (let i = 0; i < 22; i++) lines.push(`    step_${i} = [x for x in data if x % ${i + 2} == ${(turn + i) % 3}]`);
+  lines.push(`    return step_${turn % 22}`);
+  return lines.join('\n') + '\n';
+}
+
+/** One run-world directory as run-world writes it: config.yaml, episodes.jsonl, summary.json. */
+function worldRun(dir, { model, setting, tasks, turns }) {
+  mkdirSync(dir, { recursive: true });
+  const lines = [];
+  let rr = 0;
+  let solved = 0;
+  const passing = new Array(turns).fill(0);
+  for (let k = 0; k < tasks; k++) {
+    const at = rnd() < 0.6 ? Math.floor(rnd() * turns) : null;
+    const ts = [];
+    for (let t = 0; t < turns; t++) {
+      const pass = at !== null && t >= at;
+      const tests = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`test_${i}`, pass || i < 2 ? 'pass' : 'fail']));
+      const turn = { turn: t, code: code(k, Math.min(t, at ?? t)), status: pass ? 'pass' : 'fail', tests, usage: { coder: { calls: 1, input_tokens: 900, output_tokens: 300, cached_calls: 0, latency_ms: 0 } } };
+      if (t > 0) turn.feedback = { compilation: 'No syntax errors', execution: `Traceback (most recent call last):\n  File "test.py", line ${t}\nAssertionError: expected ${k}`, user: `Line ${t}: the loop should skip the empty rows; try filtering before counting (turn ${t}).`, leakScore: rnd() * 0.3 };
+      if (t > at && at !== null) turn.copied = true;
+      if (pass) passing[t]++;
+      ts.push(turn);
+    }
+    if (at !== null) { rr += 1 / (at + 1); solved++; }
+    lines.push(JSON.stringify({ version: 1, task_id: `BigCodeBench/${k}`, setting, model, user_model: 'offline', synthetic: true, turns: ts, solved_at: at }));
+  }
+  writeFileSync(join(dir, 'config.yaml'), `version: 1\nkind: world\nmodel: ${model}\nsetting: ${setting}\nmaxTurns: ${turns - 1}\ndataset: bigcodebench.jsonl\nhistory: none\ncompat: none\ntimeoutS: 121\n`);
+  writeFileSync(join(dir, 'episodes.jsonl'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ version: 1, mode: 'live', model, setting, max_turns: turns - 1, synthetic: true, mrr: rr / tasks, recall: solved / tasks, pass_at_1_by_turn: passing.map((p) => p / tasks), n_tasks: tasks, n_errors: 0 }));
+}
+
+const root = mkdtempSync(join(tmpdir(), 'bench-view-'));
+const t0 = performance.now();
+for (let i = 0; i < RUNS; i++) {
+  worldRun(join(root, `m${i % 25}`, SETTINGS[i % 9] + `-${i}`), { model: `offline:${(i % 25) / 25}`, setting: SETTINGS[i % 9], tasks: 20, turns: 5 });
+}
+worldRun(join(root, 'big', 'CF_EF_FULL_SEF'), { model: 'offline:big', setting: 'CF_EF_FULL_SEF', tasks: TASKS, turns: TURNS });
+const bigSize = statSync(join(root, 'big', 'CF_EF_FULL_SEF', 'episodes.jsonl')).size;
+process.stdout.write(`bench-view: wrote ${RUNS} runs of 20 tasks x 5 turns and one of ${TASKS} tasks x ${TURNS} turns (${(bigSize / 1e6).toFixed(1)} MB journal) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+
+// Baseline: the same files read raw, every line parsed, no schema, no metrics.
+function rawRead(dir) {
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    if (statSync(p).isDirectory()) { rawRead(p); continue; }
+    const text = readFileSync(p, 'utf8');
+    if (n.endsWith('.jsonl')) for (const l of text.split('\n')) { if (l) JSON.parse(l); } else if (n.endsWith('.json')) JSON.parse(text);
+  }
+}
+let b = performance.now();
+rawRead(root);
+const baseAll = performance.now() - b;
+b = performance.now();
+rawRead(join(root, 'big'));
+const baseBig = performance.now() - b;
+
+const results = [];
+const time = async (label, fn, base) => {
+  const s = performance.now();
+  const out = await fn();
+  const ms = performance.now() - s;
+  results.push({ label, ms, base });
+  return out;
+};
+const server = await time('start: scan and read every run', () => startViewServer({ dir: root, port: 0 }), baseAll);
+const get = async (path) => {
+  const r = await fetch(server.url + path);
+  const text = await r.text();
+  if (r.status !== 200) throw new Error(`${path}: HTTP ${r.status}`);
+  return text;
+};
+await time('runs page (first request)', () => get(''), baseAll);
+await time(`run page of the ${TASKS}-task run (first open)`, () => get('run?id=big%2FCF_EF_FULL_SEF'), baseBig);
+await time('a task page of the big run (diffs)', () => get('task?run=big%2FCF_EF_FULL_SEF&task=BigCodeBench%2F17'), baseBig);
+await time('results table: all records read, bootstrap CIs', () => get('table'), baseAll);
+await time('per-turn curves (records already read)', () => get('curves'), baseAll);
+await time('refresh with nothing changed', async () => server.index.refresh(), baseAll);
+// A run grows (as a running run does): the table again, with only that run read and resampled.
+writeFileSync(join(root, 'm0', 'CF-0', 'summary.json'), readFileSync(join(root, 'm0', 'CF-0', 'summary.json'), 'utf8') + '\n');
+server.index.refresh();
+await time('results table again after one run changed', () => get('table'), baseAll);
+await server.close();
+if (!a.keep) rmSync(root, { recursive: true, force: true });
+else process.stdout.write(`bench-view: kept ${root}\n`);
+
+process.stdout.write(`baseline (raw read of the same files in this process): all ${baseAll.toFixed(0)} ms, the big run ${baseBig.toFixed(0)} ms\n`);
+let ok = true;
+for (const r of results) {
+  const pass = r.ms < 2000;
+  ok &&= pass;
+  process.stdout.write(`${r.label.padEnd(44)} ${r.ms.toFixed(0).padStart(6)} ms  x${(r.ms / r.base).toFixed(2)} of its baseline  ${pass ? 'under 2 s' : 'OVER 2 s'}\n`);
+}
+process.exit(ok ? 0 : 1);
