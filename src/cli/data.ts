@@ -5,6 +5,7 @@ import { allStatuses, datasetStatus } from '../data/status.js';
 import { hubEnv } from '../data/env.js';
 import { notCachedError } from '../data/hub.js';
 import { userCacheDir } from '../sandbox/paths.js';
+import { UserError } from '../util/errors.js';
 import { cliMain, isEntryPoint } from './common.js';
 
 const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
@@ -28,8 +29,11 @@ function buildProgram(): Command {
   program
     .command('pull')
     .description('download data sets into the cache and check their records against the pinned sha256')
-    .argument('<names...>', `data set names (${listDatasetNames().slice(0, 3).join(', ')}, ...; see \`list\`)`)
-    .action(async (names: string[]) => {
+    .argument('[names...]', `data set names (${listDatasetNames().slice(0, 3).join(', ')}, ...; see \`list\`)`)
+    .option('--all', 'every data set with a pin and a licence that allows it (not CodeGlance, which is fetched only by name)')
+    .action(async (given: string[], o: { all?: boolean }) => {
+      const names = o.all ? allStatuses().filter((s) => !s.spec.explicitOnly && s.spec.files.some((f) => f.sha256)).map((s) => s.spec.name) : given;
+      if (!names.length) throw new UserError('MISSING_ARGUMENT', 'name the data sets to pull (see `codeconv-data list`), or give --all');
       for (const name of names) {
         const ref = await prepareDataset(name, { progress: stderrProgress() });
         const id = datasetIdentity(ref);

@@ -14,8 +14,8 @@ import { csv, reportErrored, runCli } from './common.js';
 import { positiveInt, positiveNumber, queueSandbox, QUEUE_HELP, SANDBOX_HELP } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
 import { PROTOCOL_NAMES } from '../episode/protocol.js';
-import { isDatasetName } from '../data/prepare.js';
 import { formatCallCounts } from '../models/cache.js';
+import { hardVariant, isDatasetName, prepareDataset, stderrProgress } from '../data/index.js';
 
 const program = new Command('run-world')
   .description('Live multi-turn ConvCodeWorld episodes: generate, get feedback, revise, up to --max-turns, scored by MRR and recall')
@@ -86,6 +86,8 @@ void runCli('run-world', async () => {
   if (o.config) layers.push({ file: o.config, values: readYamlConfig(o.config) });
   layers.push({ file: 'command line', values: cli });
   const cfg = resolveWorldConfig(layers);
+  // A named data set is pulled here, with the progress bar; runWorld then finds it prepared.
+  if (isDatasetName(cfg.dataset)) await prepareDataset(cfg.subset === 'hard' ? hardVariant(cfg.dataset) ?? cfg.dataset : cfg.dataset, { progress: stderrProgress() });
   const runDir = cfg.out ?? defaultRunDir(cfg);
   const logger = createRunLogger(runDir, o.quiet);
   const sb = cfg.sandbox;

@@ -145,10 +145,11 @@ async function fetchOne(env: HubEnv, repo: string, commit: string, path: string,
     console.debug = () => {};
     try {
       const out = await downloadFileToCacheDir({ ...common, cacheDir: env.hubCache, fetch: counted });
-      if (statSync(out).size !== info.size) {
+      const got = statSync(out).size;
+      if (got !== info.size) {
         rmSync(out, { force: true });
         rmSync(blob, { force: true });
-        throw new InfraError('HUB_SHORT_FILE', `${repo}/${path}: got ${statSync(blob, { throwIfNoEntry: false })?.size ?? 'fewer'} bytes, expected ${info.size}`);
+        throw new InfraError('HUB_SHORT_FILE', `${repo}/${path}: got ${got} bytes, expected ${info.size}; run the command again to fetch it`);
       }
       return out;
     } catch (err) {

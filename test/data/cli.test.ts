@@ -54,6 +54,8 @@ describe('codeconv-data', () => {
     expect(await run('pull', 'bigcodebench@v0.1.0_hf')).toBe(2);
     expect(stderr()).toMatch(/^codeconv-data: bigcodebench@v0\.1\.0_hf is not in the cache and HF_HUB_OFFLINE is set: run `codeconv-data pull bigcodebench@v0\.1\.0_hf`.*HF_ENDPOINT[^\n]*\n$/);
     expect(await run('path', 'cruxeval')).toBe(2);
+    expect(await run('pull')).toBe(2);
+    expect(stderr()).toMatch(/name the data sets to pull .*or give --all/);
     expect(await run('pull', 'bigcodebench@v9')).toBe(2);
     expect(stderr()).toMatch(/unknown bigcodebench version v9/);
   });
