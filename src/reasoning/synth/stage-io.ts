@@ -41,3 +41,7 @@ export function writeRowsAtomic(file: string, rows: unknown[]): void {
   renameSync(tmp, file);
 }
 
+
+export function fileExists(file: string): boolean {
+  return existsSync(file);
+}
