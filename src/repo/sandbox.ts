@@ -72,8 +72,10 @@ export class RepoSandbox {
   }
 
   environmentId(): string {
-    const h = createHash('sha256').update(readFileSync(join(pyDir(), 'repo_judge.py'))).digest('hex').slice(0, 12);
-    return `docker:${this.image}:repo-judge-${h}`;
+    const h = createHash('sha256');
+    for (const f of ['repo_judge.py', 'bounded_run.py']) h.update(readFileSync(join(pyDir(), f)));
+    // The limits can change a verdict (an out-of-memory kill, a timeout under fewer CPUs).
+    return `docker:${this.image}:repo-judge-${h.digest('hex').slice(0, 12)}:mem${this.o.memoryMb ?? 2048}m-cpu${this.o.cpus ?? 1}`;
   }
 
   /** Fails with one line when the engine or the image is missing. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { withFile } from '../util/write-error.js';
 
 /** Writes a file whole or not at all: a private temporary name (two writers never share one), then rename. */
 export function writeFileAtomic(file: string, text: string): void {
@@ -9,7 +10,7 @@ export function writeFileAtomic(file: string, text: string): void {
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw withFile(err, file);
   }
 }
 

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { maskSecrets } from '../util/secrets.js';
+import { withFile } from '../util/write-error.js';
 import { UserError } from '../util/errors.js';
 import { pidAlive } from '../util/process.js';
 import { versioned, versionField } from './format.js';
@@ -48,7 +49,13 @@ export function lockRunDir(dir: string): RunLock {
       throw new UserError('RUN_LOCKED', `${dir} is in use by ${who}; wait for it to finish, or remove ${file} if that process is gone`);
     }
     const me: Holder = versioned({ pid: process.pid, host: hostname(), started: new Date().toISOString(), command: maskSecrets(process.argv.slice(1).join(' ')) });
-    writeSync(fd, JSON.stringify(me) + '\n');
+    try {
+      writeSync(fd, JSON.stringify(me) + '\n');
+    } catch (err) {
+      closeSync(fd);
+      rmSync(file, { force: true });
+      throw withFile(err, file);
+    }
     closeSync(fd);
     held.add(file);
     hookExit();

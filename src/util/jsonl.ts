@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { UserError } from './errors.js';
 import { checkUserFile, readUserFile } from './files.js';
+import { withFile } from './write-error.js';
 
 /** Parses JSON lines; a bad line is reported as `file:line: reason`. Blank lines are skipped. */
 export function parseJsonl<T = unknown>(text: string, file: string, schema?: ZodType<T, ZodTypeDef, unknown>): T[] {
@@ -76,7 +77,7 @@ export function readJsonlTolerant<T = unknown>(file: string, schema?: ZodType<T,
 /** Appends one record per call; each line is written whole with a single write. */
 export async function appendJsonl(file: string, record: unknown): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await appendFile(file, JSON.stringify(record) + '\n');
+  await appendFile(file, JSON.stringify(record) + '\n').catch((err: unknown) => { throw withFile(err, file); });
 }
 
 /** Cuts a torn last line left by a killed writer, so that appends start on a fresh line. */

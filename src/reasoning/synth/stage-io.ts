@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readJsonlTolerant, repairJsonlTail } from '../../util/jsonl.js';
+import { withFile } from '../../util/write-error.js';
 
 /** Appends rows to a stage file; rows already there (from an interrupted run) are reported as done. */
 export class RowSink {
@@ -22,7 +23,7 @@ export class RowSink {
   /** Writes are serialised so concurrent workers never interleave inside a line. */
   write(row: Record<string, unknown>): Promise<void> {
     this.done.add(this.keyOf(row));
-    this.queue = this.queue.then(() => appendFile(this.file, JSON.stringify(row) + '\n').catch((err: unknown) => { throw named(err, this.file); }));
+    this.queue = this.queue.then(() => appendFile(this.file, JSON.stringify(row) + '\n').catch((err: unknown) => { throw withFile(err, this.file); }));
     return this.queue;
   }
 }
@@ -35,17 +36,11 @@ export function writeRowsAtomic(file: string, rows: unknown[]): void {
     writeFileSync(tmp, rows.map((r) => JSON.stringify(r) + '\n').join(''));
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw named(err, file);
+    throw withFile(err, file);
   }
   renameSync(tmp, file);
 }
 
-/** A write error (a full disk gives none) with the file it was writing, for the one-line message. */
-function named(err: unknown, file: string): unknown {
-  const e = err as NodeJS.ErrnoException;
-  if (e && typeof e === 'object' && e.code && !e.path) e.path = file;
-  return err;
-}
 
 export function fileExists(file: string): boolean {
   return existsSync(file);
