@@ -9,7 +9,7 @@ import {
 } from '../reasoning/run.js';
 import { checkTaskName } from '../reasoning/data.js';
 import { judgePreload } from '../reasoning/preload.js';
-import { addSynthCommand } from '../reasoning/synth/cli.js';
+import { addSynthCommand } from './synth.js';
 import { REASONING_TASKS, SCORER_VERSIONS, type ScorerVersion } from '../reasoning/types.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { UserError } from '../util/errors.js';

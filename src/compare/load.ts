@@ -6,7 +6,7 @@ import { firstPass, passAt1ByTurn } from '../metrics/live.js';
 import { recallByTurn, staticPassAt1ByTurn, staticScore } from '../replay/scoring.js';
 import { targetVector } from '../replay/summary.js';
 import type { StaticEpisodeRecord, StaticTurnRecord } from '../replay/types.js';
-import { AnyEpisodeRecordSchema, RunSummarySchema } from '../run/records.js';
+import { AnyEpisodeRecordSchema, RunSummarySchema } from '../replay/record-schema.js';
 import { UserError } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
 import { isRepoRunDir } from './repo.js';

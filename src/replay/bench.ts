@@ -14,7 +14,7 @@ import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
 import { projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { StaticEpisodeRecordSchema } from '../run/records.js';
+import { StaticEpisodeRecordSchema } from './record-schema.js';
 import { RunDir } from '../run/run-dir.js';
 import { DEFAULT_DATASET, loadTasks, normalizeTaskId, SHARED_DATA } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EpisodeRecord } from '../episode/record.js';
 import { readRunConfig } from '../run/config.js';
 import { issueText } from '../run/format.js';
-import { EpisodeRecordSchema } from '../run/records.js';
+import { EpisodeRecordSchema } from '../episode/record-schema.js';
 import { UserError } from '../util/errors.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
 import { fileSha256 } from './canonical.js';

@@ -1,5 +1,5 @@
 import { pct } from '../metrics/live.js';
-import type { WorldSummary } from '../world/summary.js';
+import type { WorldSummary } from './summary.js';
 
 /** The MRR / recall table printed at the end of a run (x100, one decimal, as the paper). */
 export function worldTable(s: WorldSummary): string {
