@@ -1,7 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-/** Suites that need the Docker engine, the sandbox image or Redis: they share one engine and two cores. */
-const DOCKER_SUITES = [
+/**
+ * Suites that need the Docker engine, the sandbox image or Redis (they share one engine and two
+ * cores), and the re-scorings of whole published files (minutes of judging each).
+ */
+const SERIAL_SUITES = [
+  'test/reasoning/reference.test.ts',
+  'test/reasoning/gold.test.ts',
   'test/sandbox/**/*.test.ts',
   'test/eval/run-eval.test.ts',
   'test/eval/fidelity.test.ts',
@@ -22,13 +27,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // No Docker, no Redis: files run in parallel (npm run test:unit).
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...CHILDREN, ...DOCKER_SUITES], fileParallelism: true, sequence: { groupOrder: 0 } },
+        // No Docker, no Redis, no whole-file re-scoring: files run in parallel (npm run test:unit).
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...CHILDREN, ...SERIAL_SUITES], fileParallelism: true, sequence: { groupOrder: 0 } },
       },
       {
         extends: true,
         // One engine and two cores: one file at a time, after the unit files.
-        test: { name: 'docker', include: DOCKER_SUITES, exclude: ['**/node_modules/**', ...CHILDREN], fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: { name: 'serial', include: SERIAL_SUITES, exclude: ['**/node_modules/**', ...CHILDREN], fileParallelism: false, sequence: { groupOrder: 1 } },
       },
     ],
   },
