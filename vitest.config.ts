@@ -1,15 +1,42 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Suites that need the Docker engine, the sandbox image or Redis (they share one engine and two
+ * cores), and the re-scorings of whole published files (minutes of judging each).
+ */
+const SERIAL_SUITES = [
+  'test/reasoning/reference.test.ts',
+  'test/reasoning/gold.test.ts',
+  'test/sandbox/**/*.test.ts',
+  'test/eval/run-eval.test.ts',
+  'test/eval/fidelity.test.ts',
+  'test/eval/supplied.test.ts',
+  'test/models/providers-world.test.ts',
+  'test/replay/bench.test.ts',
+  'test/repo/docker.test.ts',
+  'test/world/run-world.test.ts',
+];
+// A *.child.test.ts file is run only by the test that spawns it (with its variable set).
+const CHILDREN = process.env.CODECONV_SECOND_HOST_CHILD ? [] : ['test/**/*.child.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The benchmark data comes by name from a Hub double (HF_ENDPOINT, fresh HF_HUB_CACHE and cache dir).
     globalSetup: ['test/setup/hub-double.ts'],
-    // A *.child.test.ts file is run only by the test that spawns it (with its variable set).
-    exclude: ['**/node_modules/**', ...(process.env.CODECONV_SECOND_HOST_CHILD ? [] : ['test/**/*.child.test.ts'])],
+    exclude: ['**/node_modules/**', ...CHILDREN],
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    // Sandbox tests share two cores and one Docker engine: files run one at a time.
-    fileParallelism: false,
+    projects: [
+      {
+        extends: true,
+        // No Docker, no Redis, no whole-file re-scoring: files run in parallel (npm run test:unit).
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', ...CHILDREN, ...SERIAL_SUITES], fileParallelism: true, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        // One engine and two cores: one file at a time, after the unit files.
+        test: { name: 'serial', include: SERIAL_SUITES, exclude: ['**/node_modules/**', ...CHILDREN], fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

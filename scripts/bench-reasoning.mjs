@@ -16,16 +16,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-if (!existsSync(join(root, 'dist', 'reasoning', 'run.js'))) {
+if (!existsSync(join(root, 'dist', 'index.js'))) {
   console.error('bench-reasoning: dist/ is missing or stale; run `npm run build` first');
   process.exit(2);
 }
-const { loadTask } = await import(dist('reasoning/data.js'));
-const { scoreFile, readGenerationsFile } = await import(dist('reasoning/run.js'));
-const { judgeGenerations, scoreJudged } = await import(dist('reasoning/scoring.js'));
-const { createSandbox } = await import(dist('sandbox/index.js'));
-const { judgePreload } = await import(dist('reasoning/preload.js'));
+const { createSandbox, judgeGenerations, judgePreload, loadTask, readGenerationsFile, scoreFile, scoreJudged } = await import('codeconv-eval');
 
 const { values: o } = parseArgs({
   options: {

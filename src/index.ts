@@ -3,7 +3,9 @@ export { runWorld, defaultRunDir, type RunWorldDeps, type RunWorldResult, type W
 export { resolveWorldConfig, readYamlConfig, WorldConfigSchema, DEFAULT_CONFIG_FILE, type WorldConfig } from './config/world.js';
 export { runBench, type BenchDeps, type BenchReporter, type BenchOptions, type BenchResult } from './replay/bench.js';
 export { freezeReference } from './replay/freeze.js';
-export { runReasoning, type RunReasoningDeps, type RunReasoningOptions } from './reasoning/run.js';
+export { readGenerationsFile, runReasoning, scoreFile, type RunReasoningDeps, type RunReasoningOptions, type ScoreFileOptions } from './reasoning/run.js';
+export { loadTask } from './reasoning/data.js';
+export { judgeGenerations, scoreJudged, type ScoreResult } from './reasoning/scoring.js';
 export { runEval, type RunEvalDeps, type RunEvalOptions, type RunEvalResult } from './eval/run-eval.js';
 export { compareRuns, compareRunDirs, toMarkdown, type Comparison, type CompareOptions } from './compare/compare.js';
 export { startViewServer, type ViewOptions, type ViewServer } from './view/server.js';

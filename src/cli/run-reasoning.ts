@@ -1,16 +1,14 @@
 #!/usr/bin/env node
 import { skippedLine } from '../metrics/pass-at-k.js';
 import { Command, Option } from 'commander';
-import { createModel } from '../models/factory.js';
 import { parseModelSpec } from '../models/spec.js';
-import { OfflineReasoningModel, type ReasoningData } from '../reasoning/offline.js';
 import {
   CASE2CODE_DEFAULTS, DEFAULT_MAX_TOKENS as MAX_TOKENS, resolveReasoningOptions, runReasoning, RunReasoningOptionsSchema, scoreFile, type RunReasoningResult,
 } from '../reasoning/run.js';
 import { checkTaskName, prepareTaskData } from '../reasoning/data.js';
 import { stderrProgress } from '../data/progress.js';
 import { judgePreload } from '../reasoning/preload.js';
-import { addSynthCommand } from '../reasoning/synth/cli.js';
+import { addSynthCommand } from './synth.js';
 import { REASONING_TASKS, SCORER_VERSIONS, type ScorerVersion } from '../reasoning/types.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { UserError } from '../util/errors.js';
@@ -97,24 +95,20 @@ function buildProgram(): Command {
     if (!o.task) throw new UserError('MISSING_OPTION', `--task is required (one of ${TASKS})`);
     if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
     if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
-    const spec = parseModelSpec(o.model);
+    parseModelSpec(o.model);
     if (!o.dataDir) await prepareTaskData(o.task, { progress: stderrProgress() });
     // The help shows the schema's defaults; the core picks the task's own (Case2Code's) for unset options.
     const given = <T>(key: string, value: T): T | undefined => (program.getOptionValueSource(key) === 'default' ? undefined : value);
     const r0 = resolveReasoningOptions({
       task: o.task, dataDir: o.dataDir, n: given('n', o.n), temperature: given('temperature', o.temperature), cot: o.cot, rag: o.rag, ids: o.ids, limit: o.limit,
-      concurrency: o.concurrency, maxTokens: o.maxTokens, scorer: o.scorer, out: o.out,
+      concurrency: o.concurrency, maxTokens: o.maxTokens, scorer: o.scorer, out: o.out, model: o.model, cache: o.cache,
     });
-    const model =
-      spec.provider === 'offline'
-        ? (data: ReasoningData) => new OfflineReasoningModel(spec.skill, 0, data)
-        : createModel(o.model, { temperature: r0.temperature, ...(r0.maxTokens ? { maxTokens: r0.maxTokens } : {}), concurrency: r0.concurrency }, { cache: o.cache });
     const sandbox = sandboxFromCli(o, judgePreload(o.task));
     try {
       const r = await runReasoning(
         r0,
         {
-          model, sandbox,
+          sandbox,
           reporter: progressReporter('run-reasoning'),
         },
       );

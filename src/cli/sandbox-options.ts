@@ -3,12 +3,23 @@ import type { z } from 'zod';
 import { parseOptions } from '../config/options.js';
 import { createSandbox, type Sandbox } from '../sandbox/index.js';
 import { coordinatorEnv, QueueSandbox } from '../sandbox/queue/index.js';
-import { SANDBOX_FLAGS, SandboxOptionsSchema, type SandboxOptions } from '../sandbox/options.js';
+import type { FlagTable } from '../config/flags.js';
+import { LOCAL_SANDBOX_WARNING } from '../sandbox/local.js';
+import { SandboxOptionsSchema, type SandboxOptions } from '../sandbox/options.js';
 import { setProgressStatus } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
 import { addFlags } from './flags.js';
 
 export type SandboxCliOptions = z.input<typeof SandboxOptionsSchema>;
+
+/** The sandbox flags of every command that executes code, declared once. */
+export const SANDBOX_FLAGS: FlagTable<typeof SandboxOptionsSchema.shape> = {
+  sandbox: { flag: '--sandbox <kind>', description: `where code runs: docker (isolated containers), local (${LOCAL_SANDBOX_WARNING}), or queue (jobs on a Redis queue judged by run-worker processes, see docs/queue.md)` },
+  queue: { flag: '--queue <url>', description: 'with --sandbox queue: the Redis queue, redis://[:password@]host:port[/db] or rediss://... (TLS)' },
+  parallel: { flag: '--parallel <n>', description: 'warm sandbox slots judging at once (2 per core; with --sandbox queue: judgments in flight)' },
+  memoryMb: { flag: '--memory-mb <n>', description: 'memory limit per container in MB' },
+  image: { flag: '--image <tag>', description: 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the image workers must have ("local": workers with --sandbox local)' },
+};
 
 /** Help text of --sandbox and --queue, for run-world's own option list. */
 export const SANDBOX_HELP = SANDBOX_FLAGS.sandbox!.description;

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
 import { readUserFile } from '../util/files.js';
-import { issuePath, zodIssueLine } from './options.js';
+import { issuePath, zodIssueLine } from '../util/options.js';
 
 /** One source of config values: a YAML file, or the command line. `file` names it in errors. */
 export interface ConfigLayer {

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Semaphore } from './limiter.js';
-import { classify, describe, type Failure } from './openai.js';
+import { classify, describe, type Failure } from './classify.js';
 import { ModelError } from './types.js';
 
 /** What every chat client is built with, whatever its provider. */

@@ -1,4 +1,4 @@
-import { classify, retryAfterOf, type Failure } from './openai.js';
+import { classify, retryAfterOf, type Failure } from './classify.js';
 
 /**
  * Sorts an error from any LangChain provider into our codes. Stainless-style SDKs (Anthropic, Groq,

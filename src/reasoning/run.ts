@@ -11,7 +11,9 @@ import { UserError } from '../util/errors.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { loadTask, prepareTaskData } from './data.js';
-import type { ReasoningData } from './offline.js';
+import { OfflineReasoningModel, type ReasoningData } from './offline.js';
+import { createModel } from '../models/factory.js';
+import { parseModelSpec } from '../models/spec.js';
 import { buildMessages, promptTemplate, stopSequences, templateName } from './prompts.js';
 import { scoreGenerations } from './scoring.js';
 import { ScorerOptionSchema, type GenerationsMap, type ReasoningItem, type ReasoningTask } from './types.js';
@@ -44,6 +46,12 @@ export const RunReasoningOptionsSchema = z.object({
   out: z.string().min(1),
   /** Model label for the summary (default model.id). */
   modelLabel: z.string().optional(),
+  /** Model spec the core builds (with createModel) when the caller passes no model. */
+  model: z.string().min(1).optional(),
+  /** Use the response cache for a model built from `model`. */
+  cache: z.boolean().default(true),
+  /** Response cache directory (default: the project's). */
+  cacheDir: z.string().optional(),
 });
 export type RunReasoningOptions = z.input<typeof RunReasoningOptionsSchema>;
 export type RunReasoningConfig = z.output<typeof RunReasoningOptionsSchema>;
@@ -61,8 +69,11 @@ export function resolveReasoningOptions(input: RunReasoningOptions): RunReasonin
 }
 
 export interface RunReasoningDeps {
-  /** A model, or a builder given the run's task and items (how offline models learn what they answer). */
-  model: ChatModel | ((data: ReasoningData) => ChatModel);
+  /**
+   * A model, or a builder given the run's task and items (how offline models learn what they
+   * answer); default: built from options.model by createModel.
+   */
+  model?: ChatModel | ((data: ReasoningData) => ChatModel);
   sandbox: ReasoningSandbox;
   logger?: Logger;
   /** Phases 'generate' (one item per model call) and 'score' (judgments). */
@@ -128,7 +139,8 @@ export async function runReasoning(input: RunReasoningOptions, deps: RunReasonin
   const items = selectItems(task, opts.ids, opts.limit);
   const maxTokens = opts.maxTokens ?? defaultMaxTokens(task, cot);
   const stop = stopSequences(task);
-  const model = typeof deps.model === 'function' ? deps.model({ task, items, cot, rag }) : deps.model;
+  const data: ReasoningData = { task, items, cot, rag };
+  const model = typeof deps.model === 'function' ? deps.model(data) : deps.model ?? specModel(opts, data, maxTokens);
   // Calls journaled under other settings stay in the directory unused, so only the kind is checked.
   const dir = RunDir.open({
     dir: opts.out, kind: 'reasoning', journal: 'calls.jsonl', identity: {},
@@ -139,6 +151,16 @@ export async function runReasoning(input: RunReasoningOptions, deps: RunReasonin
   } finally {
     dir.close();
   }
+}
+
+/** The model of options.model, built like every command's: createModel with the response cache. */
+function specModel(opts: RunReasoningConfig, data: ReasoningData, maxTokens: number): ChatModel {
+  if (!opts.model) throw new UserError('MISSING_OPTION', 'run-reasoning needs a model (options.model)');
+  return createModel(opts.model, { temperature: opts.temperature, maxTokens, concurrency: opts.concurrency }, {
+    // Offline answers are computed, not fetched: nothing to cache.
+    cache: opts.cache && parseModelSpec(opts.model).provider !== 'offline', ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    offline: (skill) => new OfflineReasoningModel(skill, 0, data),
+  });
 }
 
 interface GenerateSettings {

@@ -18,7 +18,7 @@ import { loadPrices, TrackedModel, UsageTracker } from '../models/usage.js';
 import { OfflineCoder } from '../offline/coder.js';
 import { cacheDirFrom, projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
-import { StaticEpisodeRecordSchema } from '../run/records.js';
+import { StaticEpisodeRecordSchema } from './record-schema.js';
 import { RunDir } from '../run/run-dir.js';
 import { CONVCODEWORLD_DATASET, loadTasks, normalizeTaskId } from '../tasks/bigcodebench.js';
 import { cachedDataset, isDatasetName } from '../data/prepare.js';

@@ -6,7 +6,7 @@ import { PROTOCOL_NAMES } from '../episode/protocol.js';
 import { ComparabilitySchema } from '../world/comparability.js';
 import { readRunConfig } from '../run/config.js';
 import { issueText } from '../run/format.js';
-import { EpisodeRecordSchema } from '../run/records.js';
+import { EpisodeRecordSchema } from '../episode/record-schema.js';
 import { UserError } from '../util/errors.js';
 import { readJsonlTolerant } from '../util/jsonl.js';
 import { fileSha256 } from './canonical.js';

@@ -15,9 +15,4 @@ export function versioned<T extends object>(record: T): T & { version: number } 
   return { version: FORMAT_VERSION, ...record };
 }
 
-/** First zod issue as "field "a.b": message" (or the message alone for the top level). */
-export function issueText(err: z.ZodError): string {
-  const issue = err.issues[0]!;
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-  return `${path.length ? `field "${path.join('.')}": ` : ''}${issue.message}`;
-}
+export { issueText } from '../util/options.js';

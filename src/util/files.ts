@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { ZodType, ZodTypeDef } from 'zod';
-import { issueText } from '../run/format.js';
+import { issueText } from './options.js';
 import { UserError } from './errors.js';
 
 /** Reads a file the user named; a missing path, a directory or an unreadable file is a one-line UserError. */

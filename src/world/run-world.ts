@@ -18,7 +18,7 @@ import { OfflineUser } from '../offline/user.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { loadTaskSet, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { mapLimit } from '../util/concurrency.js';
-import { EpisodeRecordSchema } from '../run/records.js';
+import { EpisodeRecordSchema } from '../episode/record-schema.js';
 import { RunDir } from '../run/run-dir.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { addFlags, flagValues } from '../../src/cli/flags.js';
 import type { FlagTable } from '../../src/config/flags.js';
 import { RUN_EVAL_FLAGS, RunEvalOptionsSchema } from '../../src/eval/run-eval.js';
-import { SANDBOX_FLAGS, SandboxOptionsSchema } from '../../src/sandbox/options.js';
+import { SANDBOX_FLAGS } from '../../src/cli/sandbox-options.js';
+import { SandboxOptionsSchema } from '../../src/sandbox/options.js';
 
 const Schema = z.object({
   mode: z.enum(['a', 'b']).default('a'),

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compareRunDirs, toMarkdown } from '../../src/compare/compare.js';
 import { readJournal } from '../../src/compare/journal.js';
 import { readRun, runKindOf } from '../../src/compare/load.js';
-import { EpisodeRecordSchema } from '../../src/run/records.js';
+import { EpisodeRecordSchema } from '../../src/episode/record-schema.js';
 import { fakeLiveRun } from '../replay/helpers.js';
 import { buildAllKinds, reasoningRun } from '../view/fixtures.js';
 

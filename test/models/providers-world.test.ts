@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, type WorldConfig } from '../../src/config/world.js';
 import { ResponseCache } from '../../src/models/cache.js';
 import { loadPrices } from '../../src/models/usage.js';
-import { EpisodeRecordSchema } from '../../src/run/records.js';
+import { EpisodeRecordSchema } from '../../src/episode/record-schema.js';
 import { DockerSandbox } from '../../src/sandbox/docker.js';
 import { loadTasks } from '../../src/tasks/bigcodebench.js';
 import { runWorld } from '../../src/world/run-world.js';

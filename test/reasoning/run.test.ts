@@ -72,6 +72,13 @@ describe.skipIf(!!skip)('runReasoning with the offline model', () => {
     expect(r2.score.scored).toEqual(r.score.scored);
   }, 120_000);
 
+  it('builds its model from options.model with createModel, as every command does', async () => {
+    const r = await runReasoning({ task: 'cruxeval-o', dataDir, n: 1, limit: 4, model: 'offline:1', out: tmp() }, { sandbox: localSandbox() });
+    expect(r.summary.model).toBe('offline:1');
+    expect(r.summary.pass_at_k.pass_at_1).toBe(100);
+    await expect(runReasoning({ task: 'cruxeval-o', dataDir, n: 1, limit: 1, out: tmp() }, { sandbox: localSandbox() })).rejects.toThrow(/needs a model/);
+  }, 120_000);
+
   it('the usage block carries the cost of a priced model, as every command\'s does', async () => {
     const priced = (d: ReasoningData): ChatModel => {
       const inner = new OfflineReasoningModel(1, 0, d);

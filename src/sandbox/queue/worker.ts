@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { parseOptions } from '../../config/options.js';
+import { parseOptions } from '../../util/options.js';
 import { createSandbox } from '../index.js';
 import { SandboxOptionsSchema } from '../options.js';
 import type { Sandbox } from '../types.js';

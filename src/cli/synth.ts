@@ -1,16 +1,16 @@
 import { Option, type Command } from 'commander';
-import { defaultOf } from '../../cli/common.js';
-import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from '../../cli/sandbox-options.js';
-import { parseOptions } from '../../config/options.js';
-import { createModel } from '../../models/factory.js';
-import { parseModelSpec } from '../../models/spec.js';
-import { progressReporter } from '../../report/progress-reporter.js';
-import { UserError } from '../../util/errors.js';
-import { judgePreload } from '../preload.js';
-import { offlineWriterFor } from './inputs.js';
-import { runSynth, SynthOptionsSchema, type SynthStats } from './pipeline.js';
-import { ExecLimitsSchema, STAGES, type Stage } from './records.js';
-import { MODEL_SPEC_FORMS } from '../../models/spec.js';
+import { defaultOf } from './common.js';
+import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
+import { parseOptions } from '../config/options.js';
+import { createModel } from '../models/factory.js';
+import { parseModelSpec } from '../models/spec.js';
+import { progressReporter } from '../report/progress-reporter.js';
+import { UserError } from '../util/errors.js';
+import { judgePreload } from '../reasoning/preload.js';
+import { offlineWriterFor } from '../reasoning/synth/inputs.js';
+import { runSynth, SynthOptionsSchema, type SynthStats } from '../reasoning/synth/pipeline.js';
+import { ExecLimitsSchema, STAGES, type Stage } from '../reasoning/synth/records.js';
+import { MODEL_SPEC_FORMS } from '../models/spec.js';
 
 interface SynthCliOpts extends SandboxCliOptions {
   from?: string;

@@ -1,6 +1,6 @@
 import { pct } from '../metrics/live.js';
-import { comparabilityLine } from '../world/comparability.js';
-import type { WorldSummary } from '../world/summary.js';
+import { comparabilityLine } from './comparability.js';
+import type { WorldSummary } from './summary.js';
 
 /** The MRR / recall table printed at the end of a run (x100, one decimal, as the paper). */
 export function worldTable(s: WorldSummary): string {

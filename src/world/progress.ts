@@ -1,7 +1,7 @@
 import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
-import type { WorldSummary } from '../world/summary.js';
-import { progressReporter } from './progress-reporter.js';
-import type { Reporter } from './reporter.js';
+import type { WorldSummary } from './summary.js';
+import { progressReporter } from '../report/progress-reporter.js';
+import type { Reporter } from '../report/reporter.js';
 
 /** Progress line for run-world: episodes done, where they were solved, calls and tokens so far. */
 export function worldProgress(): Reporter<EpisodeRecord, TurnRecord, WorldSummary> {
