@@ -9,6 +9,7 @@ export { judgeGenerations, scoreJudged, type ScoreResult } from './reasoning/sco
 export { runEval, type RunEvalDeps, type RunEvalOptions, type RunEvalResult } from './eval/run-eval.js';
 export { compareRuns, compareRunDirs, toMarkdown, type Comparison, type CompareOptions } from './compare/compare.js';
 export { startViewServer, type ViewOptions, type ViewServer } from './view/server.js';
+export { toHtml, type HtmlOptions } from './view/snapshot.js';
 export { runEpisode, type EpisodeSource, type EpisodeDeps } from './episode/runner.js';
 export { DEFAULT_PROTOCOL, PROFILES, PROTOCOL_NAMES, profileOf, type ProtocolName, type ProtocolOptions, type ProtocolProfile } from './episode/protocol.js';
 export { comparabilityOf, ComparabilitySchema, type Comparability } from './world/comparability.js';

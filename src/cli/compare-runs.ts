@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { compareRunDirs, CompareOptionsSchema, toMarkdown } from '../compare/compare.js';
-import { HtmlOptionsSchema, toHtml } from '../compare/html.js';
+import { HtmlOptionsSchema, toHtml } from '../view/snapshot.js';
 import { cliMain, defaultOf, isEntryPoint } from './common.js';
 import { positiveInt } from './sandbox-options.js';
 

@@ -3,7 +3,9 @@ import { parseOptions } from '../config/options.js';
 import { expandRunDirs, readRun, type RoleCost, type RunData } from './load.js';
 import { reasoningMarkdown, type ReasoningRunData } from './reasoning.js';
 import { addCounts, zeroCounts } from '../world/summary.js';
-import { cell, intervalText, pval, signed, turnCell } from './format.js';
+import { cell, intervalText, pval, runName, signed, turnCell } from './format.js';
+
+export { runName };
 import { compareRepoRuns, repoMarkdown, type RepoComparison, type RepoRunData } from './repo.js';
 import { comparabilityDiff } from '../world/comparability.js';
 import { dedupe, liveStaticDiff, protocolGroups, protocolWarning, who, type ProtocolCheck } from './protocols.js';
@@ -77,11 +79,6 @@ export interface Comparison {
 }
 
 export { protocolWarning };
-
-/** Runs' label for tables: model, setting and mode. */
-export function runName(r: RunData): string {
-  return `${r.model} ${r.setting} ${r.mode}${r.mode === 'static' && r.referenceModel ? ` (ref ${r.referenceModel})` : ''}`;
-}
 
 /** Compares the runs found under the arguments, each read by its kind: run-world and run-bench together, run-repo and run-reasoning in their own tables. */
 export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparison {

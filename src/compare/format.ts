@@ -19,3 +19,8 @@ export const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** One turn of a by-turn series: "n/a" for a run with no completed episode (no score is not a score of 0), blank past its last turn. */
 export const turnCell = (values: number[], t: number): string => (values.length === 0 ? 'n/a' : t < values.length ? f1(values[t]!) : '');
+
+/** Runs' label for tables: model, setting and mode. */
+export function runName(r: { model: string; setting: string; mode: string; referenceModel?: string | undefined }): string {
+  return `${r.model} ${r.setting} ${r.mode}${r.mode === 'static' && r.referenceModel ? ` (ref ${r.referenceModel})` : ''}`;
+}

@@ -1,6 +1,6 @@
 import { comparabilityDiff, comparabilityLine, type Comparability } from '../world/comparability.js';
 import type { RunData } from './load.js';
-import { runName } from './compare.js';
+import { runName } from './format.js';
 
 /** Runs under different protocols: the groups of runs sharing one, and the pairs refused across them. */
 export interface ProtocolCheck {

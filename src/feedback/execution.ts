@@ -1,4 +1,3 @@
-import type { ProtocolProfile } from '../episode/protocol.js';
 import type { ExecResult } from '../sandbox/types.js';
 import { EXEC_FEEDBACK_MAX_CHARS, PARTIAL_TEST_COUNT, PASSED_ALL_TESTS } from './constants.js';
 
@@ -15,7 +14,12 @@ export interface ExecutionFeedback {
 }
 
 /** The rules of a profile that shape execution feedback. */
-export type ExecFeedbackRules = Pick<ProtocolProfile, 'partialTests' | 'partialHidesModuleCrash'>;
+export interface ExecFeedbackRules {
+  /** visit: the original's recursive method visit; source: the test methods in source order. */
+  partialTests: 'visit' | 'source';
+  /** A module-level crash reads as passed under partial tests. */
+  partialHidesModuleCrash: boolean;
+}
 
 /**
  * The names partial feedback covers: the first 3 of the original's method visit (`compatOrder`,

@@ -11,7 +11,7 @@ import { main as runEvalMain } from '../../src/cli/run-eval.js';
 import { main as runReasoningMain } from '../../src/cli/run-reasoning.js';
 import { main as runWorkerMain } from '../../src/cli/run-worker.js';
 import { compareRuns, CompareOptionsSchema } from '../../src/compare/compare.js';
-import { HtmlOptionsSchema } from '../../src/compare/html.js';
+import { HtmlOptionsSchema } from '../../src/view/snapshot.js';
 import { runEval, RunEvalOptionsSchema } from '../../src/eval/run-eval.js';
 import { ModelParamsSchema } from '../../src/models/spec.js';
 import { CASE2CODE_DEFAULTS, resolveReasoningOptions, RunReasoningOptionsSchema, ScoreFileOptionsSchema } from '../../src/reasoning/run.js';

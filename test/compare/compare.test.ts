@@ -7,7 +7,7 @@ import { compareRunDirs, toMarkdown } from '../../src/compare/compare.js';
 import { loadRun } from '../../src/compare/load.js';
 import { buildFixtureRuns } from './fixtures.js';
 import { fakeLiveRun } from '../replay/helpers.js';
-import { toHtml } from '../../src/compare/html.js';
+import { toHtml } from '../../src/view/snapshot.js';
 
 describe('compare-runs across protocols', () => {
   it('refuses paired tests across a clean run, a --max-turns 1 --timeout 30 run and a default run, and flags them in every output', () => {

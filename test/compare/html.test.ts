@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/compare-runs.js';
 import { compareRunDirs } from '../../src/compare/compare.js';
-import { toHtml } from '../../src/compare/html.js';
+import { toHtml } from '../../src/view/snapshot.js';
 import { runPage } from '../../src/view/detail.js';
 import { describeRun } from '../../src/view/entry.js';
 import { serverLinks } from '../../src/view/pages.js';

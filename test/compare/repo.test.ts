@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareRunDirs, toMarkdown } from '../../src/compare/compare.js';
-import { toHtml } from '../../src/compare/html.js';
+import { toHtml } from '../../src/view/snapshot.js';
 import { REPO_RESULT_VERSION, summarizeRepo, type RepoItem } from '../../src/repo/metrics.js';
 
 const root = mkdtempSync(join(tmpdir(), 'compare-repo-'));

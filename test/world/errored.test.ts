@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as runBench } from '../../src/cli/run-bench.js';
 import { compareRunDirs, toMarkdown } from '../../src/compare/compare.js';
-import { toHtml } from '../../src/compare/html.js';
+import { toHtml } from '../../src/view/snapshot.js';
 import { loadRun } from '../../src/compare/load.js';
 import type { EpisodeRecord } from '../../src/episode/record.js';
 import { loadPrices } from '../../src/models/usage.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { parseOptions } from '../config/options.js';
-import { describeRun } from '../view/entry.js';
-import { snapshotHtml } from '../view/layout.js';
-import { protocolWarning, type Comparison } from './compare.js';
+import { describeRun } from './entry.js';
+import { snapshotHtml } from './layout.js';
+import { protocolWarning, type Comparison } from '../compare/compare.js';
 
-export { lineChartSvg } from '../view/chart.js';
+export { lineChartSvg } from './chart.js';
 
 export const HtmlOptionsSchema = z.object({
   /** Most tasks per run in the per-task view (the tables and charts always use all). */
