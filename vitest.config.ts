@@ -15,6 +15,18 @@ const SERIAL_SUITES = [
   'test/replay/bench.test.ts',
   'test/repo/docker.test.ts',
   'test/world/run-world.test.ts',
+  // A real browser, whole CLI processes, the packed package, or the judge's own processes.
+  'test/view/viewer.test.ts',
+  'test/compare/html.test.ts',
+  'test/docs/outputs.test.ts',
+  'test/data/pack.test.ts',
+  'test/eval/identity.test.ts',
+  'test/repo/run.test.ts',
+  'test/repo/tasks-input.test.ts',
+  'test/repo/judge-channel.test.ts',
+  'test/cli/interrupt.test.ts',
+  'test/cli/unwritable.test.ts',
+  'test/episode/turn0-shapes.test.ts',
 ];
 // A *.child.test.ts file is run only by the test that spawns it (with its variable set).
 const CHILDREN = process.env.CODECONV_SECOND_HOST_CHILD ? [] : ['test/**/*.child.test.ts'];
