@@ -152,9 +152,10 @@ describe('cacheKey', () => {
 
 describe('the cache keys on the model the endpoint serves', () => {
   const SAMPLE = join(__dirname, '..', '..', 'data', 'sample-tasks.jsonl');
+  // Protocol clean: turn 0 needs no sanitizer, so the fake sandbox (no check handler) can judge it.
   const worldConfig = (out: string, cacheDir: string): WorldConfig => resolveWorldConfig([
     { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) },
-    { file: 'test', values: { dataset: SAMPLE, cacheDir, model: `vllm:served@${server.baseURL}`, setting: 'CF_EF_FULL', limit: 2, maxTurns: 0, out } },
+    { file: 'test', values: { dataset: SAMPLE, cacheDir, model: `vllm:served@${server.baseURL}`, setting: 'CF_EF_FULL', limit: 2, maxTurns: 0, out, protocol: 'clean' } },
   ]);
   const stats = (out: string): Record<string, unknown> => JSON.parse(readFileSync(join(out, 'run-stats.json'), 'utf8')) as Record<string, unknown>;
 
