@@ -179,7 +179,7 @@ describe('generations files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reasoning-gen-'));
   it('reads id -> list, a scored file\'s raw_generations, and skips the synthetic marker', () => {
     writeFileSync(join(dir, 'a.json'), JSON.stringify({ synthetic: true, sample_0: ['x'] }));
-    expect(readGenerationsFile(join(dir, 'a.json'))).toEqual({ generations: { sample_0: ['x'] }, synthetic: true, fromScoredFile: false });
+    expect(readGenerationsFile(join(dir, 'a.json'))).toEqual({ generations: { sample_0: ['x'] }, synthetic: true, fromScoredFile: false, published: {} });
     writeFileSync(join(dir, 'b.json'), JSON.stringify({ raw_generations: { sample_1: ['y'] }, raw_scored_generations: {}, pass_at_1: 0 }));
     expect(readGenerationsFile(join(dir, 'b.json')).generations).toEqual({ sample_1: ['y'] });
     writeFileSync(join(dir, 'c.json'), JSON.stringify({ sample_0: 'x' }));
