@@ -82,3 +82,11 @@ export const liveSig = (setting: string, coder: string[], user: string[] = [], o
 
 /** Model calls of each turn, as recorded. */
 export const stepsOf = (r: Run): string[][] => r.rec.turns.map((t) => t.steps ?? []);
+
+const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A label in either layout's capitals ("Execution feedback" or "Execution Feedback"); the value stays exact. */
+const anyCase = (label: string): string => [...label].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : esc(ch))).join('');
+/** Whether a prompt shows `value` under the label `label`, in either layout (plain templates or DSPy's, fenced or raw). */
+export const shows = (prompt: string, label: string, value = ''): boolean => new RegExp(`${anyCase(label)}:\\s*(\`\`\`(python)?\\n)?${esc(value)}`).test(prompt);
+/** Whether a prompt has a field with this label (either layout). */
+export const hasField = (prompt: string, label: string): boolean => new RegExp(`(^|\\n)${anyCase(label)}:`).test(prompt);

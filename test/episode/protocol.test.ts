@@ -6,17 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { liveSource } from '../../src/episode/live-source.js';
 import { ScriptedModel } from '../helpers/scripted-model.js';
-import { CLEAN, CODE, episode, HEADER, labelled, live, liveSig, said, samples, stepsOf, TASK } from './helpers.js';
+import { CLEAN, CODE, episode, hasField, HEADER, labelled, live, liveSig, said, samples, shows, stepsOf, TASK } from './helpers.js';
 
 const statuses = (r: Awaited<ReturnType<typeof live>>): string[] => r.rec.turns.map((t) => t.status);
 const CRASH = 'def task_func():\n    return 6  # fails: ALL';
-const esc = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A label in either layout's capitals ("Execution feedback" or "Execution Feedback"); the value stays exact. */
-const anyCase = (label: string): string => [...label].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : esc(ch))).join('');
-/** Whether a prompt shows `value` under the label `label`, in either layout (plain templates or DSPy's, fenced or raw). */
-const shows = (prompt: string, label: string, value = ''): boolean => new RegExp(`${anyCase(label)}:\\s*(\`\`\`(python)?\\n)?${esc(value)}`).test(prompt);
-/** Whether a prompt has a field with this label (either layout). */
-const hasField = (prompt: string, label: string): boolean => new RegExp(`(^|\\n)${anyCase(label)}:`).test(prompt);
 
 describe('CF: compilation feedback only', () => {
   it('carries compiling code forward with no call; convcodeworld prepends the import header every turn, clean keeps the text', async () => {

@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = (model: string, out: string): WorldConfig => resolveWorldConfig([
   { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) },
-  { file: 'test', values: { dataset: SAMPLE, cacheDir: join(dir, 'cache'), model, setting: 'CF_EF_FULL', limit: 2, maxTurns: 1, out } },
+  { file: 'test', values: { dataset: SAMPLE, cacheDir: join(dir, 'cache'), model, setting: 'CF_EF_FULL', limit: 2, maxTurns: 1, out, protocol: 'clean' } },
 ]);
 
 async function closedPort(): Promise<number> {

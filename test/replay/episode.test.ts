@@ -11,7 +11,7 @@ import { PROFILES, type ProtocolOptions } from '../../src/episode/protocol.js';
 import { parseSetting } from '../../src/episode/settings.js';
 import { benchEpisode } from '../../src/replay/episode.js';
 import type { ReferenceTask } from '../../src/replay/types.js';
-import { CODE, FENCED, HEADER, TASK } from '../episode/helpers.js';
+import { CODE, FENCED, HEADER, labelled, shows, TASK } from '../episode/helpers.js';
 import { FakeSandbox } from '../helpers/fake-sandbox.js';
 import { answer, ScriptedModel } from '../helpers/scripted-model.js';
 
@@ -20,7 +20,9 @@ const options = (setting: string, protocol: 'convcodeworld' | 'clean'): Protocol
 });
 
 async function replay(setting: string, rt: ReferenceTask, coderScript: string[], protocol: 'convcodeworld' | 'clean' = 'convcodeworld') {
-  const coder = new ScriptedModel('target', coderScript.map((c) => answer(c)), answer(CODE.pass));
+  // Answers are written as a model following the profile's prompt layout would write them.
+  const write = PROFILES[protocol].prompts === 'signature' ? labelled : (c: string): string => answer(c);
+  const coder = new ScriptedModel('target', coderScript.map(write), write(CODE.pass));
   const rec = await benchEpisode(TASK, rt, options(setting, protocol), 'ref', { coder, exec: new ExecCache(new FakeSandbox()), turn0: { kind: 'generate', sanitize: FENCED } });
   return { rec, coder };
 }
@@ -38,9 +40,9 @@ describe('replay through the shared loop', () => {
     expect(rec.turns.map((t) => t.steps ?? [])).toEqual([['generate'], ['refine-user'], [], []]);
     expect(rec.reference_pass).toEqual([false, true, true]);
     const p = coder.calls[1]!.prompt;
-    expect(p).toContain('Previous code:\n```python\n' + HEADER + CODE.failA);
-    expect(p).toContain('Execution feedback:\nTEST_A\n');
-    expect(p).toContain('User feedback:\nThe first check fails; return the expected value.');
+    expect(shows(p, 'Previous code', HEADER + CODE.failA)).toBe(true);
+    expect(shows(p, 'Execution feedback', 'TEST_A\n')).toBe(true);
+    expect(shows(p, 'User feedback', 'The first check fails; return the expected value.')).toBe(true);
     expect(rec.turns[1]!.feedback).toMatchObject({ replayed: true, user: 'The first check fails; return the expected value.' });
     expect(rec.turns[1]!.input).toMatchObject({ from: 'reference', turn: 0, status: 'fail', logged_passed: false });
     expect(rec.turns[1]!.usage?.user).toBeUndefined();
@@ -67,10 +69,10 @@ describe('replay through the shared loop', () => {
       ],
     };
     const ccw = await replay('CF_EF_FULL_SEF', rt, [CODE.failB, CODE.pass]);
-    expect(ccw.coder.calls[1]!.prompt).toContain(`Execution feedback:\n${logged}`);
+    expect(shows(ccw.coder.calls[1]!.prompt, 'Execution feedback', logged)).toBe(true);
     expect(ccw.rec.turns[1]!.feedback).toMatchObject({ execution: logged, drift: ['execution'] });
     const clean = await replay('CF_EF_FULL_SEF', rt, [CODE.failB, CODE.pass], 'clean');
-    expect(clean.coder.calls[1]!.prompt).toContain('Execution feedback:\nTEST_A\n');
+    expect(shows(clean.coder.calls[1]!.prompt, 'Execution feedback', 'TEST_A\n')).toBe(true);
     expect(clean.coder.calls[1]!.prompt).not.toContain(logged);
   });
 });
