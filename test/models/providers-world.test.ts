@@ -46,12 +46,13 @@ describe.skipIf(!ready.ok)(`run-world with Anthropic and Ollama servers on 127.0
   const claude = (): string => `anthropic:claude-haiku-4-5@${anthropic.baseURL}`;
   const llama = (): string => `ollama:llama3.1:8b@${ollama.baseURL}`;
   const params = { maxRetries: 2, timeoutMs: 3_000 };
+  // Protocol clean: turn 0 is the plain prompt's extraction, so a prose answer reaches the novice as a compile error.
   function config(name: string, over: Record<string, unknown>): WorldConfig {
     return resolveWorldConfig([
       { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) },
       {
         file: 'test',
-        values: { dataset: SAMPLE, out: join(dir, name), cacheDir: join(dir, 'cache'), setting: 'CF_SNF', maxTurns: 1, ids: ['Sample/0', 'Sample/1'], cache: false, modelParams: params, userModelParams: params, ...over },
+        values: { dataset: SAMPLE, out: join(dir, name), cacheDir: join(dir, 'cache'), setting: 'CF_SNF', maxTurns: 1, ids: ['Sample/0', 'Sample/1'], cache: false, modelParams: params, userModelParams: params, protocol: 'clean', ...over },
       },
     ]);
   }
