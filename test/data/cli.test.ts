@@ -1,32 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/data.js';
-import { clearPreparedMemo } from '../../src/data/index.js';
 import { cliRunner } from '../helpers/cli.js';
-import { SHARED_DATA, startHubDouble, type HubDouble } from '../helpers/hub-double.js';
+import { haveShared, useHubDouble } from '../helpers/hub-env.js';
 
-const haveShared = existsSync(join(SHARED_DATA, 'cruxeval', 'cruxeval.jsonl'));
 const { run, stdout, stderr } = cliRunner(main);
-let hub: HubDouble;
-let tmp: string;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  hub = await startHubDouble({ shared: haveShared });
-});
-afterAll(() => hub.close());
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'codeconv-data-cli-'));
-  Object.assign(process.env, hub.env(join(tmp, 'hub'), join(tmp, 'cache')));
-  delete process.env.HF_HUB_OFFLINE;
-  clearPreparedMemo();
-});
-afterEach(() => {
-  process.env = { ...saved };
-  rmSync(tmp, { recursive: true, force: true });
-});
+const env = useHubDouble('codeconv-data-cli-');
 
 describe('codeconv-data', () => {
   it('list: every name with licence and cache state, without the network', async () => {
@@ -36,7 +14,7 @@ describe('codeconv-data', () => {
     expect(out).toMatch(/bigcodebench@v0\.1\.4\s+not cached\s+-\s+pinned\s+Apache-2\.0\s+hf:bigcode\/bigcodebench@main/);
     expect(out).toMatch(/codeglance:ds1000\s+not cached.*none declared/);
     expect(out).toMatch(/convcodebench\s+not cached\s+-\s+unverified/);
-    expect(hub.requests).toEqual([]);
+    expect(env.hub().requests).toEqual([]);
   });
 
   it.skipIf(!haveShared)('pull downloads and checks; list and path then show the cached copy; quiet on a pipe', async () => {

@@ -1,31 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { clearPreparedMemo } from '../../src/data/index.js';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { loadTask, prepareTaskData } from '../../src/reasoning/data.js';
 import { loadTaskSet, selectTasks } from '../../src/tasks/bigcodebench.js';
-import { SHARED_DATA, startHubDouble, type HubDouble } from '../helpers/hub-double.js';
+import { SHARED_DATA } from '../helpers/hub-double.js';
+import { haveShared, useHubDouble } from '../helpers/hub-env.js';
 
-const haveShared = existsSync(join(SHARED_DATA, 'cruxeval', 'cruxeval.jsonl'));
 const SAMPLE = resolve('data', 'sample-tasks.jsonl');
-let hub: HubDouble;
-let tmp: string;
-const saved = { ...process.env };
-
-beforeAll(async () => {
-  hub = await startHubDouble({ shared: haveShared });
-});
-afterAll(() => hub.close());
-beforeEach(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'codeconv-consumers-'));
-  Object.assign(process.env, hub.env(join(tmp, 'hub'), join(tmp, 'cache')));
-  clearPreparedMemo();
-});
-afterEach(() => {
-  process.env = { ...saved };
-  rmSync(tmp, { recursive: true, force: true });
-});
+useHubDouble('codeconv-consumers-');
 
 describe('BigCodeBench task sets', () => {
   it('--subset hard on a file without hard-task-ids.json beside it is a clear error, not 0 tasks', async () => {
