@@ -44,7 +44,7 @@ export function promptStyle(o: { profile: { prompts: PromptStyle } }): PromptSty
 export const SIGNATURE_MAX_TOKENS = 2048;
 
 /**
- * sha256 (first 16 hex digits) of the prompt files of this project, name and content, in name
+ * sha256 of the prompt files of this project, name and content, in name
  * order (resources/prompts/*.md and signatures.yaml, not the reasoning prompts): runs that differ
  * in it did not ask the models the same thing.
  */
@@ -53,5 +53,5 @@ export function promptsHash(dir = PROMPT_DIR): string {
   for (const name of readdirSync(dir).filter((f) => /\.(md|yaml)$/.test(f)).sort()) {
     h.update(`${name}\0${readFileSync(join(dir, name), 'utf8')}\0`);
   }
-  return h.digest('hex').slice(0, 16);
+  return h.digest('hex');
 }

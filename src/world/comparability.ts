@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { createHash } from 'node:crypto';
-import { template } from '../episode/prompts.js';
+import { promptsHash } from '../episode/prompts.js';
 import { PROTOCOL_NAMES, type ProtocolProfile, type Turn0Prompt } from '../episode/protocol.js';
 import type { Setting } from '../episode/settings.js';
 
@@ -15,44 +14,19 @@ export const ComparabilitySchema = z.object({
   max_turns: z.number().int().min(0),
   /** Simulated user whose feedback the coder saw (live: the simulator; replay: the reference's); null without one. */
   simulator: z.string().nullable(),
-  /** sha256 over the prompt templates the protocol uses for this setting (names and texts). */
+  /** sha256 over every prompt file the episode loop reads (names and texts): the same for every setting, so settings merge and compare. */
   prompts_sha256: z.string(),
 }).strict();
 export type Comparability = z.infer<typeof ComparabilitySchema>;
 
 export const COMPARABILITY_KEYS = ['protocol', 'turn0_prompt', 'timeout_s', 'max_turns', 'simulator', 'prompts_sha256'] as const;
 
-/** The prompt templates a run may use: its turn-0 prompt, the coder's refinements, the simulator's. */
-export function promptTemplates(profile: ProtocolProfile, setting: Setting, turn0: Turn0Prompt): string[] {
-  const names: string[] = {
-    'bigcodebench-chat': ['coder-initial-bigcodebench-chat'],
-    'bigcodebench-vllm': ['coder-initial-bigcodebench', 'coder-initial-bigcodebench-prefill'],
-    plain: ['coder-initial'],
-    samples: [],
-  }[turn0];
-  // A novice reports compile errors itself; every other setting gets fix calls.
-  if (setting.user !== 'novice') names.push('coder-fix-compile');
-  if (setting.user === 'none') {
-    if (setting.exec !== 'none') names.push(profile.genericExecRefine ? 'coder-refine-exec-generic' : 'coder-refine-exec');
-  } else {
-    names.push('coder-refine-user', `user-${setting.user}`);
-  }
-  return names.sort();
-}
-
-/** sha256 over the templates' names and texts, as template() reads them. */
-export function promptsSha256(names: string[]): string {
-  const h = createHash('sha256');
-  for (const name of [...names].sort()) h.update(`${name}\0`).update(template(name)).update('\0');
-  return h.digest('hex');
-}
-
 export function comparabilityOf(o: {
   profile: ProtocolProfile; setting: Setting; turn0: Turn0Prompt; timeoutS: number; maxTurns: number; simulator: string | null;
 }): Comparability {
   return {
     protocol: o.profile.name, turn0_prompt: o.turn0, timeout_s: o.timeoutS, max_turns: o.maxTurns, simulator: o.simulator,
-    prompts_sha256: promptsSha256(promptTemplates(o.profile, o.setting, o.turn0)),
+    prompts_sha256: promptsHash(),
   };
 }
 

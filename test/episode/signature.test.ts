@@ -102,6 +102,6 @@ describe('prompt files hash', () => {
     expect(promptsHash(dir)).toBe(before);
     writeFileSync(join(dir, 'signatures.yaml'), 'x: 2');
     expect(promptsHash(dir)).not.toBe(before);
-    expect(promptsHash()).toMatch(/^[0-9a-f]{16}$/);
+    expect(promptsHash()).toMatch(/^[0-9a-f]{64}$/);
   });
 });
