@@ -36,7 +36,7 @@ echo "$(stamp) froze $OUT/reference-offline-$REF.json"
 for m in $TARGETS; do
   for s in $SETTINGS; do live "$m" "$s" "$OUT/live/$m-$s"; done
   t0=$SECONDS
-  node dist/cli/run-bench.js --reference "$OUT/reference-offline-$REF.json" --model "offline:$m" \
+  node dist/cli/run-bench.js --reference "$OUT/reference-offline-$REF.json" --dataset "$DATASET" --model "offline:$m" \
     --out "$OUT/static/$m" --concurrency 8 --parallel "$PAR" --quiet >"$OUT/static-$m.out" 2>&1 \
     || { cat "$OUT/static-$m.out" >&2; exit 1; }
   echo "$(stamp) static offline:$m (all settings): $((SECONDS - t0)) s"

@@ -33,7 +33,19 @@ export class FakeSandbox implements Sandbox {
   }
 
   async runChecks(items: CheckItem[]): Promise<CheckResult[]> {
-    if (!this.checks) throw new Error('FakeSandbox: no check handler');
-    return this.checks(items);
+    if (this.checks) return this.checks(items);
+    return items.map((item) => {
+      const r = fakeSanitize(item);
+      if (!r) throw new Error('FakeSandbox: no check handler');
+      return r;
+    });
   }
+}
+
+/** Stands in for BigCodeBench's turn-0 sanitizer (a check ending with its call): the first python block as it is, else nothing. */
+function fakeSanitize(item: CheckItem): CheckResult | undefined {
+  const m = /__result__ = sanitize\(_json\.loads\(("(?:[^"\\]|\\.)*")\)/.exec(item.code);
+  if (!m) return undefined;
+  const answer = JSON.parse(JSON.parse(m[1]!) as string) as string;
+  return { ok: true, timedOut: false, durationMs: 1, value: /```python\n([\s\S]*?)\n```/.exec(answer)?.[1] ?? '' };
 }

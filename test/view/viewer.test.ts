@@ -112,7 +112,7 @@ describe.skipIf(!haveChromium)('view in Chromium', () => {
     await page.goto(server.url + 'curves');
     const names = await page.$$eval('.setting-block[data-setting="CF_EF_FULL_SEF"] .legend li', (l) => l.map((x) => x.getAttribute('data-name')));
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toContain('offline:A · CF_EF_FULL_SEF · history=none compat=none timeout=240 · live');
+    expect(names).toContain('offline:A · CF_EF_FULL_SEF · convcodeworld · live');
   });
 
   it('a task page shows each turn\'s diff and feedback, side by side with another run', async () => {
