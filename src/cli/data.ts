@@ -2,9 +2,7 @@
 import { Command } from 'commander';
 import { datasetIdentity, listDatasetNames, prepareDataset, stderrProgress } from '../data/index.js';
 import { allStatuses, datasetStatus } from '../data/status.js';
-import { hubEnv } from '../data/env.js';
 import { notCachedError } from '../data/hub.js';
-import { userCacheDir } from '../sandbox/paths.js';
 import { UserError } from '../util/errors.js';
 import { cliMain, isEntryPoint } from './common.js';
 
@@ -12,7 +10,8 @@ const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
 
 function buildProgram(): Command {
   const program = new Command('codeconv-data')
-    .description(`Benchmark data sets by name: list them, pull them into the cache (Hub cache ${hubEnv().hubCache}, other files under ${userCacheDir()}), print where they lie`);
+    // The help names the variables, not this machine's directories (`path` prints those).
+    .description('Benchmark data sets by name: list them, pull them into the cache (the Hub cache: $HF_HUB_CACHE, default ~/.cache/huggingface/hub; other files: $CODECONV_CACHE_DIR, default ~/.cache/codeconv-eval), print where they lie');
   program
     .command('list')
     .description('every data set name with its source, licence, and whether it is cached (no network)')
