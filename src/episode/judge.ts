@@ -49,5 +49,11 @@ export function usageOf(gens: Generation[]): TurnRoleUsage {
     output_tokens: gens.reduce((s, g) => s + g.usage.outputTokens, 0),
     cached_calls: gens.filter((g) => g.cached).length,
     latency_ms: Math.round(gens.reduce((s, g) => s + g.latencyMs, 0)),
+    ...servedOf(gens),
   };
+}
+
+function servedOf(gens: Generation[]): { served?: string[] } {
+  const served = [...new Set(gens.flatMap((g) => (g.servedModel ? [g.servedModel] : [])))];
+  return served.length ? { served } : {};
 }

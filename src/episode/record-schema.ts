@@ -9,7 +9,7 @@ export const status = z.enum(['pass', 'fail', 'timeout']);
 export const tests = z.record(z.string(), z.enum(['pass', 'fail']));
 
 const RoleUsageSchema: ZodType<TurnRoleUsage, ZodTypeDef, unknown> = z.object({
-  calls: z.number(), input_tokens: z.number(), output_tokens: z.number(), cached_calls: z.number(), latency_ms: z.number(),
+  calls: z.number(), input_tokens: z.number(), output_tokens: z.number(), cached_calls: z.number(), latency_ms: z.number(), served: z.array(z.string()).optional(),
 }).passthrough();
 
 export const feedbackShape = {

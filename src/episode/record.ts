@@ -7,6 +7,8 @@ export interface TurnRoleUsage {
   output_tokens: number;
   cached_calls: number;
   latency_ms: number;
+  /** Model names the endpoint reported for these calls (e.g. the snapshot behind an alias), when it reported one. */
+  served?: string[];
 }
 
 /** A model call within a turn: a compile fix, the simulated user, or the refinement. */

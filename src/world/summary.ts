@@ -30,6 +30,8 @@ export interface SummaryCore {
   /** Turn at which each task was solved, or its score decided ("unsolved" when never). */
   solved_at_histogram: Record<string, number>;
   usage: Record<'coder' | 'user', SummaryUsage>;
+  /** Model names the endpoints reported per role (the exact snapshot a simulator alias resolved to), when any did. */
+  served_models?: Partial<Record<'coder' | 'user', string[]>>;
   leak: LeakTally;
   [k: string]: unknown;
 }
@@ -59,6 +61,7 @@ export function summarize(
   const scored = meta.erroredScored ? records : completed;
   const vectors = scored.map((r) => r.turns.map((t) => t.status === 'pass'));
   const usage: Record<'coder' | 'user', UsageCounts[]> = { coder: [], user: [] };
+  const served = { coder: new Set<string>(), user: new Set<string>() };
   const hist: Record<string, number> = {};
   const leak: LeakTally = { scored_turns: 0, flagged_turns: 0, max_score: 0 };
   for (const r of records) {
@@ -70,6 +73,7 @@ export function summarize(
       for (const role of ['coder', 'user'] as const) {
         const u = t.usage?.[role];
         if (u) usage[role].push(u);
+        for (const name of u?.served ?? []) served[role].add(name);
       }
       tallyLeak(leak, t.feedback);
     }
@@ -92,6 +96,12 @@ export function summarize(
     max_turns: meta.maxTurns,
     solved_at_histogram: hist,
     usage: { coder: usageBlock(usage.coder, prices, meta.model), user: usageBlock(usage.user, prices, meta.userModel) },
+    ...servedModels(served),
     leak,
   };
+}
+
+function servedModels(served: Record<'coder' | 'user', Set<string>>): { served_models?: Partial<Record<'coder' | 'user', string[]>> } {
+  const out = Object.fromEntries(Object.entries(served).filter(([, s]) => s.size).map(([role, s]) => [role, [...s].sort()]));
+  return Object.keys(out).length ? { served_models: out } : {};
 }
