@@ -1,7 +1,7 @@
 import { executionFeedback, truncateFeedback, type ExecutionFeedback } from '../feedback/execution.js';
 import { ANSWER_STOP, codeFromAnswer, type AnswerCode } from '../feedback/extract.js';
 import { leakScore } from '../feedback/user.js';
-import { ModelError, type ChatMessage, type ChatModel, type Generation } from '../models/types.js';
+import { isContextLengthError, type ChatMessage, type ChatModel, type Generation } from '../models/types.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import type { Judged } from './judge.js';
 import { promptStyle, render, template, type PromptStyle } from './prompts.js';
@@ -80,7 +80,7 @@ export function* retrimSchedule(): Generator<{ front: number; rear: number }> {
 }
 
 const OVERFLOW = Symbol('overflow');
-const isOverflow = (err: unknown): boolean => err instanceof ModelError && err.code === 'CONTEXT_LENGTH';
+const isOverflow = isContextLengthError;
 
 /**
  * One refinement turn by the original's rules. The turn starts from `basis` (the previous

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANSWER_STOP, codeFromAnswer } from '../feedback/extract.js';
-import type { ChatMessage, ChatModel, GenerateOptions } from '../models/types.js';
+import { isContextLengthError, type ChatMessage, type ChatModel, type GenerateOptions, type Generation } from '../models/types.js';
 import { projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { BigCodeBenchTask } from '../tasks/bigcodebench.js';
@@ -78,10 +78,15 @@ export async function firstVersion(
   if (deps.turn0.kind === 'samples') {
     return { judged: await deps.judge(deps.turn0.solutions.get(task.task_id)!), extra: { fromSamples: true } };
   }
+  // A prompt over the model's context is the model's failure: an empty version, scored, and the episode goes on.
+  const overflowed = async (): Promise<{ judged: Judged; extra: Partial<TurnRecord> }> => ({
+    judged: await deps.judge(o.profile.turn0 === 'bigcodebench' ? '' : header), extra: { steps: ['generate'], modelFailure: 'CONTEXT_LENGTH', extractError: 'EMPTY_CODE' },
+  });
   if (o.profile.turn0 === 'bigcodebench') {
     if (!deps.turn0.sanitize) throw new InfraError('SANITIZER', 'BigCodeBench turn 0 needs a sanitizer');
     const { msg, opts } = bigcodebenchRequest(task, o.coderKind);
-    const gen = await deps.coder.generate([msg], opts);
+    const gen = await generateFitting(deps.coder, [msg], opts);
+    if (!gen) return overflowed();
     // BigCodeBench's vLLM generator turns tabs into four spaces.
     const text = o.coderKind === 'vllm' ? gen.text.replace(/\t/g, '    ') : gen.text;
     if (o.history === 'full') deps.chat.push(msg, { role: 'assistant', content: (opts.prefill ?? '') + text });
@@ -89,11 +94,22 @@ export async function firstVersion(
     return { judged: await deps.judge(code), extra: { raw: gen.text, steps: ['generate'], usage: { coder: usageOf([gen]) }, ...(code.trim() ? {} : { extractError: 'EMPTY_CODE' as const }) } };
   }
   const msg: ChatMessage = { role: 'user', content: render(template('coder-initial'), { problem: task.instruct_prompt }) };
-  const gen = await deps.coder.generate([msg], { role: 'coder', stop: [ANSWER_STOP] });
+  const gen = await generateFitting(deps.coder, [msg], { role: 'coder', stop: [ANSWER_STOP] });
+  if (!gen) return overflowed();
   if (o.history === 'full') deps.chat.push(msg, { role: 'assistant', content: gen.text });
   const ex = codeFromAnswer(gen.text);
   return {
     judged: await deps.judge(header + ex.code),
     extra: { raw: gen.text, fenced: ex.fenced, steps: ['generate'], usage: { coder: usageOf([gen]) }, ...(ex.error ? { extractError: ex.error } : {}) },
   };
+}
+
+/** The model's answer, or undefined when the prompt does not fit its context (nothing to shorten at turn 0). */
+async function generateFitting(coder: ChatModel, messages: ChatMessage[], opts: GenerateOptions): Promise<Generation | undefined> {
+  try {
+    return await coder.generate(messages, opts);
+  } catch (err) {
+    if (isContextLengthError(err)) return undefined;
+    throw err;
+  }
 }

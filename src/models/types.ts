@@ -76,3 +76,6 @@ export class ModelError extends InfraError {
     if (options.status !== undefined) this.status = options.status;
   }
 }
+
+/** The prompt did not fit the model's context window (after the call's own retries). */
+export const isContextLengthError = (err: unknown): boolean => err instanceof ModelError && err.code === 'CONTEXT_LENGTH';

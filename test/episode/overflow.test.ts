@@ -106,4 +106,18 @@ describe('context overflow with scripted models', () => {
     expect(c.calls[1]!.prompt).toContain(`Execution Feedback:\n${shown}`);
     expect(r.rec.turns[1]!.status).toBe('pass');
   });
+  it('a turn-0 prompt over the context is the model failing turn 0: an empty version, scored, and the episode goes on', async () => {
+    class NoRoomAtFirst extends ScriptedModel {
+      override async generate(messages: ChatMessage[], opts: GenerateOptions): Promise<Generation> {
+        if (opts.maxTokens === 1280) throw new ModelError('CONTEXT_LENGTH', 'small: prompt too long', { attempts: 1, status: 400 });
+        return super.generate(messages, opts);
+      }
+    }
+    const c = new NoRoomAtFirst('coder', [labelled(CODE.pass)]);
+    const u = new ScriptedModel('user', []);
+    const r = await episode('CF', c, u, liveSource(u), { maxTurns: 2 });
+    expect(r.rec.error).toBeUndefined();
+    expect(r.rec.turns[0]).toMatchObject({ modelFailure: 'CONTEXT_LENGTH', extractError: 'EMPTY_CODE', code: '' });
+    expect(r.rec.turns.length).toBe(3);
+  });
 });
