@@ -80,7 +80,6 @@ export function* retrimSchedule(): Generator<{ front: number; rear: number }> {
 }
 
 const OVERFLOW = Symbol('overflow');
-const isOverflow = isContextLengthError;
 
 /**
  * One refinement turn by the original's rules. The turn starts from `basis` (the previous
@@ -134,7 +133,7 @@ export async function refineTurn(task: BigCodeBenchTask, header: string, turn: n
       try {
         return await call();
       } catch (err) {
-        if (!isOverflow(err)) throw err;
+        if (!isContextLengthError(err)) throw err;
         const next = exec?.untrimmed !== undefined ? (schedule ??= retrimSchedule()).next() : undefined;
         if (!next || next.done) return OVERFLOW;
         execText = truncateFeedback(exec!.untrimmed!, undefined, next.value);
