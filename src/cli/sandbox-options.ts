@@ -25,7 +25,7 @@ export const SANDBOX_FLAGS: FlagTable<typeof SandboxOptionsSchema.shape> = {
 export const SANDBOX_HELP = SANDBOX_FLAGS.sandbox!.description;
 export const QUEUE_HELP = SANDBOX_FLAGS.queue!.description;
 
-/** Adds the sandbox options shared by every command that executes code. */
+/** Adds the sandbox options of every command that executes code. */
 export function addSandboxOptions(cmd: Command): Command {
   return addFlags(cmd, SandboxOptionsSchema, SANDBOX_FLAGS);
 }

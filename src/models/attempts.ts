@@ -14,14 +14,14 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt (so at most maxRetries + 1 calls). */
   maxRetries?: number;
-  /** In-flight requests per endpoint, shared across the process (see limiter.ts). */
+  /** In-flight requests per endpoint, one per process (see limiter.ts). */
   concurrency?: number;
   /** First backoff delay; doubles each retry, with jitter (default 1000). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   /** Longest Retry-After we obey; longer hints are cut to this (default 60000). */
   maxRetryAfterMs?: number;
-  /** Overrides the shared per-endpoint limiter (tests). */
+  /** Overrides the process-wide per-endpoint limiter (tests). */
   limiter?: Semaphore;
 }
 

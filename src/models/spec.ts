@@ -67,7 +67,7 @@ export const ModelParamsSchema = z
     maxTokens: z.number().int().positive().default(2048),
     timeoutMs: z.number().int().positive().default(60_000),
     maxRetries: z.number().int().min(0).default(4),
-    /** Requests in flight per endpoint, shared by all models of this process on that endpoint. */
+    /** Requests in flight per endpoint, common to all models of this process on that endpoint. */
     concurrency: z.number().int().positive().default(8),
     baseURL: HttpUrl.optional(),
     apiKey: z.string().min(1).optional(),

@@ -3,7 +3,7 @@ import { PROVIDERS, envValue, isUniversalProvider, missingPackageMessage, normal
 import { clientParams, formatModelSpec, type ModelParams, type ModelSpec } from './spec.js';
 import { UniversalChatModel } from './universal.js';
 
-/** Test knobs shared with the OpenAI path (backoff). */
+/** Test knobs also used by the OpenAI path (backoff). */
 export interface UniversalKnobs {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -41,7 +41,7 @@ export function createUniversalModel(
     throw new ModelError('AUTH', `${text}: no API key (set ${info.keyEnv.join(' or ')} or pass apiKey)`, { attempts: 0 });
   }
   // Local servers decide what a name means, so their URL is part of the id (as for vllm:); vendor
-  // ids carry a URL only when the spec names one, so a proxy set by env keeps cache entries shared.
+  // ids carry a URL only when the spec names one, so a proxy set by env lets runs reuse cache entries.
   const idURL = info.local ? (baseURL ?? info.defaultURL) : spec.baseURL;
   const id = formatModelSpec({ ...spec, baseURL: idURL });
   return new UniversalChatModel({

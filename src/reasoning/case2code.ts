@@ -7,7 +7,7 @@ export const CASE2CODE_TIMEOUT_S = 10;
 /** Harness that judges one Case2Code candidate in one sandbox child (Python kept beside the judge). */
 const harness = (): string => `${restrictions()}\n\n${judgeAsset('reasoning/case2code.py')}`;
 
-/** The reference's restrictions, shared with the synthesis runner so records are made as they are judged. */
+/** The reference's restrictions, also used by the synthesis runner so records are made as they are judged. */
 export const restrictions = (): string => judgeAsset('reasoning/restrict.py');
 
 function loopSource(funcName: string): string {

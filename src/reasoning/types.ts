@@ -1,4 +1,4 @@
-/** Shared types of the single-turn code-reasoning benchmarks (CRUXEval, CodeGlance, Case2Code). */
+/** Types common to the single-turn code-reasoning benchmarks (CRUXEval, CodeGlance, Case2Code). */
 import { z } from 'zod';
 
 export const REASONING_TASKS = [

@@ -57,7 +57,7 @@ export function replaySource(task: BigCodeBenchTask, rt: ReferenceTask, o: Proto
   };
 }
 
-/** One static episode of a target model on a reference task, through the shared turn loop. */
+/** One static episode of a target model on a reference task, through the one turn loop. */
 export function benchEpisode(
   task: BigCodeBenchTask, rt: ReferenceTask, o: ProtocolOptions, referenceModel: string,
   deps: { coder: ChatModel; exec: ExecCache; turn0: Turn0Source },

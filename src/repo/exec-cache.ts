@@ -20,7 +20,7 @@ export class RepoExecCache {
   }
 
   private keyOf(job: RepoJob): string {
-    // The key form predates the shared cache module: kept so that earlier builds' judgments still serve.
+    // The key form predates the common cache module: kept so that earlier builds' judgments still serve.
     return createHash('sha256').update(JSON.stringify([this.sandbox.environmentId(), job])).digest('hex');
   }
 

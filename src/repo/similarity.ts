@@ -34,7 +34,7 @@ function ngrams(s: string, n: number): Map<string, number> {
   return m;
 }
 
-/** Length of the shared character prefix over the reference's length (0 for an empty reference). */
+/** Length of the common character prefix over the reference's length (0 for an empty reference). */
 export function commonPrefixRatio(hyp: string, ref: string): number {
   if (!ref.length) return 0;
   let i = 0;

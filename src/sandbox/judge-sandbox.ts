@@ -27,7 +27,7 @@ async function lostToInfra(err: unknown, slot: Slot): Promise<{ lost: true } | {
   return oom ? { lost: false, oom } : { lost: true };
 }
 
-/** Sandbox behaviour shared by every backend that runs judge.py servers in a slot pool. */
+/** Sandbox behaviour common to every backend that runs judge.py servers in a slot pool. */
 export abstract class JudgeSandbox implements Sandbox {
   abstract readonly kind: 'docker' | 'local';
   protected abstract pool: SlotPool;

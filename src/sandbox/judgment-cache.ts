@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { appendJsonl, readJsonlTolerant, repairJsonlTail } from '../util/jsonl.js';
 
 /**
- * The one policy of every judgment cache (the episode cache, the repo cache, the shared Redis
+ * The one policy of every judgment cache (the episode cache, the repo cache, the Redis
  * cache): a verdict the code earned in its environment is kept for later runs; an outcome that
  * depends on the moment is not. A timeout (machine load decides it) and a sandbox death (an OOM
  * kill, a crashed or killed container) are reused within the run that saw them, never across runs.

@@ -27,7 +27,7 @@ export async function sandboxContainers(docker: Docker, host = hostname()): Prom
     return {
       id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), host: owner, pid, state: c.State,
       createdAt: new Date(c.Created * 1000).toISOString(),
-      // Another host's pid means nothing here: its containers may belong to a live run on a shared engine.
+      // Another host's pid means nothing here: its containers may belong to a live run on an engine used by others too.
       dead: owner === host && pid !== null && !pidAlive(pid),
     };
   });

@@ -67,9 +67,9 @@ describe.skipIf(!hasRedis)('queue under faults and hostile input: real redis-ser
     const sb = coordinator();
     const got = await Promise.all([1, 3, 5].map((i) => sb.runUnittest({ solution: cases[i]!.solution, test: TEST, timeoutS: TIMEOUT_S })));
     expect(got.map((x) => x.status)).toEqual(['fail', 'fail', 'fail']);
-    expect(sb.stats).toMatchObject({ judgedByWorkers: 3, sharedCacheHits: 0 });
+    expect(sb.stats).toMatchObject({ judgedByWorkers: 3, redisCacheHits: 0 });
     expect(sb.stats.badCacheEntries).toBeGreaterThanOrEqual(3);
-    expect(notices.some((l) => l.startsWith('ignored a malformed entry in the shared cache') && l.includes('docs/queue.md'))).toBe(true);
+    expect(notices.some((l) => l.startsWith('ignored a malformed entry in the Redis cache') && l.includes('docs/queue.md'))).toBe(true);
   }, 60_000);
 
   it('a timeout is judged again by the next run; a verdict is reused', async () => {
@@ -80,7 +80,7 @@ describe.skipIf(!hasRedis)('queue under faults and hostile input: real redis-ser
     const second = coordinator();
     expect((await second.runUnittest({ solution: hang!.solution, test: TEST, timeoutS: 1 })).status).toBe('timeout');
     expect((await second.runUnittest({ solution: pass!.solution, test: TEST, timeoutS: 1 })).status).toBe('pass');
-    expect(second.stats).toMatchObject({ judgedByWorkers: 1, sharedCacheHits: 1 });
+    expect(second.stats).toMatchObject({ judgedByWorkers: 1, redisCacheHits: 1 });
   }, 60_000);
 
   it('time limits have an upper bound: the coordinator refuses one, the worker fails a planted job at once', async () => {

@@ -42,18 +42,18 @@ describe.skipIf(!hasRedis)('queue sandbox: real redis-server, two run-worker pro
     const got = await Promise.all(cases.map((c) => sb.runUnittest({ solution: c.solution, test: TEST, timeoutS: TIMEOUT_S })));
     expect(got.map((r) => r.status)).toEqual(want.map((r) => r.status));
     expect(got.map((r) => Object.keys(r.details).sort())).toEqual(want.map((r) => Object.keys(r.details).sort()));
-    expect(sb.stats).toMatchObject({ submitted: 6, judgedByWorkers: 6, sharedCacheHits: 0, requeued: 0 });
+    expect(sb.stats).toMatchObject({ submitted: 6, judgedByWorkers: 6, redisCacheHits: 0, requeued: 0 });
 
     const checks = await sb.runChecks([{ code: 'assert 1 + 1 == 2', timeoutS: 3 }, { code: 'assert 1 == 2', timeoutS: 3 }]);
     expect(checks.map((c) => c.ok)).toEqual([true, false]);
     expect((await sb.checkSyntax('def f(:\n  pass\n')).ok).toBe(false);
 
-    // Another coordinator (another run, another machine): every verdict comes from the shared cache;
+    // Another coordinator (another run, another machine): every verdict comes from the Redis cache;
     // the timeout (machine load decides it) is judged again.
     const again = coordinator();
     const second = await Promise.all(cases.map((c) => again.runUnittest({ solution: c.solution, test: TEST, timeoutS: TIMEOUT_S })));
     expect(second.map((r) => r.status)).toEqual(want.map((r) => r.status));
-    expect(again.stats).toMatchObject({ submitted: 6, judgedByWorkers: 1, sharedCacheHits: 5 });
+    expect(again.stats).toMatchObject({ submitted: 6, judgedByWorkers: 1, redisCacheHits: 5 });
   });
 
   it('a job for another image waits, and the coordinator names the workers that do not match', async () => {
@@ -88,7 +88,7 @@ describe.skipIf(!hasRedis)('queue sandbox: real redis-server, two run-worker pro
     await victim.exited;
     const got = await pending;
     expect(got.map((x) => x.status)).toEqual(cases.map((c) => c.expect));
-    expect(sb.stats).toMatchObject({ submitted: 6, judgedByWorkers: 6, sharedCacheHits: 0, requeued: 0 });
+    expect(sb.stats).toMatchObject({ submitted: 6, judgedByWorkers: 6, redisCacheHits: 0, requeued: 0 });
     // The killed worker's announcement expires on its own; the survivor did the rest.
     await until(async () => (await listWorkers(r)).length === 1, 20_000, 'the killed worker to drop out');
     await r.quit();

@@ -33,7 +33,7 @@ const CheckItemSchema = z.object({ code: z.string(), timeoutS: TimeoutSchema });
 export const JobDataSchema = z.object({
   format: z.literal(QUEUE_FORMAT),
   env: z.string(),
-  /** Key of the shared execution cache entry the worker fills. */
+  /** Key of the Redis execution cache entry the worker fills. */
   key: z.string(),
   work: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('unittest'), solution: z.string(), test: z.string(), timeoutS: TimeoutSchema, fresh: z.boolean().optional() }),
@@ -44,7 +44,7 @@ export const JobDataSchema = z.object({
 export type JobData = z.infer<typeof JobDataSchema>;
 export type Work = JobData['work'];
 
-/** Shared execution cache key: same work in the same environment is judged once across machines and runs. */
+/** Redis execution cache key: same work in the same environment is judged once across machines and runs. */
 export function workKey(env: QueueEnv, work: Work): string {
   const h = createHash('sha256');
   for (const p of [String(QUEUE_FORMAT), env.id, JSON.stringify(work)]) h.update(String(p.length)).update(':').update(p);

@@ -30,13 +30,13 @@ const AUDIT_MS = 3000;
 
 /**
  * Judgments as BullMQ jobs served by `run-worker` processes: this process never runs code itself.
- * Results come back through the shared execution cache in Redis, so work already judged by any
+ * Results come back through the execution cache in Redis, so work already judged by any
  * worker for any run is not queued again.
  */
 export class QueueSandbox implements Sandbox {
   readonly kind = 'queue' as const;
   readonly url: QueueUrl;
-  readonly stats = { submitted: 0, judgedByWorkers: 0, sharedCacheHits: 0, requeued: 0, badCacheEntries: 0 };
+  readonly stats = { submitted: 0, judgedByWorkers: 0, redisCacheHits: 0, requeued: 0, badCacheEntries: 0 };
   private started?: Promise<void>;
   private redis?: Redis;
   private queue?: Queue;
@@ -138,7 +138,7 @@ export class QueueSandbox implements Sandbox {
     const cached = await this.readCache(key, work.kind);
     // Outcomes of the moment (timeouts, sandbox deaths) are judged again: see src/sandbox/judgment-cache.ts.
     if (cached && reusableAcrossRuns(cached.value)) {
-      if (this.settle(key, cached.value)) this.stats.sharedCacheHits++;
+      if (this.settle(key, cached.value)) this.stats.redisCacheHits++;
       return;
     }
     const w = this.waiters.get(key);
@@ -153,7 +153,7 @@ export class QueueSandbox implements Sandbox {
     // An identical job that completed before this add is not run again by BullMQ: its result is cached.
     if (!this.waiters.has(key)) return;
     const late = await this.readCache(key, work.kind);
-    if (late && this.fresh(key, late) && this.settle(key, late.value)) this.stats.sharedCacheHits++;
+    if (late && this.fresh(key, late) && this.settle(key, late.value)) this.stats.redisCacheHits++;
   }
 
   /** A result this run may take for a job it waits on: reusable, or written after the job was posted. */
@@ -190,7 +190,7 @@ export class QueueSandbox implements Sandbox {
     const c = CachedResultSchema.safeParse(parsed);
     const v = c.success ? RESULT_SCHEMAS[kind].safeParse(c.data.value) : undefined;
     if (!c.success || !v?.success) {
-      if (this.stats.badCacheEntries++ === 0) this.notice(`ignored a malformed entry in the shared cache (${cacheKey(key).slice(0, 28)}...): judged again; see docs/queue.md on who may write to Redis`);
+      if (this.stats.badCacheEntries++ === 0) this.notice(`ignored a malformed entry in the Redis cache (${cacheKey(key).slice(0, 28)}...): judged again; see docs/queue.md on who may write to Redis`);
       return undefined;
     }
     return { value: v.data, ...(c.data.at !== undefined ? { at: c.data.at } : {}) };
@@ -263,7 +263,7 @@ export class QueueSandbox implements Sandbox {
     if (!this.started) return;
     await this.started.catch(() => undefined);
     const s = this.stats;
-    if (s.submitted) this.notice(`${s.submitted} judgment${s.submitted === 1 ? '' : 's'} through ${this.url.display}: ${s.judgedByWorkers} judged by workers, ${s.sharedCacheHits} from the shared cache`);
+    if (s.submitted) this.notice(`${s.submitted} judgment${s.submitted === 1 ? '' : 's'} through ${this.url.display}: ${s.judgedByWorkers} judged by workers, ${s.redisCacheHits} from the Redis cache`);
     const quit = async (): Promise<void> => {
       await Promise.allSettled([this.events?.close(), this.queue?.close()]);
       await this.redis?.quit().catch(() => undefined);

@@ -108,7 +108,7 @@ export class QueueWorker {
     try {
       const value = await this.judge(data.work);
       const entry: CachedResult = { format: QUEUE_FORMAT, by: this.id, at: await serverTimeMs(this.redis!), value };
-      // The result goes to the shared cache before the job completes: a completed job always has one.
+      // The result goes to the Redis cache before the job completes: a completed job always has one.
       // Outcomes of the moment are kept only for the run waiting on them (src/sandbox/judgment-cache.ts).
       if (reusableAcrossRuns(value)) await this.redis!.set(cacheKey(data.key), JSON.stringify(entry));
       else await this.redis!.set(cacheKey(data.key), JSON.stringify(entry), 'EX', ONE_RUN_RESULT_TTL_S);

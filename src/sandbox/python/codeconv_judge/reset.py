@@ -109,7 +109,7 @@ def wipe(path, keep=None):
 
 
 def reset_container():
-    """After untrusted code ran: scratch, shared memory and IPC are empty again, or we say so."""
+    """After untrusted code ran: scratch, /dev/shm and IPC are empty again, or we say so."""
     ok = wipe(SCRATCH, keep=_intact_mpl())
     if not ok:
         unclean.append("scratch not empty: %s" % os.listdir(SCRATCH)[:5])

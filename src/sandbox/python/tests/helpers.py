@@ -1,4 +1,4 @@
-"""Shared helpers: run a function in a forked child (the judge's children add audit hooks and
+"""Common helpers: run a function in a forked child (the judge's children add audit hooks and
 change process state, which must not leak into the test process)."""
 
 import json
