@@ -29,6 +29,8 @@ export interface DatasetRef {
   /** Repository path -> local file. */
   files: Record<string, string>;
   rows: number;
+  /** The records' files in the order their rows were read (repository path, rows): a row number names its file. */
+  parts?: { path: string; rows: number }[];
   licence?: string;
 }
 
@@ -94,37 +96,70 @@ export async function prepareDataset(nameOrPath: string, opts: PrepareOptions = 
   return ref;
 }
 
+/**
+ * The files whose rows make the records: the registry's records file, or for a listed data set
+ * every listed shard in path order (the parquet ones when the tree holds both forms).
+ */
+function recordsPaths(spec: DatasetSpec, files: Record<string, string>): string[] {
+  const fixed = spec.files.find((f) => f.role === 'records')?.path;
+  if (fixed) return [fixed];
+  const listed = Object.keys(files).sort();
+  const parquet = listed.filter(isParquet);
+  return parquet.length ? parquet : listed;
+}
+
+function recordedPinsFile(cacheDir: string): string {
+  return join(cacheDir, 'datasets', 'recorded-pins.json');
+}
+
+function recordedPins(cacheDir: string): Record<string, { sha256: string; revision: string }> {
+  const file = recordedPinsFile(cacheDir);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, { sha256: string; revision: string }>) : {};
+}
+
+/** The records hash an unpinned name got at its first download on this machine (trust on first use), if any. */
+export function recordedPin(name: string, opts: PrepareOptions = {}): { sha256: string; revision: string } | undefined {
+  return recordedPins(cacheDirFrom(opts.cacheDir, opts.env))[name];
+}
+
 async function checkNamed(spec: DatasetSpec, revision: string, files: Record<string, string>, cacheDir: string): Promise<DatasetRef> {
-  const recordsPath = spec.files.find((f) => f.role === 'records')?.path ?? Object.keys(files).sort()[0]!;
-  const source = files[recordsPath]!;
+  const paths = recordsPaths(spec, files);
+  const sources = paths.map((p) => files[p]!);
+  const bytes = sources.reduce((n, f) => n + statSync(f).size, 0);
   const manifest = manifestFile(cacheDir, spec.name);
   const prior = cachedDataset(spec.name, { cacheDir });
   // Already checked for this commit and these bytes: reading 7 MB again would only cost time.
-  if (prior && prior.revision === revision && prior.files[recordsPath] === source && statSync(source).size === (prior as DatasetRef & { bytes?: number }).bytes) return prior;
+  if (prior && prior.revision === revision && paths.every((p) => prior.files[p] === files[p]) && bytes === (prior as DatasetRef & { bytes?: number }).bytes) return prior;
   for (const f of spec.files.filter((x) => x.role === 'extra' && x.sha256)) {
     const got = createHash('sha256').update(readFileSync(files[f.path]!)).digest('hex');
     if (got !== f.sha256) throw mismatch(spec.name, f.path, f.sha256!, got, revision);
   }
-  const rows = await readRows(source);
+  const parts: { path: string; rows: number }[] = [];
+  const rows: Record<string, unknown>[] = [];
+  for (const [i, source] of sources.entries()) {
+    const got = await readRows(source);
+    parts.push({ path: paths[i]!, rows: got.length });
+    for (const r of got) rows.push(r);
+  }
   const sha256 = recordsSha256(rows, spec.hashFields);
-  const pin = spec.files.find((f) => f.path === recordsPath)?.sha256;
+  const pin = spec.files.find((f) => f.path === paths[0])?.sha256;
   let check: DatasetRef['check'] = 'pinned';
   if (pin) {
-    if (pin !== sha256) throw mismatch(spec.name, recordsPath, pin, sha256, revision);
+    if (pin !== sha256) throw mismatch(spec.name, paths[0]!, pin, sha256, revision);
   } else {
     check = 'recorded';
-    const pinsFile = join(cacheDir, 'datasets', 'recorded-pins.json');
-    const pins = existsSync(pinsFile) ? (JSON.parse(readFileSync(pinsFile, 'utf8')) as Record<string, { sha256: string; revision: string }>) : {};
+    const pins = recordedPins(cacheDir);
     const seen = pins[spec.name];
     if (seen && seen.sha256 !== sha256) {
-      throw new UserError('DATASET_HASH_MISMATCH', `${spec.name}: records hash ${sha256} (commit ${revision.slice(0, 12)}) differ from ${seen.sha256} recorded at its first download (commit ${seen.revision.slice(0, 12)}); remove its entry from ${pinsFile} to accept the new version`);
+      throw new UserError('DATASET_HASH_MISMATCH', `${spec.name}: records hash ${sha256} (commit ${revision.slice(0, 12)}) differ from ${seen.sha256} recorded at its first download (commit ${seen.revision.slice(0, 12)}); remove its entry from ${recordedPinsFile(cacheDir)} to accept the new version`);
     }
-    if (!seen) writeAtomic(pinsFile, JSON.stringify({ ...pins, [spec.name]: { sha256, revision } }, null, 2) + '\n');
+    if (!seen) writeAtomic(recordedPinsFile(cacheDir), JSON.stringify({ ...pins, [spec.name]: { sha256, revision } }, null, 2) + '\n');
   }
-  const records = isParquet(source) ? writeDecoded(cacheDir, sha256, rows) : source;
+  // One JSON lines file as it came is read in place; parquet or several shards are written decoded, in order.
+  const records = sources.length === 1 && !isParquet(sources[0]!) ? sources[0]! : writeDecoded(cacheDir, sha256, rows);
   const ref: DatasetRef & { bytes: number } = {
     version: DATASET_REF_VERSION, name: spec.name, kind: 'named', revision, sha256, check, records, files, rows: rows.length, licence: spec.licence,
-    bytes: statSync(source).size,
+    parts, bytes,
   };
   writeAtomic(manifest, JSON.stringify(ref, null, 2) + '\n');
   return ref;
