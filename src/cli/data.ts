@@ -14,14 +14,16 @@ function buildProgram(): Command {
     .description('Benchmark data sets by name: list them, pull them into the cache (the Hub cache: $HF_HUB_CACHE, default ~/.cache/huggingface/hub; other files: $CODECONV_CACHE_DIR, default ~/.cache/codeconv-eval), print where they lie');
   program
     .command('list')
-    .description('every data set name with its source, licence, and whether it is cached (no network)')
+    .description('every data set name with its source, licence, rows, pin, and whether it is cached (no network)')
     .action(() => {
       const rows = allStatuses().map((s) => {
         const src = s.spec.source.kind === 'hub' ? `hf:${s.spec.source.repo}@${s.spec.source.revision}` : `github:${s.spec.source.repo}@${s.spec.source.commit}`;
-        const pin = s.spec.files.find((f) => f.role === 'records')?.sha256 ? 'pinned' : 'unverified';
-        return [s.spec.name, s.cached ? `cached ${s.revision!.slice(0, 12)}` : 'not cached', s.cached ? mb(s.bytes!) : '-', pin, s.spec.licence, src];
+        // Unpinned names are trusted on first use: the hash recorded then is what later downloads must match.
+        const pin = s.spec.files.find((f) => f.role === 'records')?.sha256 ? 'pinned' : s.recorded ? `recorded ${s.recorded.sha256.slice(0, 12)}` : 'unpinned';
+        const count = s.rows ?? s.spec.rows;
+        return [s.spec.name, s.cached ? `cached ${s.revision!.slice(0, 12)}` : 'not cached', s.cached ? mb(s.bytes!) : '-', count === undefined ? '?' : String(count), pin, s.spec.licence, src];
       });
-      const head = ['name', 'cache', 'size', 'records', 'licence', 'source'];
+      const head = ['name', 'cache', 'size', 'rows', 'pin', 'licence', 'source'];
       const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
     });
@@ -36,7 +38,7 @@ function buildProgram(): Command {
       for (const name of names) {
         const ref = await prepareDataset(name, { progress: stderrProgress() });
         const id = datasetIdentity(ref);
-        process.stdout.write(`${id.name}  ${ref.revision ?? '-'}  sha256 ${id.sha256}${ref.check === 'recorded' ? ' (unverified: no known pin, recorded at first download)' : ''}  ${ref.rows} rows  ${ref.records}\n`);
+        process.stdout.write(`${id.name}  ${ref.revision ?? '-'}  sha256 ${id.sha256}${ref.check === 'recorded' ? ' (unpinned: recorded at first download, later downloads must match)' : ''}  ${ref.rows} rows  ${ref.records}\n`);
       }
     });
   program

@@ -3,7 +3,7 @@ import { cacheDirFrom } from '../sandbox/paths.js';
 import { hubEnv } from './env.js';
 import { githubCachePath } from './github.js';
 import { cachedHubFiles } from './hub.js';
-import { cachedDataset, type PrepareOptions } from './prepare.js';
+import { cachedDataset, recordedPin, type PrepareOptions } from './prepare.js';
 import { datasetSpec, listDatasetNames, type DatasetSpec } from './registry.js';
 
 export interface DatasetStatus {
@@ -18,6 +18,10 @@ export interface DatasetStatus {
   /** Decoded records and their hash, when a command or `data pull` prepared it here. */
   records?: string;
   sha256?: string;
+  /** Rows of the prepared records. */
+  rows?: number;
+  /** For a name without a pin: the records hash recorded at its first download here (later downloads must match it). */
+  recorded?: { sha256: string; revision: string };
 }
 
 /** What the caches hold for a name, without asking the network. */
@@ -41,12 +45,14 @@ export function datasetStatus(name: string, opts: PrepareOptions = {}): DatasetS
       revision = src.commit;
     }
   }
-  if (!files) return { spec, cached: false };
+  const seen = recordedPin(spec.name, opts);
+  const recorded = seen ? { recorded: seen } : {};
+  if (!files) return { spec, cached: false, ...recorded };
   const prepared = cachedDataset(spec.name, opts);
   const same = prepared && prepared.revision === revision;
   return {
     spec, cached: true, revision, files, bytes: Object.values(files).reduce((n, f) => n + statSync(f).size, 0),
-    ...(same ? { records: prepared.records, sha256: prepared.sha256 } : {}),
+    ...(same ? { records: prepared.records, sha256: prepared.sha256, rows: prepared.rows } : {}), ...recorded,
   };
 }
 
