@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { isDatasetName, stderrProgress } from '../data/index.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { createRunLogger } from '../report/run-log.js';
 import { buildRepoTasks } from '../repo/build.js';
@@ -26,7 +27,7 @@ program.command('run', { isDefault: true })
   .description('run one benchmark over the task set (resumes an existing run directory)')
   .option('--config <file>', 'YAML whose keys override resources/repo.yaml')
   .addOption(new Option('--benchmark <name>').choices(['method_gen_multiturn', 'completion', 'program_repair']))
-  .option('--tasks <file>', 'task file built by `run-repo build`')
+  .option('--tasks <name|file>', 'a data set name (django: the published records, pulled on first use; see codeconv-data list) or a task file built by `run-repo build`')
   .option('--model <spec>', MODEL_SPEC_FORMS)
   .option('--max-iter <n>', 'turns of method generation', positiveInt('--max-iter'))
   .option('--no-think', 'append " /no_think" to prompts')
@@ -47,7 +48,7 @@ program.command('run', { isDefault: true })
   .option('--quiet', 'no progress bar')
   .action(async (o: Record<string, unknown>) => {
     const c = resolveRunConfig(o.config as string | undefined, {
-      benchmark: o.benchmark, tasks: cwdPath(o.tasks), model: o.model, max_iter: o.maxIter, ...(o.think === false ? { think: false } : {}),
+      benchmark: o.benchmark, tasks: typeof o.tasks === 'string' && isDatasetName(o.tasks) ? o.tasks : cwdPath(o.tasks), model: o.model, max_iter: o.maxIter, ...(o.think === false ? { think: false } : {}),
       context_source: o.contextSource, program_repair_context: o.repairContext, max_test_feedback_symb: o.maxTestFeedbackSymb,
       max_context_symb: o.maxContextSymb, max_num_tests: o.maxNumTests, timeout_s: o.timeout, limit: o.limit, ids: o.ids,
       concurrency: o.concurrency, parallel: o.parallel, seed: o.seed, image: o.image, out: cwdPath(o.out), ...(o.cache === false ? { cache: false } : {}),
@@ -58,7 +59,7 @@ program.command('run', { isDefault: true })
     let ok = 0;
     const reporter = o.quiet ? undefined : progressReporter<RepoItem>('run-repo', (rec) => `passed ${rec.stop_reason === 'passed_tests' ? ++ok : ok}`);
     try {
-      const r = await runRepo(c, { sandbox, logger, ...(reporter ? { reporter } : {}) });
+      const r = await runRepo(c, { sandbox, logger, progress: stderrProgress(), ...(reporter ? { reporter } : {}) });
       process.stdout.write(`${JSON.stringify(r.summary, null, 2)}\nrun directory: ${r.runDir}  (${r.stats.itemsRun} items run, ${r.stats.resumed} resumed; ${r.stats.judged} judgments, ${r.stats.execCacheHits} from cache, ${(r.stats.wallMs / 1000).toFixed(0)} s)\n`);
     } finally {
       await logger.close();

@@ -56,8 +56,16 @@ export function methodText(task: RepoTask, bench: RepoBenchmark, code: string): 
   return normalizeMethod(code, task.method.declaration);
 }
 
+/** Past any file's last line: the judge's slice (lines[start-1:end]) then replaces the tree's whole file. */
+export const TO_FILE_END = 2 ** 31 - 1;
+
 export function replacementFor(task: RepoTask, text: string): Replacement {
-  return { file: task.file_path, start: task.method.global_method_declaration_index[0] + 1, end: task.method.global_method_body_index[1] + 1, text };
+  const start = task.method.global_method_declaration_index[0];
+  const end = task.method.global_method_body_index[1];
+  if (!task.whole_file) return { file: task.file_path, start: start + 1, end: end + 1, text };
+  // The record's own file, with the candidate over the method's lines, replaces whatever the tree holds there.
+  const lines = task.raw_file_content.split('\n');
+  return { file: task.file_path, start: 1, end: TO_FILE_END, text: [...lines.slice(0, start), text, ...lines.slice(end + 1)].join('\n') };
 }
 
 /** Name of the first def in an answer (repair: did the model pick the broken method?). */

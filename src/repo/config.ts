@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { fileLayers, resolveLayers } from '../config/layers.js';
+import { isDatasetName } from '../data/prepare.js';
 import { ModelParamsSchema } from '../models/spec.js';
 import { projectRoot, userCacheDir } from '../sandbox/paths.js';
 
@@ -57,7 +58,8 @@ export const REPO_BUILD_DEFAULTS = join(projectRoot, 'resources', 'repo-build.ya
 
 export function resolveRunConfig(configFile: string | undefined, flags: Record<string, unknown>): RepoRunConfig {
   const c = resolveLayers(RepoRunConfigSchema, fileLayers(REPO_RUN_DEFAULTS, configFile, flags));
-  return { ...c, tasks: resolve(projectRoot, c.tasks), cache_dir: repoCacheDir(c.cache_dir), logs_dir: resolve(c.logs_dir) };
+  // A data set name (`django`) stays a name; a path in a config file is taken from the project root.
+  return { ...c, tasks: isDatasetName(c.tasks) ? c.tasks : resolve(projectRoot, c.tasks), cache_dir: repoCacheDir(c.cache_dir), logs_dir: resolve(c.logs_dir) };
 }
 
 export function resolveBuildConfig(configFile: string | undefined, flags: Record<string, unknown>): RepoBuildConfig {

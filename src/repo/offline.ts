@@ -76,7 +76,7 @@ export class RepoOfflineModel implements ChatModel {
     const shown = prompt.includes('Output of the failing tests:');
     const fixed = draw(key, 'repair') < (shown ? 0.1 + 0.8 * s : 0.05 + 0.45 * s);
     const method = `${task.method.declaration}\n${task.method.body}`;
-    return fixed ? method : applyMutants(task, [task.bug], method, task.method.global_method_declaration_index[0] + 1);
+    return fixed || !task.bug ? method : applyMutants(task, [task.bug], method, task.method.global_method_declaration_index[0] + 1);
   }
 }
 
@@ -96,7 +96,7 @@ export function promptLookup(tasks: RepoTask[], bench: RepoBenchmark): (prompt: 
   return (prompt) => {
     if (bench === 'program_repair') {
       const file = /File: (\S+)\./.exec(prompt)?.[1];
-      const task = tasks.find((t) => t.file_path === file && prompt.includes(t.bug.new_line) && prompt.includes(t.method.declaration.trim()));
+      const task = tasks.find((t) => t.file_path === file && !!t.bug && prompt.includes(t.bug.new_line) && prompt.includes(t.method.declaration.trim()));
       return task ? { task, bench } : undefined;
     }
     const m = /File: \S+\. Class: \w+\. Method: \w+\./.exec(prompt);

@@ -24,7 +24,8 @@ export const RepoTaskSchema = z.object({
   class_name: z.string(),
   class_doc: z.string(),
   class_code: z.string(),
-  class_position_in_file: Range,
+  /** Not read by run-repo; absent in published records that do not carry it. */
+  class_position_in_file: Range.optional(),
   file_without_method: z.string(),
   class_without_method: z.string(),
   file_with_buggy_method: z.string(),
@@ -38,11 +39,13 @@ export const RepoTaskSchema = z.object({
     global_method_declaration_index: Range,
     global_method_body_index: Range,
   }),
-  tests: z.object({ full_paths: z.array(z.string()).min(1), time_test_norm: z.number() }),
-  /** The mutation that made the repair variant (a 1-based line of the file). */
-  bug: MutantSchema,
+  tests: z.object({ full_paths: z.array(z.string()).min(1), time_test_norm: z.number().optional() }),
+  /** The mutation that made the repair variant (a 1-based line of the file); absent when a published record's buggy file is not one changed line. */
+  bug: MutantSchema.optional(),
   /** Further known mutation sites; the offline model draws its defects from them. */
   mutants: z.array(MutantSchema),
+  /** Judge by writing raw_file_content whole (with the candidate in it), not by splicing the tree's own file: the record came from another Django tree. */
+  whole_file: z.literal(true).optional(),
 });
 export type RepoTask = z.infer<typeof RepoTaskSchema>;
 

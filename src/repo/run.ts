@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../run/atomic.js';
 import { RunDir } from '../run/run-dir.js';
 import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
+import type { ProgressFactory } from '../data/progress.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import type { RepoRunConfig } from './config.js';
@@ -16,7 +17,8 @@ import { runItem } from './loop.js';
 import { RepoItemSchema, summarizeRepo, type RepoItem, type RepoSummary, type RepoTurn } from './metrics.js';
 import { promptLookup, RepoOfflineModel } from './offline.js';
 import type { RepoSandbox } from './sandbox.js';
-import { loadRepoTasks } from './tasks.js';
+import { RECORDS_DJANGO, treeNote } from './hub-records.js';
+import { loadRepoTaskSet } from './tasks.js';
 
 /** What run-repo reports: items, their turns, the summary (phase = the benchmark). */
 export type RepoReporter = Reporter<RepoItem, RepoTurn, RepoSummary>;
@@ -33,10 +35,11 @@ export function defaultRepoRunDir(c: RepoRunConfig): string {
 export interface RunRepoResult { runDir: string; summary: RepoSummary; stats: { itemsRun: number; resumed: number; judged: number; execCacheHits: number; wallMs: number } }
 
 /** Runs (or resumes) one benchmark over the selected tasks and writes the run directory. */
-export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; logger?: Logger; reporter?: RepoReporter; model?: ChatModel }): Promise<RunRepoResult> {
+export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; logger?: Logger; reporter?: RepoReporter; model?: ChatModel; progress?: ProgressFactory }): Promise<RunRepoResult> {
   const t0 = Date.now();
   const log = deps.logger ?? silentLogger;
-  const { tasks: all, sha256: tasksSha256 } = loadRepoTasks(c.tasks);
+  const set = await loadRepoTaskSet(c.tasks, { cacheDir: c.cache_dir, ...(deps.progress ? { progress: deps.progress } : {}) });
+  const { tasks: all, sha256: tasksSha256 } = set;
   let tasks = all;
   if (c.ids) {
     const want = new Set(c.ids);
@@ -46,10 +49,18 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
   }
   if (c.limit) tasks = tasks.slice(0, c.limit);
   const runDir = c.out ?? defaultRepoRunDir(c);
+  let dataset: Record<string, unknown> | undefined;
+  if (set.dataset) {
+    // Published records come from another Django: say so before anything runs, and keep it in config.yaml.
+    const tree = await deps.sandbox.treeInfo([...new Set(tasks.map((t) => t.file_path))].sort());
+    const note = treeNote(tree, new Set(tasks.map((t) => t.file_path)).size);
+    if (note) log.warn(note);
+    dataset = { ...set.dataset, made_on: RECORDS_DJANGO, tree: tree.version ?? null, ...(note ? { note } : {}) };
+  }
   const dir = RunDir.open({
-    dir: runDir, kind: 'repo', journal: 'results.jsonl', config: { ...c, out: runDir, tasks_sha256: tasksSha256 },
-    // The tasks file by content: a rewritten file in the same place is another run.
-    identity: { ...Object.fromEntries(IDENTITY.map((k) => [k, c[k]])), tasks_sha256: tasksSha256 },
+    dir: runDir, kind: 'repo', journal: 'results.jsonl', config: { ...c, out: runDir, tasks_sha256: tasksSha256, ...(dataset ? { dataset } : {}) },
+    // The tasks file by content: a rewritten file in the same place is another run; a data set also by name, commit and records hash.
+    identity: { ...Object.fromEntries(IDENTITY.map((k) => [k, c[k]])), tasks_sha256: tasksSha256, ...(set.dataset ? { dataset: set.dataset } : {}) },
   });
   try {
     await deps.sandbox.preflight();

@@ -116,6 +116,21 @@ export class RepoSandbox {
     return this.run('repo_judge.py', 'trace', { apps }, timeoutS, 4096);
   }
 
+  /**
+   * Which Django the image's tree is (the version file envs/django/setup.sh writes; undefined when
+   * the image has none) and which of these files the tree lacks: published records name files of
+   * another Django.
+   */
+  async treeInfo(files: string[]): Promise<{ version?: string; missing: string[] }> {
+    await this.preflight();
+    const py = 'import json,os,sys\nfs=json.load(sys.stdin)\ntry:\n v=open("/opt/django-source.version").read().strip() or None\nexcept OSError:\n v=None\nprint(json.dumps({"version":v,"missing":[f for f in fs if not os.path.isfile(f)]}))';
+    const args = ['run', '--rm', '-i', '--network', 'none', '--user', '1000:1000', ...repoContainerLabels().flatMap((l) => ['--label', l]), '-w', REPO_ROOT_IN_IMAGE, this.image, 'python3', '-c', py];
+    const r = await execa('docker', args, { input: JSON.stringify(files), reject: false, timeout: 120_000 });
+    if (r.exitCode !== 0) throw new InfraError('REPO_JUDGE', `reading the tree of ${this.image} failed (exit ${r.exitCode ?? 'killed'}): ${r.stderr.trim().slice(-300)}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { version: string | null; missing: string[] };
+    return { ...(out.version ? { version: out.version } : {}), missing: out.missing };
+  }
+
   extract(input: unknown): Promise<unknown> {
     return this.run('extract.py', 'extract', input, 900, 4096);
   }

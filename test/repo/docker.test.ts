@@ -54,15 +54,16 @@ describe.skipIf(!ready)(`repository judgments in Docker${why}`, () => {
       const first = readFileSync(c.out, 'utf8');
       const { tasks } = loadRepoTasks(c.out);
       for (const t of tasks) {
+        const bug = t.bug!; // the builder always records the mutation it chose
         const labels = t.tests.full_paths.slice(0, 20);
         // Fresh judgments (no cache): the file as built, the reference, the stub, the buggy file.
         const ref = await sb.judge({ replace: replacementFor(t, methodText(t, 'method_gen_multiturn', `${t.method.declaration}\n${t.method.body}`)), labels, timeoutS: 60 });
         const stub = await sb.judge({ replace: replacementFor(t, stubText(t)), labels, timeoutS: 60 });
-        const buggy = await sb.judge({ replace: replacementFor(t, mutatedMethod(t, t.bug)), labels, timeoutS: 60 });
+        const buggy = await sb.judge({ replace: replacementFor(t, mutatedMethod(t, bug)), labels, timeoutS: 60 });
         expect(parseTestOutput(ref.output).ok, `${t.dp_id} reference`).toBe(true);
         expect(parseTestOutput(stub.output).ok, `${t.dp_id} stub`).toBe(false);
         expect(parseTestOutput(buggy.output).ok, `${t.dp_id} buggy`).toBe(false);
-        expect(t.file_with_buggy_method.split('\n')[t.bug.line - 1]).toBe(t.bug.new_line);
+        expect(t.file_with_buggy_method.split('\n')[bug.line - 1]).toBe(bug.new_line);
       }
       // Same seed, same source: the same file (served from the judgment cache this time).
       await buildRepoTasks({ ...c, out: join(dir, 'again.jsonl') }, { sandbox: sb, exec });
