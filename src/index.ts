@@ -34,4 +34,5 @@ export { methodText, replacementFor } from './repo/candidate.js';
 export { mutatedMethod, stubText } from './repo/build.js';
 export { parseTestOutput } from './repo/parse.js';
 export { RepoSandbox } from './repo/sandbox.js';
-export { loadRepoTasks } from './repo/tasks.js';
+export { loadRepoTasks, loadRepoTaskSet, type RepoTaskSet } from './repo/tasks.js';
+export { hubRecordsToTasks } from './repo/hub-records.js';
