@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { clearPreparedMemo } from '../../src/data/index.js';
 import { TO_FILE_END } from '../../src/repo/candidate.js';
 import { resolveRunConfig } from '../../src/repo/config.js';
+import { bugOf, treeNote } from '../../src/repo/hub-records.js';
 import type { RepoTask } from '../../src/repo/record.js';
 import { runRepo } from '../../src/repo/run.js';
 import type { RepoJob, RepoJudgment, RepoSandbox } from '../../src/repo/sandbox.js';
@@ -114,5 +115,19 @@ describe('run-repo --tasks django (the published records through the Hub double)
     const logger = { info: () => {}, warn: (m: string) => warnings.push(m), error: () => {}, debug: () => {} };
     await runRepo(config({ limit: 2 }), { sandbox: fakeSandbox([], { missing: ['django/utils/new_in_5.py'] }), logger });
     expect(warnings[0]).toMatch(/a Django the image does not name .*1 of their 2 files are not in this tree \(their items end CRUSHED\)$/);
+  });
+});
+
+describe('hub-records helpers', () => {
+  it('a bug is the one changed line; two changed lines or another line count give none', () => {
+    expect(bugOf('a\nif x == 1:\nb', 'a\nif x != 1:\nb')).toEqual({ line: 2, col: 5, from: '=', to: '!', new_line: 'if x != 1:' });
+    expect(bugOf('a\nb\nc', 'a\nB\nC')).toBeUndefined();
+    expect(bugOf('a\nb', 'a\nb\nc')).toBeUndefined();
+    expect(bugOf('a\nb', 'a\nb')).toBeUndefined();
+  });
+
+  it('no note on the records\' own Django with every file present', () => {
+    expect(treeNote({ version: '89807fbde8b7', missing: [] }, 3)).toBeUndefined();
+    expect(treeNote({ version: '89807fbde8b7', missing: ['x.py'] }, 3)).toMatch(/1 of their 3 files are not in this tree/);
   });
 });
