@@ -15,7 +15,8 @@ export { DEFAULT_PROTOCOL, PROFILES, PROTOCOL_NAMES, profileOf, type ProtocolNam
 export { comparabilityOf, ComparabilitySchema, type Comparability } from './world/comparability.js';
 export { parseSetting, SETTING_NAMES, type Setting, type SettingName } from './episode/settings.js';
 export type { EpisodeRecord, TurnRecord } from './episode/record.js';
-export { createSandbox, DockerSandbox, LocalSandbox, type Sandbox, type ExecResult, type SandboxOptions } from './sandbox/index.js';
+export { DockerSandbox, LocalSandbox, type Sandbox, type ExecResult, type SandboxSpec } from './sandbox/index.js';
+export { createSandbox } from './sandbox-factory/create.js';
 export { createModel, ModelError, type ChatModel, type ChatMessage, type GenerateOptions, type Generation } from './models/index.js';
 export { OfflineCoder } from './offline/coder.js';
 export { OfflineUser } from './offline/user.js';

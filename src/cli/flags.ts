@@ -34,7 +34,7 @@ export function addFlags<S extends z.ZodRawShape>(cmd: Command, schema: z.ZodObj
       else opt.description = `${spec.description} (default: ${spec.defaultText})`;
     }
     else if (dflt !== undefined && !negated && typeof dflt !== 'boolean') {
-      if (o.defaults === 'show') opt.description = `${spec.description} (default: ${String(dflt)})`;
+      if (o.defaults === 'show') opt.description = `${spec.description} (default: ${JSON.stringify(dflt)})`;
       else opt.default(dflt);
     }
     cmd.addOption(opt);

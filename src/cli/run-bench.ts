@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ModelParamsSchema } from '../models/spec.js';
-import { BenchOptionsSchema, runBench } from '../replay/bench.js';
+import { BenchOptionsSchema, runBench, type BenchOptions } from '../replay/bench.js';
 import { freezeReference } from '../replay/freeze.js';
 import { benchTable } from '../replay/report.js';
 import { STATIC_SETTINGS } from '../replay/types.js';
@@ -11,41 +11,35 @@ import { createRunLogger } from '../report/run-log.js';
 import { UserError } from '../util/errors.js';
 import { CONVCODEWORLD_DATASET } from '../tasks/bigcodebench.js';
 import { isDatasetName, prepareDataset, stderrProgress, type DatasetRef } from '../data/index.js';
-import { cliMain, csv, defaultOf, isEntryPoint, reportErrored } from './common.js';
-import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
+import type { FlagTable } from '../config/flags.js';
+import { cliMain, defaultOf, isEntryPoint, reportErrored } from './common.js';
+import { addFlags, flagValues } from './flags.js';
+import { addSandboxOptions, positiveInt, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
 import { formatCallCounts } from '../models/cache.js';
 
-interface BenchCliOptions extends SandboxCliOptions {
-  reference?: string;
-  model?: string;
-  setting?: string[];
-  ids?: string[];
-  limit?: number;
-  dataset?: string;
-  maxTurns?: number;
-  concurrency?: number;
-  compensateInit?: boolean;
-  maxCallsPerTurn?: number;
-  turn0Prompt?: string;
-  turn0?: string;
-  excludeInitSolved?: boolean;
-  timeout?: number;
-  seed?: number;
-  maxTokens?: number;
-  cache?: boolean;
-  referenceModel?: string;
-  quiet?: boolean;
-  out?: string;
-}
+/** run-bench's flags, keyed by BenchOptionsSchema (which holds the defaults). */
+export const RUN_BENCH_FLAGS: FlagTable<typeof BenchOptionsSchema.shape> = {
+  reference: { flag: '--reference <path>', description: 'run-world run directory, frozen reference file (run-bench freeze), ConvCodeBench logs (.parquet, .json), or the name convcodebench (the published logs)' },
+  model: { flag: '--model <spec>', description: `target model: ${MODEL_SPEC_FORMS}` },
+  settings: { flag: '--setting <names>', description: 'settings to replay, comma-separated', defaultText: `those in the reference among ${STATIC_SETTINGS.join(', ')}` },
+  ids: { flag: '--ids <ids>', description: 'only these task ids (comma-separated)' },
+  limit: { flag: '--limit <n>', description: 'only the first n tasks of the reference' },
+  dataset: { flag: '--dataset <file>', description: 'BigCodeBench tasks: a data set name (bigcodebench@v0.1.0_hf) or a file', defaultText: 'the reference\'s dataset; its hash must match' },
+  maxTurns: { flag: '--max-turns <n>', description: 'refinement turns after turn 0, at most the reference\'s', defaultText: 'the reference\'s' },
+  concurrency: { flag: '--concurrency <n>', description: 'episodes in flight' },
+  compensateInit: { flag: '--no-compensate-init', description: 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)' },
+  maxCallsPerTurn: { flag: '--max-calls-per-turn <n>', description: 'coder calls per turn, compile fixes and the refinement together' },
+  turn0Samples: { flag: '--turn0 <samples.jsonl>', description: 'the target\'s turn 0 from this BigCodeBench samples file ({task_id, solution}) instead of its own BigCodeBench generation' },
+  excludeInitSolved: { flag: '--exclude-init-solved', description: 'score only the tasks the target did not solve at its own turn 0' },
+  timeoutS: { flag: '--timeout <s>', description: 'time limit per test suite in seconds', defaultText: 'the reference\'s' },
+  seed: { flag: '--seed <n>', description: 'seed of the offline models' },
+  referenceModel: { flag: '--reference-model <name>', description: 'name of the reference model, for imported logs that do not record it' },
+  cache: { flag: '--no-cache', description: 'bypass the response and execution caches' },
+  out: { flag: '--out <dir>', description: 'output directory (one setting: the run directory; several: one sub-directory per setting); rerunning resumes' },
+};
 
-function nonNegInt(name: string): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UserError('BAD_OPTION', `${name} must be a whole number >= 0, got "${v}"`);
-    return n;
-  };
-}
+type BenchCliOptions = SandboxCliOptions & Record<string, unknown> & { maxTokens?: number; turn0Prompt?: string; quiet?: boolean };
 
 function buildProgram(): Command {
   const program = new Command('run-bench')
@@ -56,48 +50,27 @@ function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride();
 
-  addSandboxOptions(
-    program
-      .option('--reference <path>', 'run-world run directory, frozen reference file (run-bench freeze), ConvCodeBench logs (.parquet, .json), or the name convcodebench (the published logs)')
-      .option('--model <spec>', `target model: ${MODEL_SPEC_FORMS}`)
-      .option('--setting <names>', `settings to replay, comma-separated (default: those in the reference among ${STATIC_SETTINGS.join(', ')})`, csv)
-      .option('--ids <ids>', 'only these task ids (comma-separated)', csv)
-      .option('--limit <n>', 'only the first n tasks of the reference', positiveInt('--limit'))
-      .option('--dataset <file>', 'BigCodeBench tasks: a data set name (bigcodebench@v0.1.0_hf) or a file (default: the reference\'s dataset; its hash must match)')
-      .option('--max-turns <n>', 'refinement turns after turn 0 (default and maximum: the reference\'s)', nonNegInt('--max-turns'))
-      .option('--concurrency <n>', 'episodes in flight', positiveInt('--concurrency'), defaultOf(BenchOptionsSchema, 'concurrency'))
-      .option('--no-compensate-init', 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)')
-      .option('--max-calls-per-turn <n>', 'coder calls per turn, compile fixes and the refinement together', positiveInt('--max-calls-per-turn'), defaultOf(BenchOptionsSchema, 'maxCallsPerTurn'))
-      .option('--turn0 <samples.jsonl>', 'the target\'s turn 0 from this BigCodeBench samples file ({task_id, solution}) instead of its own BigCodeBench generation')
-      .addOption(new Option('--turn0-prompt <style>').hideHelp())
-      .option('--exclude-init-solved', 'score only the tasks the target did not solve at its own turn 0')
-      .option('--timeout <s>', 'time limit per test suite in seconds (default: the reference\'s)', positiveNumber('--timeout'))
-      .option('--seed <n>', 'seed of the offline models', (v) => Number.parseInt(v, 10), defaultOf(BenchOptionsSchema, 'seed'))
-      .option('--max-tokens <n>', `token limit per answer (default ${defaultOf(ModelParamsSchema, 'maxTokens')})`, positiveInt('--max-tokens'))
-      .option('--reference-model <name>', 'name of the reference model, for imported logs that do not record it')
-      .option('--no-cache', 'bypass the response and execution caches')
-      .option('--quiet', 'no progress bar')
-      .option('--out <dir>', 'output directory (one setting: the run directory; several: one sub-directory per setting); rerunning resumes'),
-  ).action(async () => {
+  addFlags(program, BenchOptionsSchema, RUN_BENCH_FLAGS)
+    .option('--max-tokens <n>', `token limit per answer (default ${defaultOf(ModelParamsSchema, 'maxTokens')})`, positiveInt('--max-tokens'))
+    .addOption(new Option('--turn0-prompt <style>').hideHelp())
+    .option('--quiet', 'no progress bar');
+  addSandboxOptions(program).action(async () => {
     const o = program.opts<BenchCliOptions>();
     if (o.turn0Prompt !== undefined) throw new UserError('BAD_OPTION', '--turn0-prompt was replaced by the protocol, which a replay takes from its reference log (the target\'s turn 0: its BigCodeBench generation, or --turn0 samples.jsonl)');
-    if (!o.reference) throw new UserError('MISSING_OPTION', '--reference is required');
-    if (!o.model) throw new UserError('MISSING_OPTION', '--model is required');
-    if (!o.out) throw new UserError('MISSING_OPTION', '--out is required');
-    const logger = createRunLogger(resolve(o.out), o.quiet);
+    const v = flagValues(o, RUN_BENCH_FLAGS) as Partial<BenchOptions>;
+    if (!v.reference) throw new UserError('MISSING_OPTION', '--reference is required');
+    if (!v.model) throw new UserError('MISSING_OPTION', '--model is required');
+    if (!v.out) throw new UserError('MISSING_OPTION', '--out is required');
+    const logger = createRunLogger(resolve(v.out), o.quiet);
     // Names (convcodebench, bigcodebench@<version>) are pulled first; the replay reads local files.
-    const named = async (v: string, file?: (r: DatasetRef) => string): Promise<string> => (isDatasetName(v) ? (file ?? ((r) => r.records))(await prepareDataset(v, { progress: stderrProgress() })) : v);
-    const reference = await named(o.reference, (r) => Object.values(r.files)[0]!);
+    const named = async (x: string, file?: (r: DatasetRef) => string): Promise<string> => (isDatasetName(x) ? (file ?? ((r) => r.records))(await prepareDataset(x, { progress: stderrProgress() })) : x);
+    const reference = await named(v.reference, (r) => Object.values(r.files)[0]!);
     // The published logs were made on ConvCodeWorld's BigCodeBench version.
-    const dataset = o.dataset ? await named(o.dataset) : reference !== o.reference && o.reference === 'convcodebench' ? await named(CONVCODEWORLD_DATASET) : undefined;
+    const dataset = v.dataset ? await named(v.dataset) : reference !== v.reference && v.reference === 'convcodebench' ? await named(CONVCODEWORLD_DATASET) : undefined;
     const sandbox = sandboxFromCli(o);
     try {
       const r = await runBench(
-        {
-          reference, model: o.model, settings: o.setting, ids: o.ids, limit: o.limit, dataset, maxTurns: o.maxTurns, out: o.out,
-          concurrency: o.concurrency, compensateInit: o.compensateInit, maxCallsPerTurn: o.maxCallsPerTurn, ...(o.turn0 ? { turn0Samples: o.turn0 } : {}), excludeInitSolved: o.excludeInitSolved, timeoutS: o.timeout, seed: o.seed, cache: o.cache,
-          modelParams: o.maxTokens ? { maxTokens: o.maxTokens } : {}, referenceModel: o.referenceModel,
-        },
+        { ...v, reference, model: v.model, out: v.out, dataset, modelParams: o.maxTokens ? { maxTokens: o.maxTokens } : {} },
         {
           sandbox, logger,
           ...(o.quiet ? {} : { reporter: progressReporter('run-bench') }),

@@ -10,7 +10,7 @@ import { RepoExecCache } from '../repo/exec-cache.js';
 import { recomputeSummary } from '../repo/recompute.js';
 import type { RepoItem } from '../repo/metrics.js';
 import { defaultRepoRunDir, runRepo } from '../repo/run.js';
-import { RepoSandbox } from '../repo/sandbox.js';
+import { createSandbox } from '../sandbox-factory/create.js';
 import { csv, runCli } from './common.js';
 import { positiveInt, positiveNumber } from './sandbox-options.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
@@ -55,7 +55,7 @@ program.command('run', { isDefault: true })
     });
     c.out ??= defaultRepoRunDir(c);
     const logger = createRunLogger(c.out, !!o.quiet);
-    const sandbox = new RepoSandbox({ parallel: c.parallel, ...(c.image ? { image: c.image } : {}) });
+    const sandbox = createSandbox({ kind: 'repo', parallel: c.parallel, image: c.image || undefined });
     let ok = 0;
     const reporter = o.quiet ? undefined : progressReporter<RepoItem>('run-repo', (rec) => `passed ${rec.stop_reason === 'passed_tests' ? ++ok : ok}`);
     try {
@@ -79,7 +79,7 @@ program.command('build')
   .option('--quiet', 'no progress line')
   .action(async (o: Record<string, unknown>) => {
     const c = resolveBuildConfig(o.config as string | undefined, { out: cwdPath(o.out), seed: o.seed, target_tasks: o.target, test_apps: o.apps, parallel: o.parallel, image: o.image });
-    const sandbox = new RepoSandbox({ parallel: c.parallel, ...(c.image ? { image: c.image } : {}) });
+    const sandbox = createSandbox({ kind: 'repo', parallel: c.parallel, image: c.image || undefined });
     const exec = new RepoExecCache(sandbox, join(c.cache_dir, 'repo-exec'));
     exec.cachedOnly = !!o.cachedOnly;
     const logger = { info: (m: string) => process.stderr.write(`run-repo build: ${m}\n`), warn: (m: string) => process.stderr.write(`warn: ${m}\n`), error: () => {}, debug: () => {} };

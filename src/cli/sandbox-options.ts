@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { parseOptions } from '../config/options.js';
-import { createSandbox, type Sandbox } from '../sandbox/index.js';
-import { coordinatorEnv, QueueSandbox } from '../sandbox/queue/index.js';
+import { createSandbox, type SandboxByKind } from '../sandbox-factory/create.js';
+import type { Sandbox, SandboxSpec } from '../sandbox/index.js';
+import { QueueSandbox } from '../sandbox/queue/index.js';
 import type { FlagTable } from '../config/flags.js';
 import { LOCAL_SANDBOX_WARNING } from '../sandbox/local.js';
-import { SandboxOptionsSchema, type SandboxOptions } from '../sandbox/options.js';
+import { SandboxOptionsSchema, sandboxSpec, type SandboxOptions } from '../sandbox/options.js';
 import { setProgressStatus } from '../report/progress.js';
 import { UserError } from '../util/errors.js';
 import { addFlags } from './flags.js';
@@ -37,18 +38,13 @@ export function sandboxOptions(o: SandboxCliOptions): SandboxOptions {
 
 /** `preload`: modules the warm judges import once (default: each backend's own list). */
 export function sandboxFromCli(input: SandboxCliOptions, preload?: string): Sandbox {
-  const o = sandboxOptions(input);
-  if (o.sandbox === 'queue' || o.queue !== undefined) return queueSandbox(o.sandbox, o.queue, o.image, '--queue', o.memoryMb);
-  const pre = preload === undefined ? {} : { preload };
-  return createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { memoryMb: o.memoryMb, image: o.image, ...pre }, local: pre });
+  return cliSandbox(sandboxSpec(sandboxOptions(input), preload === undefined ? {} : { preload }));
 }
 
-/** The queue sandbox from --sandbox/--queue (or the config's sandbox.kind/sandbox.queue, named by `source`). */
-export function queueSandbox(kind: string, url: string | undefined, image?: string, source = '--queue', memoryMb?: number): QueueSandbox {
-  if (kind !== 'queue') throw new UserError('BAD_OPTION', `${source} is only used with --sandbox queue`);
-  if (!url) throw new UserError('MISSING_OPTION', '--sandbox queue needs --queue redis://host:port');
-  const sb = new QueueSandbox({ url, source, env: coordinatorEnv(image, { memoryMb }) });
-  setProgressStatus(() => sb.status());
+/** The sandbox a spec names, through the one factory; the queue's workers go on the progress line. */
+export function cliSandbox<S extends SandboxSpec>(spec: S): SandboxByKind[S['kind']] {
+  const sb = createSandbox(spec);
+  if (sb instanceof QueueSandbox) setProgressStatus(() => sb.status());
   return sb;
 }
 

@@ -28,6 +28,7 @@ interface SynthCliOpts extends SandboxCliOptions {
   execMemoryMb?: number;
   maxOutputChars?: number;
   minCases?: number;
+  quiet?: boolean;
 }
 
 const fmt = (m: Record<string, number> | undefined): string =>
@@ -68,7 +69,8 @@ export function addSynthCommand(program: Command): void {
     .option('--call-timeout <s>', 'time limit per function call, seconds', positiveNumber('--call-timeout'), defaultOf(ExecLimitsSchema, 'callTimeoutS'))
     .option('--exec-memory-mb <n>', 'address-space cap of each execution child, MB', positiveInt('--exec-memory-mb'), defaultOf(ExecLimitsSchema, 'memoryMb'))
     .option('--max-output-chars <n>', 'longest output record kept', positiveInt('--max-output-chars'), defaultOf(ExecLimitsSchema, 'maxOutputChars'))
-    .option('--min-cases <n>', 'fewest kept cases for a row to pass the filter', positiveInt('--min-cases'), defaultOf(ExecLimitsSchema, 'minCases'));
+    .option('--min-cases <n>', 'fewest kept cases for a row to pass the filter', positiveInt('--min-cases'), defaultOf(ExecLimitsSchema, 'minCases'))
+    .option('--quiet', 'no progress bar');
   addSandboxOptions(cmd).action(async () => {
     const o = cmd.opts<SynthCliOpts>();
     const so = parseOptions(SynthOptionsSchema, {
@@ -89,7 +91,7 @@ export function addSynthCommand(program: Command): void {
             spec?.provider === 'offline'
               ? offlineWriterFor(rows, sandbox, so.seed)
               : createModel(o.model!, { temperature: so.temperature, maxTokens: so.maxTokens, concurrency: so.concurrency }, { cache: o.cache }),
-          reporter: progressReporter('synth'),
+          ...(o.quiet ? {} : { reporter: progressReporter('synth') }),
         },
       );
       process.stdout.write(formatSynthStats(stats, ran));

@@ -9,6 +9,7 @@ import { defaultImage, projectRoot, recipeHash } from '../sandbox/paths.js';
 import { InfraError } from '../util/errors.js';
 import { ownContainer, releaseContainer } from '../sandbox/owned-containers.js';
 import { HOST_LABEL, LABEL, PID_LABEL, removeLeftovers } from '../sandbox/leftovers.js';
+import type { RepoSpecSchema, SpecOptions } from '../sandbox/spec.js';
 
 export const REPO_ROOT_IN_IMAGE = '/opt/django';
 
@@ -36,7 +37,8 @@ export interface RepoJudgment {
   pristineSha256?: string;
 }
 
-export interface RepoSandboxOptions { image?: string; parallel?: number; memoryMb?: number; cpus?: number }
+/** The repo spec's options (src/sandbox/spec.ts); every one has a default. */
+export type RepoSandboxOptions = Partial<SpecOptions<typeof RepoSpecSchema>>;
 
 /** Kind label of run-repo's containers, beside the labels every sandbox container carries. */
 const REPO_LABEL = 'codeconv.repo';

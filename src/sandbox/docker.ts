@@ -8,18 +8,10 @@ import { JudgeSandbox } from './judge-sandbox.js';
 import { defaultImage, judgeDir, judgeHash } from './paths.js';
 import { HOST_LABEL, LABEL, PID_LABEL, removeLeftovers } from './leftovers.js';
 import { SlotPool, type Slot } from './pool.js';
+import type { DockerSpecSchema, SpecOptions } from './spec.js';
 
-export interface DockerSandboxOptions {
-  parallel: number;
-  image?: string;
-  memoryMb?: number;
-  pidsLimit?: number;
-  cpus?: number;
-  tmpfsMb?: number;
-  socketPath?: string;
-  /** Modules the warm judge imports once so each judgment skips their import cost. */
-  preload?: string;
-}
+/** The docker spec's options (src/sandbox/spec.ts). */
+export type DockerSandboxOptions = SpecOptions<typeof DockerSpecSchema>;
 
 /** The container limits with their defaults. */
 function limitsOf(o: Omit<DockerSandboxOptions, 'parallel'>): { memoryMb: number; cpus: number; pidsLimit: number; tmpfsMb: number } {

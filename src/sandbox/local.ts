@@ -7,14 +7,10 @@ import { JudgeConnection, type ReadyInfo } from './connection.js';
 import { JudgeSandbox } from './judge-sandbox.js';
 import { judgeDir, judgeHash } from './paths.js';
 import { SlotPool, type Slot } from './pool.js';
+import type { LocalSpecSchema, SpecOptions } from './spec.js';
 
-export interface LocalSandboxOptions {
-  parallel: number;
-  python?: string;
-  /** Use bubblewrap when it is installed (default true). */
-  bwrap?: boolean;
-  preload?: string;
-}
+/** The local spec's options (src/sandbox/spec.ts). */
+export type LocalSandboxOptions = SpecOptions<typeof LocalSpecSchema>;
 
 /** Isolation the local backend gives, said plainly in --help and the README. */
 export const LOCAL_SANDBOX_WARNING =

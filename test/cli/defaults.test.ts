@@ -10,6 +10,10 @@ import { main as runBenchMain } from '../../src/cli/run-bench.js';
 import { main as runEvalMain } from '../../src/cli/run-eval.js';
 import { main as runReasoningMain } from '../../src/cli/run-reasoning.js';
 import { main as runWorkerMain } from '../../src/cli/run-worker.js';
+import { main as runWorldMain } from '../../src/cli/run-world.js';
+import { SANDBOX_FLAGS } from '../../src/cli/sandbox-options.js';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, RUN_WORLD_FLAGS } from '../../src/config/world.js';
+import { CONVCODEWORLD_TIMEOUT_S } from '../../src/feedback/constants.js';
 import { compareRuns, CompareOptionsSchema } from '../../src/compare/compare.js';
 import { HtmlOptionsSchema } from '../../src/view/snapshot.js';
 import { runEval, RunEvalOptionsSchema } from '../../src/eval/run-eval.js';
@@ -94,6 +98,45 @@ describe('the help shows the schema\'s defaults', () => {
     expect(reasoning.get('--n')).toContain(`(Case2Code: ${CASE2CODE_DEFAULTS.n})`);
     expect(reasoning.get('--temperature')).toContain(`(Case2Code: ${CASE2CODE_DEFAULTS.temperature})`);
   });
+});
+
+/** The first "(default: X)" of a flag (a layered default is followed by its choices), as JSON. */
+function firstDefault(entries: Map<string, string>, flag: string): unknown {
+  const m = entries.get(flag)?.match(/\(default: ([^)]*)\)/);
+  if (!m) throw new Error(`no default shown for ${flag}: ${entries.get(flag)}`);
+  return JSON.parse(m[1]!);
+}
+
+describe('run-world\'s help shows the defaults its config layers give', () => {
+  it('every flag the defaults file sets, with the file\'s value', async () => {
+    const entries = await help(runWorldMain, []);
+    const file = readYamlConfig(DEFAULT_CONFIG_FILE);
+    const shown = Object.entries(RUN_WORLD_FLAGS).filter(([k]) => ['string', 'number'].includes(typeof file[k]));
+    expect(shown.length).toBeGreaterThan(8);
+    for (const [key, spec] of shown) {
+      const flag = spec!.flag.split(' ')[0]!;
+      expect([flag, firstDefault(entries, flag)]).toEqual([flag, file[key]]);
+    }
+  });
+
+  it('the time limit is ConvCodeWorld\'s constant, and the sandbox flags and defaults are every command\'s', async () => {
+    const world = await help(runWorldMain, []);
+    const evals = await help(runEvalMain, []);
+    expect(firstDefault(world, '--timeout')).toBe(CONVCODEWORLD_TIMEOUT_S);
+    expect(firstDefault(world, '--parallel')).toBe(shownDefault(evals, '--parallel'));
+    expect(firstDefault(world, '--sandbox')).toBe(defaultOf(SandboxOptionsSchema, 'sandbox'));
+    for (const spec of Object.values(SANDBOX_FLAGS)) expect(world.get(spec!.flag.split(' ')[0]!)).toContain(`${spec!.flag} ${spec!.description}`);
+  });
+});
+
+describe('every command that runs code has --quiet', () => {
+  const commands: [string, (argv: string[]) => Promise<void>, string[]][] = [
+    ['run-world', runWorldMain, []], ['run-bench', runBenchMain, []], ['run-eval', runEvalMain, []], ['run-reasoning', runReasoningMain, []],
+    ['run-reasoning score', runReasoningMain, ['score']], ['run-reasoning synth', runReasoningMain, ['synth']], ['run-worker', runWorkerMain, []],
+  ];
+  for (const [name, main, argv] of commands) {
+    it(name, async () => expect((await help(main, argv)).has('--quiet')).toBe(true));
+  }
 });
 
 describe('library callers get the same defaults as the command line', () => {

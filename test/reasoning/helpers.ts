@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { prepareDataset } from '../../src/data/prepare.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { createSandbox } from '../../src/sandbox-factory/create.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 
 export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const sharedDir = resolve(projectRoot, '..', 'shared');

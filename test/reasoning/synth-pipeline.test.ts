@@ -16,7 +16,8 @@ import { offlineWriterFor } from '../../src/reasoning/synth/inputs.js';
 import { runSynth, type SynthOptions } from '../../src/reasoning/synth/pipeline.js';
 import { ExecLimitsSchema } from '../../src/reasoning/synth/records.js';
 import { rerunSamples, sampleSubset, type EvalSample } from '../../src/reasoning/synth/verify.js';
-import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { createSandbox } from '../../src/sandbox-factory/create.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { cliRunner } from '../helpers/cli.js';
 import { dataDir, missing, noteSkip } from './helpers.js';
 
@@ -26,7 +27,7 @@ const fixtures = new URL('./synth-fixtures/', import.meta.url).pathname;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'synth-'));
 const sandboxes: Sandbox[] = [];
 const newSandbox = (): Sandbox => {
-  const s = createSandbox({ kind: 'local', parallel: 2, local: { preload: judgePreload('case2code')! } });
+  const s = createSandbox({ kind: 'local', parallel: 2, preload: judgePreload('case2code')! });
   sandboxes.push(s);
   return s;
 };

@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main as benchCli } from '../../src/cli/run-bench.js';
-import { DEFAULT_CONFIG_FILE, readYamlConfig } from '../../src/config/world.js';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig } from '../../src/config/world.js';
 import { CONVCODEWORLD_TIMEOUT_S } from '../../src/feedback/constants.js';
 import { runBench } from '../../src/replay/bench.js';
 import { canonicalJson, fileSha256, sha256 } from '../../src/replay/canonical.js';
@@ -222,7 +222,7 @@ describe('published ConvCodeBench layout', () => {
     expect(back.reference.dataset).toEqual({ name: 'bigcodebench-v0.1.0_hf.jsonl', sha256: null });
     // The published logs carry no time limit: the original's 121 s per suite, as a live run-world by default.
     expect(back.reference.timeout_s).toBe(121);
-    expect(readYamlConfig(DEFAULT_CONFIG_FILE).timeoutS).toBe(CONVCODEWORLD_TIMEOUT_S);
+    expect(resolveWorldConfig([{ file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) }]).timeoutS).toBe(CONVCODEWORLD_TIMEOUT_S);
     // They were made by the original's code: its protocol, which a replay of them follows.
     expect(back.reference.protocol).toBe('convcodeworld');
     expect(back.reference.settings).toEqual(expected(reference));

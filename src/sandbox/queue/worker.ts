@@ -4,7 +4,6 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { parseOptions } from '../../util/options.js';
-import { createSandbox } from '../index.js';
 import { SandboxOptionsSchema } from '../options.js';
 import type { Sandbox } from '../types.js';
 import { InfraError, errorMessage } from '../../util/errors.js';
@@ -29,33 +28,39 @@ export const WorkerOptionsSchema = z.object({
   memoryMb: z.number().int().positive().optional(),
   /** Lock on a job in judgment; a killed worker's job goes back to the queue when it expires. */
   lockMs: z.number().int().positive().default(30_000),
+  /** No line when the worker starts serving (warnings and errors are still written). */
+  quiet: z.boolean().default(false),
 });
 export type WorkerOptions = z.input<typeof WorkerOptionsSchema>;
+
+/** A worker judges in a docker or local pool of its own. */
+export type WorkerSandbox = Sandbox & { kind: 'docker' | 'local'; recover?: () => Promise<boolean> };
 
 export interface QueueWorkerOptions {
   url: string;
   /** The worker's own sandbox pool (docker or local); its slots are the jobs judged at once. */
-  sandbox: Sandbox & { kind: 'docker' | 'local'; recover?: () => Promise<boolean> };
+  sandbox: WorkerSandbox;
   /** How often a worker that cannot judge tries its sandbox again (default 5 s). */
   probeMs?: number;
   slots: number;
   /** See WorkerOptionsSchema. */
   lockMs?: number;
+  /** See WorkerOptionsSchema. */
+  quiet?: boolean;
   log?: (line: string) => void;
 }
 
-/** Starts a worker on its own sandbox pool (closed again when the start fails); it serves until closed. */
-export async function startWorker(input: WorkerOptions, log?: (line: string) => void): Promise<QueueWorker> {
-  const o = parseOptions(WorkerOptionsSchema, input);
-  const sandbox = createSandbox({ kind: o.sandbox, parallel: o.parallel, docker: { image: o.image, memoryMb: o.memoryMb } }) as Sandbox & { kind: 'docker' | 'local' };
-  const worker = new QueueWorker({ url: o.queue, sandbox, slots: o.parallel, lockMs: o.lockMs, ...(log ? { log } : {}) });
+/** Starts a worker on its own sandbox pool, built by the caller (closed again when the start fails); it serves until closed. */
+export async function startWorker(input: WorkerOptions, sandbox: WorkerSandbox, log?: (line: string) => void): Promise<QueueWorker> {
   try {
+    const o = parseOptions(WorkerOptionsSchema, input);
+    const worker = new QueueWorker({ url: o.queue, sandbox, slots: o.parallel, lockMs: o.lockMs, quiet: o.quiet, ...(log ? { log } : {}) });
     await worker.start();
+    return worker;
   } catch (err) {
     await sandbox.close().catch(() => undefined);
     throw err;
   }
-  return worker;
 }
 
 /** A running worker: takes jobs of its own environment's queue and judges them in its local sandbox. */
@@ -94,7 +99,7 @@ export class QueueWorker {
     });
     this.worker.on('error', (e) => this.log(`queue error: ${e.message}`));
     await this.worker.waitUntilReady();
-    this.log(`${this.id}: ${this.opts.slots} ${this.opts.sandbox.kind} slots, ${envText(this.env)}, serving ${this.url.display}`);
+    if (!this.opts.quiet) this.log(`${this.id}: ${this.opts.slots} ${this.opts.sandbox.kind} slots, ${envText(this.env)}, serving ${this.url.display}`);
   }
 
   private async process(job: Job, token?: string): Promise<null> {
