@@ -15,7 +15,7 @@ import { runReasoning } from '../../src/reasoning/run.js';
 import { offlineWriterFor } from '../../src/reasoning/synth/inputs.js';
 import { runSynth, type SynthOptions } from '../../src/reasoning/synth/pipeline.js';
 import { ExecLimitsSchema } from '../../src/reasoning/synth/records.js';
-import { rerunSamples, sampleSubset, type EvalSample } from '../../src/reasoning/synth/verify.js';
+import { rerunSamples, sampleSubset, verifySynthSamples, type EvalSample } from '../../src/reasoning/synth/verify.js';
 import { createSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { cliRunner } from '../helpers/cli.js';
 import { dataDir, missing, noteSkip } from './helpers.js';
@@ -101,6 +101,12 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
     const tampered = { ...subset[0]!, example_outputs: subset[0]!.example_outputs.map((o, i) => (i === 0 ? { return: '"tampered"' } : o)) };
     const [bad] = await rerunSamples([tampered], newSandbox());
     expect(bad!.outcome.status).toBe('output mismatch');
+  }, 300_000);
+
+  it('verifySynthSamples (scripts/synth-verify.mjs) reruns a seeded subset of the file with the case2code judges', async () => {
+    const r = await verifySynthSamples({ samples: join(out, 'samples.jsonl'), n: 6, seed: 3, sandbox: 'local', parallel: 2 });
+    expect({ total: r.total, rerun: r.rerun.length, differ: r.rerun.filter((x) => x.outcome.status !== 'correct') }).toEqual({ total: samples().length, rerun: 6, differ: [] });
+    await expect(verifySynthSamples({ samples: raw, sandbox: 'local' })).rejects.toThrow(/not a --for-eval sample/);
   }, 300_000);
 
   it('the --for-eval file is scored by the case2code task unchanged (reference code gets 100)', async () => {
