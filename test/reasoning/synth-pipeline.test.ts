@@ -103,6 +103,17 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
     expect(bad!.outcome.status).toBe('output mismatch');
   }, 300_000);
 
+  it('builds the input writer from options.model in the core (no model from the caller)', async () => {
+    const again = tmp();
+    const r = await runSynth({ from: raw, out: again, stage: 'inputs', limit: 5, model: 'offline:1', concurrency: 4, parallel: 2 }, { sandbox });
+    expect(r.stages.inputs!.in).toBe(5);
+    const mine = jsonl(join(again, 'inputs.jsonl'));
+    const firstRun = new Map(jsonl(join(out, 'inputs.jsonl')).map((row) => [row.gen_answer_id, row]));
+    expect(mine.map((row) => row.gen_answer_id)).toHaveLength(5);
+    for (const row of mine) expect(row).toEqual(firstRun.get(row.gen_answer_id));
+    await expect(runSynth({ from: raw, out: tmp(), stage: 'inputs', limit: 1 }, { sandbox })).rejects.toThrow(/needs a model/);
+  }, 300_000);
+
   it('verifySynthSamples (scripts/synth-verify.mjs) reruns a seeded subset of the file with the case2code judges', async () => {
     const r = await verifySynthSamples({ samples: join(out, 'samples.jsonl'), n: 6, seed: 3, sandbox: 'local', parallel: 2 });
     expect({ total: r.total, rerun: r.rerun.length, differ: r.rerun.filter((x) => x.outcome.status !== 'correct') }).toEqual({ total: samples().length, rerun: 6, differ: [] });

@@ -2,7 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../../config/options.js';
+import { createModel } from '../../models/factory.js';
+import { parseModelSpec } from '../../models/spec.js';
 import type { ChatModel } from '../../models/types.js';
+import { loadPrices, UsageTracker, type RoleUsageJson } from '../../models/usage.js';
 import { RunDir } from '../../run/run-dir.js';
 import { SandboxOptionsSchema } from '../../sandbox/options.js';
 import type { Sandbox } from '../../sandbox/types.js';
@@ -12,7 +15,7 @@ import { readJsonl, readJsonlTolerant } from '../../util/jsonl.js';
 import { buildSamples } from './build.js';
 import { executeRows } from './execute.js';
 import { filterRows } from './filter.js';
-import { writeInputs } from './inputs.js';
+import { offlineWriterFor, writeInputs } from './inputs.js';
 import {
   bump, ExecLimitsSchema, ExecutedRowSchema, FilteredRowSchema, InputsRowSchema, STAGE_FILES, STAGES, SYNTH_FORMAT,
   type ExecutedRow, type InputsRow, type RawRow, type Stage, type StageCounts,
@@ -37,14 +40,20 @@ export const SynthOptionsSchema = z.object({
   seed: z.number().int().min(0).default(0),
   temperature: z.number().min(0).max(2).default(0.2),
   maxTokens: z.number().int().positive().default(2048),
+  /** The input writer's spec, built with createModel when the caller passes no model (offline: the offline writer). */
+  model: z.string().min(1).optional(),
+  /** Use the response cache for a model built from `model`. */
+  cache: z.boolean().default(true),
+  /** Response cache directory (default: the project's). */
+  cacheDir: z.string().min(1).optional(),
 });
 export type SynthOptions = z.input<typeof SynthOptionsSchema>;
 export type SynthConfig = z.output<typeof SynthOptionsSchema>;
 
 export interface SynthDeps {
   sandbox: Sandbox;
-  /** The input writer for these raw rows (the offline one needs them at construction). */
-  model: (rows: RawRow[]) => Promise<ChatModel>;
+  /** The input writer for these raw rows (tests); default: built from options.model. */
+  model?: (rows: RawRow[]) => Promise<ChatModel>;
   /** One phase per stage (onProgress; done 0 when a stage starts). */
   reporter?: Reporter;
 }
@@ -53,6 +62,8 @@ export interface SynthStats {
   synth_format: number;
   source?: { from: string; files: number; functions: number; rejected: Record<string, number> };
   stages: Partial<Record<Stage, StageCounts>>;
+  /** Model calls of the last inputs stage run with a model built from options.model, by role (live and cached). */
+  usage?: Record<string, RoleUsageJson>;
 }
 
 const STATS_FILE = 'synth-stats.json';
@@ -86,6 +97,7 @@ async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
     ? (JSON.parse(readFileSync(statsFile, 'utf8')) as SynthStats)
     : { synth_format: SYNTH_FORMAT, stages: {} };
   const stages = o.stage === 'all' ? [...STAGES] : [o.stage];
+  const tracker = new UsageTracker(loadPrices());
   for (const [k, stage] of stages.entries()) {
     const input = stageInput(stage, k === 0, o);
     const limit = k === 0 ? o.limit : undefined;
@@ -103,11 +115,13 @@ async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
       const sink = new RowSink(join(o.out, STAGE_FILES.inputs), (r) => String(r.gen_answer_id));
       const todo = rows.filter((r) => !sink.done.has(r.id));
       if (todo.length) {
-        await writeInputs(todo, await deps.model(todo), sink, {
+        await writeInputs(todo, await (deps.model ?? ((r) => writerModel(o, r, deps.sandbox, tracker)))(todo), sink, {
           concurrency: o.concurrency, temperature: o.temperature, maxTokens: o.maxTokens, onRow: progress(todo.length),
         });
       }
       counts = countFile<InputsRow>(sink.file, new Set(rows.map((r) => r.id)), (r) => (r.check_result ? null : 'no_examples'));
+      const usage = tracker.toJSON();
+      if (Object.keys(usage).length) stats.usage = usage;
       counts.resumed = rows.length - todo.length;
     } else if (stage === 'execute') {
       const rows = take(readJsonl(input, InputsRowSchema), limit);
@@ -137,6 +151,15 @@ async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
     writeFileSync(statsFile, JSON.stringify(stats, null, 2) + '\n');
   }
   return stats;
+}
+
+/** The input writer of options.model: the offline writer (it reads the rows), else createModel's, tracked and cached. */
+async function writerModel(o: SynthConfig, rows: RawRow[], sandbox: Sandbox, tracker: UsageTracker): Promise<ChatModel> {
+  if (!o.model) throw new UserError('MISSING_OPTION', 'the inputs stage needs a model (options.model)');
+  if (parseModelSpec(o.model).provider === 'offline') return offlineWriterFor(rows, sandbox, o.seed);
+  return createModel(o.model, { temperature: o.temperature, maxTokens: o.maxTokens, concurrency: o.concurrency }, {
+    cache: o.cache, tracker, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+  });
 }
 
 /** Counts the rows of a resumable stage's file that belong to this run's input ids. */
