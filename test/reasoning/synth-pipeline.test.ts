@@ -4,7 +4,7 @@
  * plus functions of the published test set; then every kept output of a random subset is checked by
  * rerunning the built samples in a fresh sandbox, and the --for-eval file is scored by run-reasoning.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,11 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
     expect(again.stages.inputs!.resumed).toBe(rows);
     expect(again.stages.execute!.resumed).toBe(rows);
     expect(samples()).toEqual(before);
+    // synth-stats.json is a RunDir record: the format version in front, read back and written whole.
+    const stats = JSON.parse(readFileSync(join(out, 'synth-stats.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(stats)[0]).toBe('version');
+    expect(stats.version).toBe(1);
+    expect(readdirSync(out).filter((f) => f.includes('.tmp'))).toEqual([]);
   }, 120_000);
 
   it('every kept output equals what the function returns when the sample is rerun in a fresh sandbox', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../../config/options.js';
@@ -6,6 +6,7 @@ import { createModel } from '../../models/factory.js';
 import { parseModelSpec } from '../../models/spec.js';
 import type { ChatModel } from '../../models/types.js';
 import { loadPrices, UsageTracker, type RoleUsageJson } from '../../models/usage.js';
+import { versionField } from '../../run/format.js';
 import { RunDir } from '../../run/run-dir.js';
 import { SandboxOptionsSchema } from '../../sandbox/options.js';
 import type { Sandbox } from '../../sandbox/types.js';
@@ -85,17 +86,15 @@ export async function runSynth(input: SynthOptions, deps: SynthDeps): Promise<Sy
   // Stages run one by one into the same directory, so only the kind is checked.
   const dir = RunDir.open({ dir: o.out, kind: 'synth', journal: STATS_FILE, adopt: true, identity: {}, config: { stage: o.stage, from: o.from, forEval: o.forEval, limit: o.limit, seed: o.seed } });
   try {
-    return await synthIn(o, deps);
+    return await synthIn(o, deps, dir);
   } finally {
     dir.close();
   }
 }
 
-async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
-  const statsFile = join(o.out, STATS_FILE);
-  const stats: SynthStats = existsSync(statsFile)
-    ? (JSON.parse(readFileSync(statsFile, 'utf8')) as SynthStats)
-    : { synth_format: SYNTH_FORMAT, stages: {} };
+async function synthIn(o: SynthConfig, deps: SynthDeps, dir: RunDir): Promise<SynthStats> {
+  const statsFile = dir.path(STATS_FILE);
+  const stats: SynthStats = existsSync(statsFile) ? readStats(statsFile) : { synth_format: SYNTH_FORMAT, stages: {} };
   const stages = o.stage === 'all' ? [...STAGES] : [o.stage];
   const tracker = new UsageTracker(loadPrices());
   for (const [k, stage] of stages.entries()) {
@@ -148,8 +147,16 @@ async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
     }
     stats.stages[stage] = { ...counts, seconds: Math.round((performance.now() - t0) / 100) / 10 };
     deps.reporter?.onRunEnd?.({ phase: stage });
-    writeFileSync(statsFile, JSON.stringify(stats, null, 2) + '\n');
+    dir.writeJson(STATS_FILE, stats); // whole or not at all, with the format version
   }
+  return stats;
+}
+
+/** synth-stats.json of an earlier invocation; its format version is checked and left to the RunDir to write again. */
+function readStats(file: string): SynthStats {
+  const { version, ...stats } = JSON.parse(readFileSync(file, 'utf8')) as SynthStats & { version?: unknown };
+  const v = versionField.safeParse(version);
+  if (!v.success) throw new UserError('BAD_RUN', `${file}: ${v.error.issues[0]!.message}`);
   return stats;
 }
 
