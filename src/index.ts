@@ -14,8 +14,7 @@ export { DEFAULT_PROTOCOL, PROFILES, PROTOCOL_NAMES, profileOf, type ProtocolNam
 export { ComparabilitySchema, type Comparability } from './world/comparability.js';
 export { parseSetting, SETTING_NAMES, type Setting, type SettingName } from './episode/settings.js';
 export type { EpisodeRecord, TurnRecord } from './episode/record.js';
-// LocalSandbox: scripts/bench-local-envid.mjs measures its environment id against a subclass.
-export { createSandbox, LocalSandbox, type Sandbox, type ExecResult, type SandboxOptions } from './sandbox/index.js';
+export { createSandbox, type Sandbox, type ExecResult, type SandboxOptions } from './sandbox/index.js';
 export { createModel, ModelError, type ChatModel, type ChatMessage, type GenerateOptions, type Generation } from './models/index.js';
 export { loadTasks, loadTaskSet, type BigCodeBenchTask, type TaskSet } from './tasks/bigcodebench.js';
 export { datasetIdentity, datasetSpec, isDatasetName, listDatasetNames, prepareDataset, type DatasetRef } from './data/index.js';
