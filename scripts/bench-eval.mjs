@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerSandbox, loadTaskSet, runEval } from 'codeconv-eval';
+import { createSandbox, loadTaskSet, runEval } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const dataset = arg('--dataset', 'bigcodebench@v0.1.4');
@@ -25,7 +25,7 @@ const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUs
 async function once(label, fresh) {
   const out = !fresh && keep ? keep : mkdtempSync(join(tmpdir(), `bench-eval-${label}-`));
   rmSync(join(out, 'eval_progress.jsonl'), { force: true });
-  const sb = new DockerSandbox({ parallel });
+  const sb = createSandbox({ kind: 'docker', parallel });
   await sb.start(); // warm pool before the clock starts, for both
   const t0 = performance.now();
   const r = await runEval({ dataset, canonical: true, ids, timeoutS, out, parallel: parallel * 2, fresh }, { sandbox: sb });

@@ -8,7 +8,7 @@
 // spread machine noise. Prints ms per judgment and the ratio. Needs `npm run build` first.
 // Usage: node scripts/bench-local-envid.mjs [--judgments 40] [--rounds 3] [--parallel 2] [--inflight 4]
 import { spawnSync } from 'node:child_process';
-import { LocalSandbox } from 'codeconv-eval';
+import { createSandbox } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const judgments = Number(arg('--judgments', '40'));
@@ -16,15 +16,17 @@ const rounds = Number(arg('--rounds', '3'));
 const parallel = Number(arg('--parallel', '2'));
 const inflight = Number(arg('--inflight', '4'));
 
-/** The environment id as it was computed before (a fresh probe of python3 on every call). */
-class ProbingLocalSandbox extends LocalSandbox {
-  probes = 0;
-  environmentId() {
-    this.probes++;
+/** A local sandbox whose environment id is computed as before: a fresh probe of python3 on every call. */
+function probing(sb) {
+  const judgeId = sb.environmentId.bind(sb);
+  sb.probes = 0;
+  sb.environmentId = () => {
+    sb.probes++;
     const v = spawnSync('python3', ['-c', 'import sys; print(sys.version.split()[0])'], { encoding: 'utf8' });
-    const judge = super.environmentId().split(':').pop(); // judge-<hash>, the same in both ids
+    const judge = judgeId().split(':').pop(); // judge-<hash>, the same in both ids
     return `local:python3:${v.stdout?.trim() ?? '?'}:${judge}`;
-  }
+  };
+  return sb;
 }
 
 const test = 'import unittest\nclass TestCases(unittest.TestCase):\n    def test_sq(self):\n        self.assertEqual(task_func(7), 49)\n';
@@ -55,7 +57,7 @@ let ids;
 let probes = 0;
 for (let r = 0; r < rounds; r++) {
   for (const label of r % 2 === 0 ? ['baseline', 'ready'] : ['ready', 'baseline']) {
-    const sb = label === 'ready' ? new LocalSandbox({ parallel }) : new ProbingLocalSandbox({ parallel });
+    const sb = label === 'ready' ? createSandbox({ kind: 'local', parallel }) : probing(createSandbox({ kind: 'local', parallel }));
     const { ms, id } = await once(label, sb);
     if (label === 'baseline') probes += sb.probes - 1; // the last call above is not part of the run
     await sb.close();

@@ -20,7 +20,7 @@ if (!existsSync(join(root, 'dist', 'index.js'))) {
   console.error('bench-reasoning: dist/ is missing or stale; run `npm run build` first');
   process.exit(2);
 }
-const { createSandbox, judgeGenerations, judgePreload, loadTask, readGenerationsFile, scoreFile, scoreJudged } = await import('codeconv-eval');
+const { reasoningSandbox, scoreFile } = await import('codeconv-eval');
 
 const { values: o } = parseArgs({
   options: {
@@ -47,13 +47,8 @@ let kind = o.sandbox;
 if (kind === 'auto') kind = spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0 ? 'docker' : 'local';
 const dedupe = !o['no-dedupe'];
 
-const task = loadTask(taskName, { dataDir: o['data-dir'] });
-const gens = readGenerationsFile(o.file).generations;
-const total = Object.values(gens).reduce((s, l) => s + l.length, 0);
 // The judges pre-import what run-reasoning would for this task (the fresh baseline imports nothing).
-const preload = judgePreload(taskName);
-const pre = preload === undefined ? {} : { preload };
-const sandbox = createSandbox({ kind, parallel, docker: { ...pre, ...(o.image ? { image: o.image } : {}) }, local: pre });
+const sandbox = reasoningSandbox(taskName, { kind, parallel, ...(o.image ? { image: o.image } : {}) });
 const out = mkdtempSync(join(tmpdir(), 'bench-reasoning-'));
 const secs = (ms) => (ms / 1000).toFixed(1);
 
@@ -61,13 +56,13 @@ try {
   let t = performance.now();
   await sandbox.start();
   console.log(`sandbox: ${kind} (${sandbox.environmentId()}), parallel ${parallel}, started in ${secs(performance.now() - t)} s`);
-  console.log(`file: ${basename(o.file)} -> ${taskName}, ${Object.keys(gens).length} samples, ${total} generations, scorer ${o.scorer}`);
 
   // 1. The run-reasoning score path.
   t = performance.now();
-  const ours = await scoreFile({ task: taskName, generations: o.file, scorer: o.scorer, out, dataDir: o['data-dir'], dedupe, literalFastPath: !o['no-literal'] }, { sandbox });
+  const ours = await scoreFile({ task: taskName, generations: o.file, scorer: o.scorer, out: join(out, 'ours'), dataDir: o['data-dir'], dedupe, literalFastPath: !o['no-literal'] }, { sandbox });
   const oursMs = performance.now() - t;
   const c = ours.score.counts;
+  console.log(`file: ${basename(o.file)} -> ${taskName}, ${Object.keys(ours.score.generations).length} samples, ${c.generations} generations, scorer ${o.scorer}`);
   console.log(`run-reasoning score: ${secs(oursMs)} s  (${c.generations - c.filtered} judgments -> ${c.judgments} distinct check programs${dedupe ? '' : ' (no de-duplication)'}: ` +
     `${c.literalDecided} decided as literal comparisons, ${c.judgments - c.literalDecided} run in a forked child each; ` +
     `pass@1 ${ours.score.passAtK.pass_at_1.toFixed(4)}, pass@5 ${ours.score.passAtK.pass_at_5.toFixed(4)})`);
@@ -77,17 +72,16 @@ try {
   for (const [id, vs] of Object.entries(ours.score.verdicts)) {
     vs.forEach((v, k) => { if (v.kind === 'judged' && v.timedOut) timedOut.add(`${id}\u0000${ours.score.generations[id][k]}`); });
   }
-  const limitS = task.family === 'case2code' ? 10 : 3;
+  const limitS = taskName === 'case2code' ? 10 : 3;
   console.log(`time-limit floor: ${timedOut.size} distinct check programs ran to the ${limitS} s limit, ${secs((timedOut.size * limitS * 1000) / parallel)} s of wall time at parallel ${parallel}`);
 
   if (!o['skip-fresh']) {
     // 2. Upstream way: every judgment in its own fresh python3, nothing shared.
     t = performance.now();
-    const judged = await judgeGenerations(task, gens, { sandbox, fresh: true, dedupe: false });
-    const fresh = scoreJudged(judged, o.scorer);
+    const fresh = (await scoreFile({ task: taskName, generations: o.file, scorer: o.scorer, out: join(out, 'fresh'), dataDir: o['data-dir'], fresh: true, dedupe: false }, { sandbox })).score;
     const freshMs = performance.now() - t;
-    const freshTimeouts = judged.entries.reduce((n, e) => n + e.verdicts.filter((v) => v.kind === 'judged' && v.timedOut).length, 0);
-    console.log(`upstream way (fresh python3 per judgment): ${secs(freshMs)} s  (${judged.judgments} processes, ${freshTimeouts} ran to the limit; pass@1 ${fresh.passAtK.pass_at_1.toFixed(4)}, pass@5 ${fresh.passAtK.pass_at_5.toFixed(4)})`);
+    const freshTimeouts = Object.values(fresh.verdicts).reduce((n, vs) => n + vs.filter((v) => v.kind === 'judged' && v.timedOut).length, 0);
+    console.log(`upstream way (fresh python3 per judgment): ${secs(freshMs)} s  (${fresh.counts.judgments} processes, ${freshTimeouts} ran to the limit; pass@1 ${fresh.passAtK.pass_at_1.toFixed(4)}, pass@5 ${fresh.passAtK.pass_at_5.toFixed(4)})`);
     const differing = Object.keys(fresh.scored).filter((id) => JSON.stringify(fresh.scored[id]) !== JSON.stringify(ours.score.scored[id]));
     console.log(`speed-up: ${(freshMs / oursMs).toFixed(1)}x`);
     console.log(`identical booleans: ${differing.length === 0 ? 'yes' : `no (${differing.length} samples differ: ${differing.slice(0, 10).join(', ')})`}`);

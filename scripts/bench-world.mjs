@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, DockerSandbox, runWorld } from 'codeconv-eval';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, createSandbox, runWorld } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const limit = Number(arg('--limit', '200'));
@@ -37,7 +37,7 @@ async function run(name) {
     { file: DEFAULT_CONFIG_FILE, values: readYamlConfig(DEFAULT_CONFIG_FILE) },
     { file: 'bench', values: { dataset, limit, setting, maxTurns: 10, concurrency, model: 'offline:0.5', out: join(work, name), cacheDir: join(work, 'cache') } },
   ]);
-  const sb = new DockerSandbox({ parallel });
+  const sb = createSandbox({ kind: 'docker', parallel });
   await sb.start();
   const { sandbox, t } = timed(sb);
   const t0 = performance.now();

@@ -11,7 +11,7 @@
 // Tasks whose test or prompt differs in --alt-dataset (default v0.1.0_hf) are flagged "dataset version".
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerSandbox, prepareDataset, runEval } from 'codeconv-eval';
+import { createSandbox, prepareDataset, runEval } from 'codeconv-eval';
 
 const shared = new URL('../../shared/', import.meta.url).pathname;
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
@@ -29,7 +29,7 @@ const timeoutS = Number(arg('--timeout', '240'));
 const readEval = (f) => JSON.parse(readFileSync(f, 'utf8')).eval;
 
 const noRun = process.argv.includes('--no-run');
-const sandbox = noRun ? null : new DockerSandbox({ parallel, image: arg('--image') });
+const sandbox = noRun ? null : createSandbox({ kind: 'docker', parallel, image: arg('--image') });
 let canonicalFile = arg('--canonical');
 if (sandbox) try {
   mkdirSync(out, { recursive: true });

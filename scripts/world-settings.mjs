@@ -2,7 +2,7 @@
 // Runs run-world in all nine settings and prints a markdown table of MRR and recall per setting.
 // Usage: node scripts/world-settings.mjs [--protocol convcodeworld|clean] [--model offline:0.5] [--subset hard] [--dataset F] [--limit N] [--timeout S] [--out-root logs/settings] [--image TAG]
 import { join } from 'node:path';
-import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, SETTING_NAMES, DockerSandbox, runWorld } from 'codeconv-eval';
+import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, SETTING_NAMES, createSandbox, runWorld } from 'codeconv-eval';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
 const model = arg('--model', 'offline:0.5');
@@ -12,7 +12,7 @@ const timeout = arg('--timeout');
 const protocol = arg('--protocol');
 const dataset = arg('--dataset', 'bigcodebench@v0.1.0_hf');
 const root = arg('--out-root', 'logs/settings');
-const sb = new DockerSandbox({ parallel: Number(arg('--parallel', '2')), image: arg('--image') });
+const sb = createSandbox({ kind: 'docker', parallel: Number(arg('--parallel', '2')), image: arg('--image') });
 const rows = [];
 const t0 = Date.now();
 try {

@@ -2,12 +2,9 @@ import { Option, type Command } from 'commander';
 import { defaultOf } from './common.js';
 import { addSandboxOptions, positiveInt, positiveNumber, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
 import { parseOptions } from '../config/options.js';
-import { createModel } from '../models/factory.js';
-import { parseModelSpec } from '../models/spec.js';
 import { progressReporter } from '../report/progress-reporter.js';
 import { UserError } from '../util/errors.js';
 import { judgePreload } from '../reasoning/preload.js';
-import { offlineWriterFor } from '../reasoning/synth/inputs.js';
 import { runSynth, SynthOptionsSchema, type SynthStats } from '../reasoning/synth/pipeline.js';
 import { ExecLimitsSchema, STAGES, type Stage } from '../reasoning/synth/records.js';
 import { MODEL_SPEC_FORMS } from '../models/spec.js';
@@ -75,25 +72,14 @@ export function addSynthCommand(program: Command): void {
     const o = cmd.opts<SynthCliOpts>();
     const so = parseOptions(SynthOptionsSchema, {
       from: o.from, out: o.out, stage: o.stage, forEval: o.forEval, limit: o.limit, concurrency: o.concurrency,
-      parallel: o.parallel, seed: o.seed, temperature: o.temperature, maxTokens: o.maxTokens,
+      parallel: o.parallel, seed: o.seed, temperature: o.temperature, maxTokens: o.maxTokens, model: o.model, cache: o.cache,
       limits: { callTimeoutS: o.callTimeout, memoryMb: o.execMemoryMb, maxOutputChars: o.maxOutputChars, minCases: o.minCases },
     });
     const ran = so.stage === 'all' ? [...STAGES] : [so.stage];
     if (ran.includes('inputs') && !o.model) throw new UserError('MISSING_OPTION', '--model is required for the inputs stage');
-    const spec = o.model ? parseModelSpec(o.model) : undefined;
     const sandbox = sandboxFromCli(o, judgePreload('case2code'));
     try {
-      const stats = await runSynth(
-        so,
-        {
-          sandbox,
-          model: async (rows) =>
-            spec?.provider === 'offline'
-              ? offlineWriterFor(rows, sandbox, so.seed)
-              : createModel(o.model!, { temperature: so.temperature, maxTokens: so.maxTokens, concurrency: so.concurrency }, { cache: o.cache }),
-          ...(o.quiet ? {} : { reporter: progressReporter('synth') }),
-        },
-      );
+      const stats = await runSynth(so, { sandbox, ...(o.quiet ? {} : { reporter: progressReporter('synth') }) });
       process.stdout.write(formatSynthStats(stats, ran));
     } finally {
       await sandbox.close();

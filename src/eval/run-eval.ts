@@ -7,12 +7,12 @@ import { passAtKTable } from '../metrics/pass-at-k.js';
 import { fileSha256 } from '../replay/canonical.js';
 import { versionField } from '../run/format.js';
 import { RunDir } from '../run/run-dir.js';
+import { runItems } from '../run/run-items.js';
 import { calibratedSolution } from '../sandbox/program.js';
 import type { ExecResult, Sandbox } from '../sandbox/types.js';
 import { DEFAULT_DATASET, loadTaskSet, normalizeTaskId, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
 import { datasetIdentity } from '../data/prepare.js';
 import type { ProgressFactory } from '../data/progress.js';
-import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import { readJsonl } from '../util/jsonl.js';
 import type { Reporter } from '../report/reporter.js';
@@ -155,33 +155,28 @@ export async function runEval(input: RunEvalOptions, deps: RunEvalDeps): Promise
 type Job = { task: BigCodeBenchTask; index: number; solution: string; program: string };
 
 async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalConfig, deps: RunEvalDeps, log: Logger): Promise<RunEvalResult> {
-  const journal = dir.journal('eval_progress.jsonl', ProgressRecordSchema);
-  const done = new Map<string, ProgressRecord>();
-  for (const r of journal.read()) done.set(r.key, r);
   const keyOf = (j: Job): string => `${j.task.task_id}#${j.index}#${sha(j.program)}#${opts.timeoutS}`;
-  const todo = jobs.filter((j) => !done.has(keyOf(j)));
-  const resumed = jobs.length - todo.length;
-  dir.plan(jobs.length, resumed, 'samples');
-  if (resumed) log.info(`resuming: ${resumed} of ${jobs.length} samples already judged in ${journal.file}`);
-
-  if (todo.length) await deps.sandbox.start();
-  let finished = resumed;
-  deps.reporter?.onRunStart?.({ phase: 'run-eval', runDir: dir.dir, total: jobs.length, resumed });
-  await mapLimit(todo, opts.parallel, async (j) => {
-    const r = await deps.sandbox.runUnittest({ solution: j.program, test: j.task.test, timeoutS: opts.timeoutS, fresh: opts.fresh });
-    const rec: ProgressRecord = {
-      key: keyOf(j), index: j.index, task_id: j.task.task_id, solution: j.solution, status: r.status,
-      details: r.details, durationMs: r.durationMs, timedOut: r.timedOut, oom: r.oom,
-    };
-    await journal.append(rec);
-    done.set(rec.key, rec);
-    deps.reporter?.onItemEnd?.({ phase: 'run-eval', record: rec, done: ++finished, total: jobs.length });
+  const run = await runItems({
+    dir, journal: 'eval_progress.jsonl', schema: ProgressRecordSchema, items: jobs, concurrency: opts.parallel, unit: 'samples', phase: 'run-eval', reporter: deps.reporter,
+    idOf: keyOf, recordId: (r) => r.key,
+    prepare: async ({ todo, resumed, total }) => {
+      if (resumed) log.info(`resuming: ${resumed} of ${total} samples already judged in ${dir.path('eval_progress.jsonl')}`);
+      if (todo.length) await deps.sandbox.start();
+    },
+    work: async (j) => {
+      const r = await deps.sandbox.runUnittest({ solution: j.program, test: j.task.test, timeoutS: opts.timeoutS, fresh: opts.fresh });
+      return {
+        key: keyOf(j), index: j.index, task_id: j.task.task_id, solution: j.solution, status: r.status,
+        details: r.details, durationMs: r.durationMs, timedOut: r.timedOut, oom: r.oom,
+      };
+    },
   });
+  const { resumed } = run;
   deps.reporter?.onRunEnd?.({ phase: 'run-eval' });
 
   // Every sample judged in this directory, this invocation's selection or an earlier one's.
   const bySample = new Map<string, ProgressRecord>();
-  for (const r of done.values()) bySample.set(`${r.task_id}#${r.index}`, r);
+  for (const r of run.byId.values()) bySample.set(`${r.task_id}#${r.index}`, r);
   const merged = bySample.size - jobs.length;
   const ordered = [...bySample.values()].sort((a, b) => a.task_id.localeCompare(b.task_id, 'en', { numeric: true }) || a.index - b.index);
   const evalOut: Record<string, EvalEntry[]> = {};
@@ -199,5 +194,5 @@ async function judgeAll(dir: RunDir, jobs: Job[], opts: RunEvalConfig, deps: Run
   const file = dir.writeJson('eval_results.json', {
     date: new Date().toISOString().replace('T', ' ').slice(0, 19), eval: evalOut, pass_at_k: passAtK, pass_at_k_skipped: skipped,
   });
-  return { file, judged: todo.length, resumed, merged, passAtK, passAtKSkipped: skipped, counts };
+  return { file, judged: run.ran, resumed, merged, passAtK, passAtKSkipped: skipped, counts };
 }

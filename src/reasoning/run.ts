@@ -6,7 +6,7 @@ import type { ChatModel } from '../models/types.js';
 import { writeJsonAtomic } from '../run/atomic.js';
 import { versionField } from '../run/format.js';
 import { RunDir } from '../run/run-dir.js';
-import { mapLimit } from '../util/concurrency.js';
+import { runItems } from '../run/run-items.js';
 import { UserError } from '../util/errors.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -184,40 +184,35 @@ async function generateAndScore(dir: RunDir, task: ReasoningTask, model: ChatMod
     .update(JSON.stringify([task.name, model.id, temperature, cot, rag, maxTokens, stop ?? null, promptTemplate(templateName(task, cot)), promptTemplate('system')]))
     .digest('hex')
     .slice(0, 16);
-  const journal = dir.journal('calls.jsonl', CallRecordSchema);
-  const done = new Map<string, CallRecord>();
-  for (const r of journal.read()) if (r.key === key) done.set(`${r.id}\u0000${r.sample}`, r);
-
   const jobs = items.flatMap((item) => Array.from({ length: n }, (_, sample) => ({ item, sample })));
-  const saved = jobs.filter((j) => done.has(`${j.item.id}\u0000${j.sample}`)).length;
-  dir.plan(jobs.length, saved, 'model calls');
-  if (saved < jobs.length) await preflight([model]);
-  let finished = 0;
-  let resumed = 0;
-  const t0 = performance.now();
-  log.info(`run-reasoning: ${task.name}, ${items.length} items x ${n} samples with ${model.id}`);
-  const records = await mapLimit(jobs, opts.concurrency, async ({ item, sample }) => {
-    const prior = done.get(`${item.id}\u0000${sample}`);
-    if (prior) {
-      resumed++;
-      deps.reporter?.onItemEnd?.({ phase: 'generate', record: prior, done: ++finished, total: jobs.length });
-      return prior;
-    }
-    const gen = await model.generate(buildMessages(task, item, { cot, rag }), {
-      role: 'reasoner',
-      sampleIndex: sample,
-      temperature,
-      maxTokens,
-      ...(stop ? { stop } : {}),
-    });
-    const rec: CallRecord = {
-      ...(model.synthetic ? { synthetic: true as const } : {}),
-      key, id: item.id, sample, text: gen.text, usage: gen.usage, cached: gen.cached,
-    };
-    await journal.append(rec);
-    deps.reporter?.onItemEnd?.({ phase: 'generate', record: rec, done: ++finished, total: jobs.length });
-    return rec;
+  let t0 = 0;
+  const run = await runItems({
+    dir, journal: 'calls.jsonl', schema: CallRecordSchema, items: jobs, concurrency: opts.concurrency, unit: 'model calls', phase: 'generate', reporter: deps.reporter,
+    idOf: (j) => `${j.item.id}\u0000${j.sample}`,
+    // Calls made under other settings stay in the journal unused.
+    recordId: (r) => (r.key === key ? `${r.id}\u0000${r.sample}` : undefined),
+    prepare: async ({ todo }) => {
+      if (todo.length) await preflight([model]);
+      t0 = performance.now();
+      log.info(`run-reasoning: ${task.name}, ${items.length} items x ${n} samples with ${model.id}`);
+    },
+    work: async ({ item, sample }) => {
+      const gen = await model.generate(buildMessages(task, item, { cot, rag }), {
+        role: 'reasoner',
+        sampleIndex: sample,
+        temperature,
+        maxTokens,
+        ...(stop ? { stop } : {}),
+      });
+      const rec: CallRecord = {
+        ...(model.synthetic ? { synthetic: true as const } : {}),
+        key, id: item.id, sample, text: gen.text, usage: gen.usage, cached: gen.cached,
+      };
+      return rec;
+    },
   });
+  const { resumed } = run;
+  const records = run.records as CallRecord[]; // every job has one once the run returns
   deps.reporter?.onRunEnd?.({ phase: 'generate' });
   const generationMs = performance.now() - t0;
 

@@ -81,6 +81,8 @@ export const ScoreFileOptionsSchema = z.object({
   cot: z.boolean().default(false),
   dedupe: z.boolean().optional(),
   literalFastPath: z.boolean().optional(),
+  /** Every judgment in its own fresh interpreter, nothing shared (the upstream way; for measurements). */
+  fresh: z.boolean().optional(),
 });
 export type ScoreFileOptions = z.input<typeof ScoreFileOptionsSchema>;
 
@@ -127,7 +129,7 @@ export async function scoreFile(input: ScoreFileOptions, deps: { sandbox: Reason
   const dir = RunDir.open({ dir: opts.out, kind: 'score', journal: 'scored.json', identity, config: { ...identity, generations: opts.generations } });
   try {
     const judged = await judgeGenerations(task, gens, {
-      sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath,
+      sandbox: deps.sandbox, dedupe: opts.dedupe, literalFastPath: opts.literalFastPath, fresh: opts.fresh,
       onProgress: (done, total) => deps.reporter?.onProgress?.({ phase: 'score', done, total }),
     });
     const score = scoreJudged(judged, opts.scorer);

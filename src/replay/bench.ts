@@ -20,9 +20,9 @@ import { cacheDirFrom, projectRoot } from '../sandbox/paths.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { StaticEpisodeRecordSchema } from './record-schema.js';
 import { RunDir } from '../run/run-dir.js';
+import { runItems } from '../run/run-items.js';
 import { CONVCODEWORLD_DATASET, loadTasks, normalizeTaskId } from '../tasks/bigcodebench.js';
 import { cachedDataset, isDatasetName } from '../data/prepare.js';
-import { mapLimit } from '../util/concurrency.js';
 import { UserError } from '../util/errors.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
@@ -200,16 +200,6 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       const judged0 = exec.stats.judged;
       const hits0 = exec.stats.hits;
 
-      const journal = dir.journal('episodes.jsonl', StaticEpisodeRecordSchema);
-      const done = new Map<string, StaticEpisodeRecord>();
-      for (const r of journal.read()) done.set(r.task_id, r);
-      const todo = refTasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
-      const resumed = refTasks.length - todo.length;
-      dir.plan(refTasks.length, resumed);
-      if (todo.length) await preflight([coder]);
-      log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}, protocol ${profile.name} (the reference's)`);
-      deps.reporter?.onRunStart?.({ phase: setting, runDir, total: refTasks.length, resumed });
-
       const s = parseSetting(setting);
       const turn0: Turn0Source = turn0Samples ? loadSamples(turn0Samples, refTasks.map((t) => t.task_id)) : { kind: 'generate', sanitize: sandboxSanitizer(deps.sandbox) };
       const protocol: ProtocolOptions = {
@@ -219,16 +209,21 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       const comparability = comparabilityOf({
         profile, setting: s, turn0: turn0PromptOf(profile, protocol.coderKind, turn0.kind === 'samples'), timeoutS: identity.timeoutS, maxTurns, simulator: ref.user_model,
       });
-      let finished = resumed;
-      await mapLimit(todo, o.concurrency, async (rt) => {
-        const rec = await benchEpisode(byId.get(rt.task_id)!, rt, protocol, ref.reference_model, { coder, exec, turn0 });
-        if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
-        await journal.append(rec);
-        done.set(rec.task_id, rec);
-        deps.reporter?.onItemEnd?.({ phase: setting, record: rec, done: ++finished, total: refTasks.length });
+      const run = await runItems({
+        dir, journal: 'episodes.jsonl', schema: StaticEpisodeRecordSchema, items: refTasks, concurrency: o.concurrency, phase: setting, reporter: deps.reporter,
+        idOf: (t) => t.task_id, recordId: (r) => r.task_id, redo: (r) => !!r.error,
+        prepare: async ({ todo, resumed }) => {
+          if (todo.length) await preflight([coder]);
+          log.info(`bench ${runDir}: ${refTasks.length} tasks, ${resumed} already finished, setting ${setting}, target ${coder.id}, reference ${ref.reference_model}, protocol ${profile.name} (the reference's)`);
+        },
+        work: async (rt) => {
+          const rec = await benchEpisode(byId.get(rt.task_id)!, rt, protocol, ref.reference_model, { coder, exec, turn0 });
+          if (rec.error) log.warn(`${rt.task_id}: episode error: ${rec.error}`);
+          return rec;
+        },
       });
-
-      const records = refTasks.map((t) => done.get(t.task_id)).filter((r): r is StaticEpisodeRecord => !!r);
+      const { resumed } = run;
+      const records = run.records.filter((r): r is StaticEpisodeRecord => !!r);
       const summary = summarizeStatic(records, {
         setting, model: coder.id, maxTurns, synthetic: coder.synthetic || ref.synthetic, referenceModel: ref.reference_model,
         referenceUserModel: ref.user_model, referenceSha256: loaded.sha256, compensateInit: o.compensateInit, excludeInitSolved: o.excludeInitSolved,
@@ -240,7 +235,7 @@ export async function runBench(input: BenchOptions, deps: BenchDeps): Promise<Be
       const counts = callCounts(usage, [coder]);
       const calls = (role: string): number => counts.live[role] ?? 0;
       const stats = {
-        episodesRun: todo.length, resumed, modelCalls: { coder: calls('coder'), user: calls('user') },
+        episodesRun: run.ran, resumed, modelCalls: { coder: calls('coder'), user: calls('user') },
         cachedAnswers: counts.cached, cachedSince: counts.cachedSince,
         judged: exec.stats.judged - judged0, execCacheHits: exec.stats.hits - hits0, wallMs: Date.now() - t0,
       };

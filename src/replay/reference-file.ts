@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { writeFileAtomic } from '../run/atomic.js';
 import { UserError } from '../util/errors.js';
 import { canonicalJson, sha256 } from './canonical.js';
 import { REFERENCE_FORMAT, REFERENCE_VERSION, REFERENCE_VERSIONS_READ, ReferenceSchema, type Reference, type ReferenceFile } from './types.js';
@@ -12,7 +13,7 @@ export function referenceHash(ref: Reference): string {
 
 /**
  * Writes a frozen reference: one compact JSON object (format, version, content hash, payload),
- * gzip-compressed when the file name ends in .gz. Written to a temporary name and renamed.
+ * gzip-compressed when the file name ends in .gz. Written whole or not at all (writeFileAtomic).
  */
 export function writeReferenceFile(file: string, ref: Reference): ReferenceFile {
   const payload = ReferenceSchema.parse(ref);
@@ -20,9 +21,7 @@ export function writeReferenceFile(file: string, ref: Reference): ReferenceFile 
   // Header fields first, so even a truncated file says what it was.
   const text = `{"format":${JSON.stringify(doc.format)},"version":${doc.version},"content_sha256":${JSON.stringify(doc.content_sha256)},"payload":${canonicalJson(payload)}}\n`;
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, file.endsWith('.gz') ? gzipSync(text) : text);
-  renameSync(tmp, file);
+  writeFileAtomic(file, file.endsWith('.gz') ? gzipSync(text) : text);
   return doc;
 }
 

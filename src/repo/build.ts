@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { draw } from '../offline/rng.js';
+import { writeFileAtomic } from '../run/atomic.js';
 import { mapLimit } from '../util/concurrency.js';
 import { InfraError } from '../util/errors.js';
 import type { Reporter } from '../report/reporter.js';
@@ -28,8 +29,7 @@ async function traceOnce(c: RepoBuildConfig, sandbox: RepoSandbox, log: Logger):
   const t0 = Date.now();
   const trace = (await sandbox.trace(c.test_apps, c.trace_timeout_s)) as Trace;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file + '.tmp', JSON.stringify(trace));
-  renameSync(file + '.tmp', file);
+  writeFileAtomic(file, JSON.stringify(trace));
   return { trace, seconds: (Date.now() - t0) / 1000 };
 }
 
@@ -144,7 +144,6 @@ export async function buildRepoTasks(c: RepoBuildConfig, deps: { sandbox: RepoSa
     dropped, build_seconds: Math.round((Date.now() - t0) / 1000),
   };
   mkdirSync(dirname(c.out), { recursive: true });
-  writeFileSync(c.out + '.tmp', [header, ...tasks].map((r) => JSON.stringify(r)).join('\n') + '\n');
-  renameSync(c.out + '.tmp', c.out);
+  writeFileAtomic(c.out, [header, ...tasks].map((r) => JSON.stringify(r)).join('\n') + '\n');
   return { header, tasks, judgeMs, traceSeconds, traced: { tests: testIds.length, passed } };
 }

@@ -6,7 +6,7 @@ import type { ChatModel } from '../models/types.js';
 import { loadPrices, UsageTracker } from '../models/usage.js';
 import { writeFileAtomic } from '../run/atomic.js';
 import { RunDir } from '../run/run-dir.js';
-import { mapLimit } from '../util/concurrency.js';
+import { runItems } from '../run/run-items.js';
 import { UserError } from '../util/errors.js';
 import type { ProgressFactory } from '../data/progress.js';
 import type { Reporter } from '../report/reporter.js';
@@ -70,39 +70,31 @@ export async function runRepo(c: RepoRunConfig, deps: { sandbox: RepoSandbox; lo
       offline: (skill) => new RepoOfflineModel({ skill, seed: c.seed, lookup: promptLookup(all, c.benchmark) }),
     });
     const exec = new RepoExecCache(deps.sandbox, c.cache ? join(c.cache_dir, 'repo-exec') : undefined);
-    const journal = dir.journal('results.jsonl', RepoItemSchema);
-    const done = new Map<string, RepoItem>();
-    for (const r of journal.read()) done.set(r.dp_id, r);
-    // Items that crashed the sandbox or hit a model error are tried again on resume.
-    const retry = (r: RepoItem | undefined): boolean => !r || r.stop_reason === 'CRUSHED' || r.stop_reason === 'generation_error';
-    const todo = tasks.filter((t) => retry(done.get(t.dp_id)));
-    const resumed = tasks.length - todo.length;
-    dir.plan(tasks.length, resumed, 'items');
-    if (todo.length) await preflight([model]);
-    log.info(`run ${runDir}: ${tasks.length} items, ${resumed} already finished, ${c.benchmark}, model ${model.id}`);
-    deps.reporter?.onRunStart?.({ phase: c.benchmark, runDir, total: tasks.length, resumed });
-    let finished = resumed;
     const loopOpts = {
       benchmark: c.benchmark, maxIter: c.max_iter, maxNumTests: c.max_num_tests, timeoutS: c.timeout_s, modelArgs: c.model_args,
       contextSource: c.context_source, maxContextSymb: c.max_context_symb, think: c.think, repairContext: c.program_repair_context, maxTestFeedbackSymb: c.max_test_feedback_symb,
     } as const;
-    // As in the original: items that crashed the sandbox or met a model error get up to 5 rounds.
-    let pending = todo;
-    for (let round = 1; round <= 5 && pending.length; round++) {
-      await mapLimit(pending, c.concurrency, async (task) => {
+    const run = await runItems({
+      dir, journal: 'results.jsonl', schema: RepoItemSchema, items: tasks, concurrency: c.concurrency, unit: 'items', phase: c.benchmark, reporter: deps.reporter,
+      idOf: (t) => t.dp_id, recordId: (r) => r.dp_id,
+      // Items that crashed the sandbox or hit a model error are tried again, up to 5 rounds as in the original.
+      redo: (r) => r.stop_reason === 'CRUSHED' || r.stop_reason === 'generation_error', rounds: 5,
+      prepare: async ({ todo, resumed }) => {
+        if (todo.length) await preflight([model]);
+        log.info(`run ${runDir}: ${tasks.length} items, ${resumed} already finished, ${c.benchmark}, model ${model.id}`);
+      },
+      work: async (task, round) => {
         const rec = await runItem(task, loopOpts, { model, exec, onTurn: (turn) => deps.reporter?.onTurn?.({ phase: c.benchmark, id: task.dp_id, turn }) });
         if (rec.error) log.warn(`${task.dp_id}: ${rec.stop_reason} (round ${round}): ${rec.error}`);
-        await journal.append(rec);
-        done.set(rec.dp_id, rec);
-        if (round === 1) deps.reporter?.onItemEnd?.({ phase: c.benchmark, record: rec, done: ++finished, total: tasks.length });
-      });
-      pending = pending.filter((t) => retry(done.get(t.dp_id)));
-    }
-    const records = tasks.map((t) => done.get(t.dp_id)).filter((r): r is RepoItem => !!r);
+        return rec;
+      },
+    });
+    const { resumed } = run;
+    const records = run.records.filter((r): r is RepoItem => !!r);
     writeFileAtomic(dir.path('results_short.jsonl'), records.map((r) => JSON.stringify({ idx: r.idx, dp_id: r.dp_id, stop_reason: r.stop_reason, turns: r.turns.length, statuses: r.turns.map((t) => t.status), chrf: r.chrf })).join('\n') + '\n');
     const summary = summarizeRepo(records, { benchmark: c.benchmark, model: model.id, maxIter: c.benchmark === 'method_gen_multiturn' ? c.max_iter : 1, synthetic: model.synthetic });
     dir.writeJson('results_summary.json', summary);
-    const stats = { itemsRun: todo.length, resumed, judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0 };
+    const stats = { itemsRun: run.ran, resumed, judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0 };
     dir.writeStats(stats);
     log.info(`done: ${JSON.stringify(summary.pass_rates)}; judged ${stats.judged}, cache hits ${stats.execCacheHits}`);
     deps.reporter?.onRunEnd?.({ phase: c.benchmark, summary });

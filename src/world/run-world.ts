@@ -17,9 +17,9 @@ import { OfflineCoder } from '../offline/coder.js';
 import { OfflineUser } from '../offline/user.js';
 import type { Sandbox } from '../sandbox/types.js';
 import { loadTaskSet, selectTasks, type BigCodeBenchTask } from '../tasks/bigcodebench.js';
-import { mapLimit } from '../util/concurrency.js';
 import { EpisodeRecordSchema } from '../episode/record-schema.js';
 import { RunDir } from '../run/run-dir.js';
+import { runItems } from '../run/run-items.js';
 import type { Reporter } from '../report/reporter.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { comparabilityOf } from './comparability.js';
@@ -102,34 +102,28 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   const source = liveSource(user);
   const exec = new ExecCache(deps.sandbox, c.cache ? join(c.cacheDir, 'exec') : undefined);
 
-  const journal = dir.journal('episodes.jsonl', EpisodeRecordSchema);
-  const done = new Map<string, EpisodeRecord>();
-  for (const r of journal.read()) done.set(r.task_id, r);
-  const wanted = new Set(tasks.map((t) => t.task_id));
   // Finished episodes are kept; errored ones are tried again.
-  const todo = tasks.filter((t) => !done.has(t.task_id) || done.get(t.task_id)!.error);
-  const resumed = tasks.length - todo.length;
-  dir.plan(tasks.length, resumed);
-  if (todo.length) await preflight([coder, user]); // a wrong endpoint fails here in one line, not once per episode
-  await deps.sandbox.start(); // a missing engine or image fails here, before any episode
-  log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}, protocol ${profile.name}`);
-  deps.reporter?.onRunStart?.({ phase: PHASE, runDir, total: tasks.length, resumed });
-
-  let finished = resumed;
-  await mapLimit(todo, c.concurrency, async (task) => {
-    const rec = await runEpisode(task, protocol, {
-      coder, exec, source, turn0, onTurn: (taskId, turn) => deps.reporter?.onTurn?.({ phase: PHASE, id: taskId, turn }),
-    }, {
-      task_id: task.task_id, setting: setting.name, model: coder.id, user_model: user?.id ?? null,
-      synthetic: coder.synthetic || !!user?.synthetic, turns: [], solved_at: null,
-    });
-    if (rec.error) log.warn(`${task.task_id}: episode error: ${rec.error}`);
-    await journal.append(rec);
-    done.set(rec.task_id, rec);
-    deps.reporter?.onItemEnd?.({ phase: PHASE, record: rec, done: ++finished, total: tasks.length });
+  const run = await runItems({
+    dir, journal: 'episodes.jsonl', schema: EpisodeRecordSchema, items: tasks, concurrency: c.concurrency, phase: PHASE, reporter: deps.reporter,
+    idOf: (t) => t.task_id, recordId: (r) => r.task_id, redo: (r) => !!r.error,
+    prepare: async ({ todo, resumed }) => {
+      if (todo.length) await preflight([coder, user]); // a wrong endpoint fails here in one line, not once per episode
+      await deps.sandbox.start(); // a missing engine or image fails here, before any episode
+      log.info(`run ${runDir}: ${tasks.length} tasks, ${resumed} already finished, setting ${setting.name}, model ${coder.id}, user ${user?.id ?? 'none'}, protocol ${profile.name}`);
+    },
+    work: async (task) => {
+      const rec = await runEpisode(task, protocol, {
+        coder, exec, source, turn0, onTurn: (taskId, turn) => deps.reporter?.onTurn?.({ phase: PHASE, id: taskId, turn }),
+      }, {
+        task_id: task.task_id, setting: setting.name, model: coder.id, user_model: user?.id ?? null,
+        synthetic: coder.synthetic || !!user?.synthetic, turns: [], solved_at: null,
+      });
+      if (rec.error) log.warn(`${task.task_id}: episode error: ${rec.error}`);
+      return rec;
+    },
   });
-
-  const records = tasks.map((t) => done.get(t.task_id)!).filter((r) => r && wanted.has(r.task_id));
+  const { resumed } = run;
+  const records = run.records.filter((r): r is EpisodeRecord => !!r);
   const summary = summarize(records, {
     setting: setting.name, model: coder.id, userModel: user?.id ?? null, maxTurns: c.maxTurns, synthetic: coder.synthetic || !!user?.synthetic,
     erroredScored: profile.erroredScored, comparability,
@@ -138,7 +132,7 @@ async function runIn(dir: RunDir, c: WorldConfig, deps: RunWorldDeps, p: Prepare
   dir.writeJson('summary.json', out);
   const calls = callCounts(tracker.toJSON(), [coder, user]);
   const stats = {
-    episodesRun: todo.length, resumed, modelCalls: calls.live, cachedAnswers: calls.cached, cachedSince: calls.cachedSince,
+    episodesRun: run.ran, resumed, modelCalls: calls.live, cachedAnswers: calls.cached, cachedSince: calls.cachedSince,
     judged: exec.stats.judged, execCacheHits: exec.stats.hits, wallMs: Date.now() - t0,
   };
   dir.writeStats(stats);

@@ -4,7 +4,7 @@
  * plus functions of the published test set; then every kept output of a random subset is checked by
  * rerunning the built samples in a fresh sandbox, and the --for-eval file is scored by run-reasoning.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import { runReasoning } from '../../src/reasoning/run.js';
 import { offlineWriterFor } from '../../src/reasoning/synth/inputs.js';
 import { runSynth, type SynthOptions } from '../../src/reasoning/synth/pipeline.js';
 import { ExecLimitsSchema } from '../../src/reasoning/synth/records.js';
-import { rerunSamples, sampleSubset, type EvalSample } from '../../src/reasoning/synth/verify.js';
+import { rerunSamples, sampleSubset, verifySynthSamples, type EvalSample } from '../../src/reasoning/synth/verify.js';
 import { createSandbox } from '../../src/sandbox-factory/create.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { cliRunner } from '../helpers/cli.js';
@@ -87,6 +87,11 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
     expect(again.stages.inputs!.resumed).toBe(rows);
     expect(again.stages.execute!.resumed).toBe(rows);
     expect(samples()).toEqual(before);
+    // synth-stats.json is a RunDir record: the format version in front, read back and written whole.
+    const stats = JSON.parse(readFileSync(join(out, 'synth-stats.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(stats)[0]).toBe('version');
+    expect(stats.version).toBe(1);
+    expect(readdirSync(out).filter((f) => f.includes('.tmp'))).toEqual([]);
   }, 120_000);
 
   it('every kept output equals what the function returns when the sample is rerun in a fresh sandbox', async () => {
@@ -102,6 +107,23 @@ describe.skipIf(!!skip)('synth pipeline (local sandbox)', () => {
     const tampered = { ...subset[0]!, example_outputs: subset[0]!.example_outputs.map((o, i) => (i === 0 ? { return: '"tampered"' } : o)) };
     const [bad] = await rerunSamples([tampered], newSandbox());
     expect(bad!.outcome.status).toBe('output mismatch');
+  }, 300_000);
+
+  it('builds the input writer from options.model in the core (no model from the caller)', async () => {
+    const again = tmp();
+    const r = await runSynth({ from: raw, out: again, stage: 'inputs', limit: 5, model: 'offline:1', concurrency: 4, parallel: 2 }, { sandbox });
+    expect(r.stages.inputs!.in).toBe(5);
+    const mine = jsonl(join(again, 'inputs.jsonl'));
+    const firstRun = new Map(jsonl(join(out, 'inputs.jsonl')).map((row) => [row.gen_answer_id, row]));
+    expect(mine.map((row) => row.gen_answer_id)).toHaveLength(5);
+    for (const row of mine) expect(row).toEqual(firstRun.get(row.gen_answer_id));
+    await expect(runSynth({ from: raw, out: tmp(), stage: 'inputs', limit: 1 }, { sandbox })).rejects.toThrow(/needs a model/);
+  }, 300_000);
+
+  it('verifySynthSamples (scripts/synth-verify.mjs) reruns a seeded subset of the file with the case2code judges', async () => {
+    const r = await verifySynthSamples({ samples: join(out, 'samples.jsonl'), n: 6, seed: 3, sandbox: 'local', parallel: 2 });
+    expect({ total: r.total, rerun: r.rerun.length, differ: r.rerun.filter((x) => x.outcome.status !== 'correct') }).toEqual({ total: samples().length, rerun: 6, differ: [] });
+    await expect(verifySynthSamples({ samples: raw, sandbox: 'local' })).rejects.toThrow(/not a --for-eval sample/);
   }, 300_000);
 
   it('the --for-eval file is scored by the case2code task unchanged (reference code gets 100)', async () => {

@@ -1,4 +1,7 @@
 /** Case2Code synthesis: the parts that need no sandbox (reply parsing, offline writer, filter rules, sample layout). */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSamples, shownOutput } from '../../src/reasoning/synth/build.js';
 import { rawOutput } from '../../src/reasoning/synth/execute.js';
@@ -6,6 +9,7 @@ import { filterRows, parseRawOutput } from '../../src/reasoning/synth/filter.js'
 import { OfflineInputWriter, writeExamples, type FunctionFacts } from '../../src/reasoning/synth/offline-writer.js';
 import { examplesFromReply, firstDefName, writeInputsPrompt } from '../../src/reasoning/synth/prompt.js';
 import type { ExecutedRow, FilteredRow } from '../../src/reasoning/synth/records.js';
+import { writeRowsAtomic } from '../../src/reasoning/synth/stage-io.js';
 
 const facts: FunctionFacts = {
   name: 'pad',
@@ -99,5 +103,19 @@ describe('synth: sample layout', () => {
     expect(buildSamples(rows, { forEval: false, seed: 1 }).samples).toEqual(a);
     expect(Object.keys(a[0]!).sort()).toEqual(['id', 'output', 'prompt', 'synth_format']);
     expect(new Set(a.map((s) => s.prompt)).size).toBeGreaterThan(10);
+  });
+});
+
+describe('synth: stage files', () => {
+  it('a whole stage file is written through a private temporary name (a leftover at a fixed one does not stop it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-stage-'));
+    try {
+      const file = join(dir, 'filtered.jsonl');
+      mkdirSync(`${file}.tmp`); // the name every writer used to share
+      writeRowsAtomic(file, [{ a: 1 }, { a: 2 }]);
+      expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n{"a":2}\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -296,6 +296,13 @@ describe('published ConvCodeBench layout', () => {
     await expect(loadReference(f)).rejects.toThrow(/task Sample\/0, column CF_SEF, ITER=1: label "maybe" is not pass\/fail/);
     writeFileSync(f, JSON.stringify([{ task_id: 'Sample/0', nothing: 1 }]));
     await expect(loadReference(f)).rejects.toThrow(/no setting column/);
+  });
+
+  it('writeReferenceFile writes through a private temporary name: a leftover at a fixed one does not stop it', () => {
+    const file = join(dir, 'squat.json.gz');
+    mkdirSync(`${file}.tmp-${process.pid}`, { recursive: true }); // the name every writer of this process used
+    const doc = writeReferenceFile(file, reference);
+    expect(JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')).content_sha256).toBe(doc.content_sha256);
   });
 
   it('writeReferenceFile refuses a payload of the wrong shape', () => {

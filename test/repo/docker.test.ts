@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { methodText, replacementFor } from '../../src/repo/candidate.js';
-import { buildRepoTasks, mutatedMethod, stubText } from '../../src/repo/build.js';
+import { buildRepoTasks } from '../../src/repo/build.js';
+import { checkRepoTasks } from '../../src/repo/check.js';
 import { resolveBuildConfig } from '../../src/repo/config.js';
 import { RepoExecCache } from '../../src/repo/exec-cache.js';
 import { parseTestOutput } from '../../src/repo/parse.js';
@@ -53,18 +53,11 @@ describe.skipIf(!ready)(`repository judgments in Docker${why}`, () => {
       expect(built.header.counts.tasks).toBe(3);
       const first = readFileSync(c.out, 'utf8');
       const { tasks } = loadRepoTasks(c.out);
-      for (const t of tasks) {
-        const bug = t.bug!; // the builder always records the mutation it chose
-        const labels = t.tests.full_paths.slice(0, 20);
-        // Fresh judgments (no cache): the file as built, the reference, the stub, the buggy file.
-        const ref = await sb.judge({ replace: replacementFor(t, methodText(t, 'method_gen_multiturn', `${t.method.declaration}\n${t.method.body}`)), labels, timeoutS: 60 });
-        const stub = await sb.judge({ replace: replacementFor(t, stubText(t)), labels, timeoutS: 60 });
-        const buggy = await sb.judge({ replace: replacementFor(t, mutatedMethod(t, bug)), labels, timeoutS: 60 });
-        expect(parseTestOutput(ref.output).ok, `${t.dp_id} reference`).toBe(true);
-        expect(parseTestOutput(stub.output).ok, `${t.dp_id} stub`).toBe(false);
-        expect(parseTestOutput(buggy.output).ok, `${t.dp_id} buggy`).toBe(false);
-        expect(t.file_with_buggy_method.split('\n')[bug.line - 1]).toBe(bug.new_line);
-      }
+      // Fresh judgments (no cache), as scripts/repo-check.mjs makes them: the reference passes, the stub and the buggy file fail.
+      const check = await checkRepoTasks({ tasks: c.out, parallel: 2 });
+      expect({ tasks: check.tasks, ref: check.reference_passes, stub: check.stub_fails, buggy: check.buggy_fails, problems: check.problems }).toEqual({ tasks: 3, ref: 3, stub: 3, buggy: 3, problems: [] });
+      expect(check.judgments).toBe(9);
+      for (const t of tasks) expect(t.file_with_buggy_method.split('\n')[t.bug!.line - 1]).toBe(t.bug!.new_line);
       // Same seed, same source: the same file (served from the judgment cache this time).
       await buildRepoTasks({ ...c, out: join(dir, 'again.jsonl') }, { sandbox: sb, exec });
       const strip = (text: string): string => text.replace(/"build_seconds":[\d.]+/, '');

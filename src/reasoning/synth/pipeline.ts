@@ -1,8 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseOptions } from '../../config/options.js';
+import { createModel } from '../../models/factory.js';
+import { parseModelSpec } from '../../models/spec.js';
 import type { ChatModel } from '../../models/types.js';
+import { loadPrices, UsageTracker, type RoleUsageJson } from '../../models/usage.js';
+import { versionField } from '../../run/format.js';
 import { RunDir } from '../../run/run-dir.js';
 import { SandboxOptionsSchema } from '../../sandbox/options.js';
 import type { Sandbox } from '../../sandbox/types.js';
@@ -12,7 +16,7 @@ import { readJsonl, readJsonlTolerant } from '../../util/jsonl.js';
 import { buildSamples } from './build.js';
 import { executeRows } from './execute.js';
 import { filterRows } from './filter.js';
-import { writeInputs } from './inputs.js';
+import { offlineWriterFor, writeInputs } from './inputs.js';
 import {
   bump, ExecLimitsSchema, ExecutedRowSchema, FilteredRowSchema, InputsRowSchema, STAGE_FILES, STAGES, SYNTH_FORMAT,
   type ExecutedRow, type InputsRow, type RawRow, type Stage, type StageCounts,
@@ -37,14 +41,20 @@ export const SynthOptionsSchema = z.object({
   seed: z.number().int().min(0).default(0),
   temperature: z.number().min(0).max(2).default(0.2),
   maxTokens: z.number().int().positive().default(2048),
+  /** The input writer's spec, built with createModel when the caller passes no model (offline: the offline writer). */
+  model: z.string().min(1).optional(),
+  /** Use the response cache for a model built from `model`. */
+  cache: z.boolean().default(true),
+  /** Response cache directory (default: the project's). */
+  cacheDir: z.string().min(1).optional(),
 });
 export type SynthOptions = z.input<typeof SynthOptionsSchema>;
 export type SynthConfig = z.output<typeof SynthOptionsSchema>;
 
 export interface SynthDeps {
   sandbox: Sandbox;
-  /** The input writer for these raw rows (the offline one needs them at construction). */
-  model: (rows: RawRow[]) => Promise<ChatModel>;
+  /** The input writer for these raw rows (tests); default: built from options.model. */
+  model?: (rows: RawRow[]) => Promise<ChatModel>;
   /** One phase per stage (onProgress; done 0 when a stage starts). */
   reporter?: Reporter;
 }
@@ -53,6 +63,8 @@ export interface SynthStats {
   synth_format: number;
   source?: { from: string; files: number; functions: number; rejected: Record<string, number> };
   stages: Partial<Record<Stage, StageCounts>>;
+  /** Model calls of the last inputs stage run with a model built from options.model, by role (live and cached). */
+  usage?: Record<string, RoleUsageJson>;
 }
 
 const STATS_FILE = 'synth-stats.json';
@@ -74,18 +86,17 @@ export async function runSynth(input: SynthOptions, deps: SynthDeps): Promise<Sy
   // Stages run one by one into the same directory, so only the kind is checked.
   const dir = RunDir.open({ dir: o.out, kind: 'synth', journal: STATS_FILE, adopt: true, identity: {}, config: { stage: o.stage, from: o.from, forEval: o.forEval, limit: o.limit, seed: o.seed } });
   try {
-    return await synthIn(o, deps);
+    return await synthIn(o, deps, dir);
   } finally {
     dir.close();
   }
 }
 
-async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
-  const statsFile = join(o.out, STATS_FILE);
-  const stats: SynthStats = existsSync(statsFile)
-    ? (JSON.parse(readFileSync(statsFile, 'utf8')) as SynthStats)
-    : { synth_format: SYNTH_FORMAT, stages: {} };
+async function synthIn(o: SynthConfig, deps: SynthDeps, dir: RunDir): Promise<SynthStats> {
+  const statsFile = dir.path(STATS_FILE);
+  const stats: SynthStats = existsSync(statsFile) ? readStats(statsFile) : { synth_format: SYNTH_FORMAT, stages: {} };
   const stages = o.stage === 'all' ? [...STAGES] : [o.stage];
+  const tracker = new UsageTracker(loadPrices());
   for (const [k, stage] of stages.entries()) {
     const input = stageInput(stage, k === 0, o);
     const limit = k === 0 ? o.limit : undefined;
@@ -103,11 +114,13 @@ async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
       const sink = new RowSink(join(o.out, STAGE_FILES.inputs), (r) => String(r.gen_answer_id));
       const todo = rows.filter((r) => !sink.done.has(r.id));
       if (todo.length) {
-        await writeInputs(todo, await deps.model(todo), sink, {
+        await writeInputs(todo, await (deps.model ?? ((r) => writerModel(o, r, deps.sandbox, tracker)))(todo), sink, {
           concurrency: o.concurrency, temperature: o.temperature, maxTokens: o.maxTokens, onRow: progress(todo.length),
         });
       }
       counts = countFile<InputsRow>(sink.file, new Set(rows.map((r) => r.id)), (r) => (r.check_result ? null : 'no_examples'));
+      const usage = tracker.toJSON();
+      if (Object.keys(usage).length) stats.usage = usage;
       counts.resumed = rows.length - todo.length;
     } else if (stage === 'execute') {
       const rows = take(readJsonl(input, InputsRowSchema), limit);
@@ -134,9 +147,26 @@ async function synthIn(o: SynthConfig, deps: SynthDeps): Promise<SynthStats> {
     }
     stats.stages[stage] = { ...counts, seconds: Math.round((performance.now() - t0) / 100) / 10 };
     deps.reporter?.onRunEnd?.({ phase: stage });
-    writeFileSync(statsFile, JSON.stringify(stats, null, 2) + '\n');
+    dir.writeJson(STATS_FILE, stats); // whole or not at all, with the format version
   }
   return stats;
+}
+
+/** synth-stats.json of an earlier invocation; its format version is checked and left to the RunDir to write again. */
+function readStats(file: string): SynthStats {
+  const { version, ...stats } = JSON.parse(readFileSync(file, 'utf8')) as SynthStats & { version?: unknown };
+  const v = versionField.safeParse(version);
+  if (!v.success) throw new UserError('BAD_RUN', `${file}: ${v.error.issues[0]!.message}`);
+  return stats;
+}
+
+/** The input writer of options.model: the offline writer (it reads the rows), else createModel's, tracked and cached. */
+async function writerModel(o: SynthConfig, rows: RawRow[], sandbox: Sandbox, tracker: UsageTracker): Promise<ChatModel> {
+  if (!o.model) throw new UserError('MISSING_OPTION', 'the inputs stage needs a model (options.model)');
+  if (parseModelSpec(o.model).provider === 'offline') return offlineWriterFor(rows, sandbox, o.seed);
+  return createModel(o.model, { temperature: o.temperature, maxTokens: o.maxTokens, concurrency: o.concurrency }, {
+    cache: o.cache, tracker, ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+  });
 }
 
 /** Counts the rows of a resumable stage's file that belong to this run's input ids. */

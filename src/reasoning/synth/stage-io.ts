@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../../run/atomic.js';
 import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { readJsonlTolerant, repairJsonlTail } from '../../util/jsonl.js';
@@ -31,14 +32,7 @@ export class RowSink {
 /** Replaces a whole stage file at once (stages that are cheap to redo are not resumed row by row). */
 export function writeRowsAtomic(file: string, rows: unknown[]): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  try {
-    writeFileSync(tmp, rows.map((r) => JSON.stringify(r) + '\n').join(''));
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw withFile(err, file);
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(file, rows.map((r) => JSON.stringify(r) + '\n').join(''));
 }
 
 

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import type { Sandbox } from '../../sandbox/types.js';
+import { UserError } from '../../util/errors.js';
+import { readJsonl } from '../../util/jsonl.js';
+import { reasoningSandbox } from '../preload.js';
 import { mapLimit } from '../../util/concurrency.js';
 import { CASE2CODE_TIMEOUT_S, case2codeCheck, judgeCase2Code, type Case2CodeOutcome } from '../case2code.js';
 import { draw } from '../../offline/rng.js';
@@ -32,4 +36,47 @@ export async function rerunSamples(samples: EvalSample[], sandbox: Sandbox, para
     const [r] = await sandbox.runChecks([{ code: case2codeCheck(item, s.code), timeoutS: CASE2CODE_TIMEOUT_S }], { fresh: true });
     return { id: s.id, outcome: judgeCase2Code(item, r ?? { ok: false, timedOut: false, error: 'no result' }) };
   });
+}
+
+export interface VerifySynthOptions {
+  /** A samples file written by `run-reasoning synth --stage build --for-eval`. */
+  samples: string;
+  /** How many samples to rerun (a seeded random subset). */
+  n?: number;
+  seed?: number;
+  sandbox?: 'docker' | 'local';
+  /** Reruns at once. */
+  parallel?: number;
+}
+
+export interface VerifySynthResult {
+  /** Samples in the file. */
+  total: number;
+  rerun: { id: string; outcome: Case2CodeOutcome }[];
+  /** Kept outputs (one per example input) of the rerun samples. */
+  outputs: number;
+  wallMs: number;
+}
+
+/**
+ * Reruns a seeded subset of a --for-eval synth samples file in fresh sandbox children (with the
+ * judges Case2Code scoring uses) and returns each sample's outcome: `correct` when every kept output is reproduced.
+ */
+export async function verifySynthSamples(o: VerifySynthOptions): Promise<VerifySynthResult> {
+  const rows = readJsonl(o.samples, z.object({ id: z.string() }).passthrough());
+  // A training samples file ({id, prompt, output}) lacks the inputs and outputs to rerun.
+  const notEval = rows.findIndex((r) => !Array.isArray(r.example_outputs) || typeof r.example_str !== 'string');
+  if (notEval >= 0) {
+    throw new UserError('NOT_EVAL_SAMPLES', `${o.samples}:${notEval + 1}: not a --for-eval sample (no example_str/example_outputs); build one with run-reasoning synth --stage build --for-eval --from <out>/filtered.jsonl --out <dir>`);
+  }
+  const subset = sampleSubset(rows as unknown as EvalSample[], o.n ?? 200, o.seed ?? 0);
+  const parallel = o.parallel ?? 2;
+  const sandbox = reasoningSandbox('case2code', { kind: o.sandbox ?? 'docker', parallel });
+  const t0 = Date.now();
+  try {
+    const rerun = await rerunSamples(subset, sandbox, parallel);
+    return { total: rows.length, rerun, outputs: subset.reduce((s, r) => s + r.example_outputs.length, 0), wallMs: Date.now() - t0 };
+  } finally {
+    await sandbox.close();
+  }
 }
