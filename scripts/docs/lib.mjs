@@ -94,7 +94,8 @@ function entry(root, src) {
   const built = join(root, src.replace(/^src\//, 'dist/').replace(/\.ts$/, '.js'));
   const index = join(root, 'dist/index.js');
   const current = existsSync(built) && existsSync(index) && statSync(index).mtimeMs >= newestMtime(join(root, 'src'));
-  return current ? [built] : ['--import', 'tsx', join(root, src)];
+  // tsx resolved here: the child may run in a directory with no node_modules.
+  return current ? [built] : ['--import', import.meta.resolve('tsx'), join(root, src)];
 }
 
 /** What `<command> [subcommand] --help` prints (from the source when dist is older, so always current). */
