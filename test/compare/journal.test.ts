@@ -78,3 +78,13 @@ describe('records checked cheaply when read, in full when shown', () => {
     expect(() => readRun(d)).toThrow(/episodes\.jsonl:1: field "turns\.1\.status"/);
   });
 });
+
+describe('checkEpisode', () => {
+  it('refuses a record of a newer format version, and takes one without a version (written before it existed)', () => {
+    const r = { task_id: 'a', turns: [{ turn: 0, code: 'x', status: 'pass' }] };
+    expect(checkEpisode(r)).toBeUndefined();
+    expect(checkEpisode({ ...r, version: 1 })).toBeUndefined();
+    expect(checkEpisode({ ...r, version: 2 })).toMatch(/field "version" written by a newer format version/);
+    expect(checkEpisode({ ...r, version: 'x' })).toMatch(/field "version"/);
+  });
+});
