@@ -85,7 +85,7 @@ export function compareRunDirs(args: string[], o: CompareOptions = {}): Comparis
   const runs: RunData[] = [];
   const repo: RepoRunData[] = [];
   const reasoning: ReasoningRunData[] = [];
-  for (const l of expandRunDirs(args).map(readRun)) {
+  for (const l of expandRunDirs(args).map((d) => readRun(d))) {
     if (l.kind === 'world' || l.kind === 'bench') runs.push(l.run);
     else if (l.kind === 'repo') repo.push(l.run);
     else if (l.kind === 'reasoning') reasoning.push(l.run);

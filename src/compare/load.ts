@@ -1,37 +1,24 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { SETTING_NAMES } from '../episode/settings.js';
-import type { EpisodeRecord, TurnRecord } from '../episode/record.js';
+import type { EpisodeRecord } from '../episode/record.js';
 import { firstPass, passAt1ByTurn } from '../metrics/live.js';
 import { recallByTurn, staticPassAt1ByTurn, staticScore } from '../replay/scoring.js';
 import { targetVector } from '../replay/summary.js';
-import type { StaticEpisodeRecord, StaticTurnRecord } from '../replay/types.js';
-import { EpisodeRecordSchema } from '../episode/record-schema.js';
-import { RunSummarySchema, StaticEpisodeRecordSchema, type RunSummaryFile } from '../replay/record-schema.js';
+import type { StaticEpisodeRecord } from '../replay/types.js';
+import { RunSummarySchema, type RunSummaryFile } from '../replay/record-schema.js';
 import { UserError } from '../util/errors.js';
 import { readJsonFile } from '../util/files.js';
 import { isRepoRunDir, loadRepoRun, type RepoRunData } from './repo.js';
 import { kindOf, readRunConfig, type RunConfigFile, type RunKind } from '../run/config.js';
 import { loadEvalRun, type EvalRunData } from './eval.js';
-import { readJournal } from './journal.js';
+import { checkEpisode, lazyTurns, type ViewTurn } from './episodes.js';
+import { scanJournal, type JournalCache } from './journal.js';
 import { loadReasoningRun, type ReasoningRunData } from './reasoning.js';
 import type { UsageCounts } from '../world/summary.js';
 import { ComparabilitySchema, type Comparability } from '../world/comparability.js';
 
-/** One turn as the report shows it: the code it refined, the feedback, the code it produced. */
-export interface ViewTurn {
-  turn: number;
-  code: string;
-  status: string;
-  tests?: Record<string, 'pass' | 'fail'>;
-  copied?: boolean;
-  unchanged?: boolean;
-  feedback?: { compilation?: string; execution?: string; user?: string; replayed?: boolean; leakScore?: number; leakFlagged?: boolean };
-  /** Tokens of this turn's calls per role (input, output), when recorded. */
-  tokens?: { coder?: [number, number]; user?: [number, number] };
-  /** The code this turn revised (live: the previous turn; static: the reference's turn i-1). */
-  input?: { label: string; code: string; status: string; tests?: Record<string, 'pass' | 'fail'> };
-}
+export type { ViewTurn } from './episodes.js';
 
 export interface TaskOutcome {
   task_id: string;
@@ -41,6 +28,9 @@ export interface TaskOutcome {
   /** Turn at which the task counted as solved, or null. */
   stop: number | null;
   error?: string;
+  /** Turns recorded (known without building `turns`). */
+  nTurns: number;
+  /** Built, and the record checked against its full schema, when first read: a bad record fails here (file:line). */
   turns: ViewTurn[];
 }
 
@@ -122,12 +112,17 @@ export function runKindOf(dir: string): RunKind {
   throw new UserError('BAD_RUN', `${dir}: not a run directory of a known kind (no config.yaml, no summary)`);
 }
 
+/** How a run is read: a cache of journals already read (the viewer keeps one; a one-off read needs none). */
+export interface ReadOptions {
+  journals?: JournalCache;
+}
+
 /** Reads any run directory, dispatching on its kind. */
-export function readRun(dir: string): LoadedRun {
+export function readRun(dir: string, o: ReadOptions = {}): LoadedRun {
   const kind = runKindOf(dir);
   switch (kind) {
     case 'world':
-    case 'bench': return { kind, run: loadRun(dir) };
+    case 'bench': return { kind, run: loadRun(dir, o) };
     case 'reasoning': return { kind, run: loadReasoningRun(dir) };
     case 'repo': return { kind, run: loadRepoRun(dir) };
     case 'eval': return { kind, run: loadEvalRun(dir) };
@@ -154,7 +149,7 @@ function summaryFromConfig(dir: string, c: RunConfigFile): RunSummaryFile {
 
 /** Reads a run-world or run-bench directory and recomputes per-task outcomes from its records; a run
  * still being written (no summary.json yet) is read from its config.yaml and journal. */
-export function loadRun(dir: string): RunData {
+export function loadRun(dir: string, o: ReadOptions = {}): RunData {
   const sFile = join(dir, 'summary.json');
   const cfg = readRunConfig(dir);
   if (!existsSync(sFile) && !cfg) throw new UserError('BAD_RUN', `${dir}: no summary.json`);
@@ -163,14 +158,15 @@ export function loadRun(dir: string): RunData {
   const T = s.max_turns;
   const erroredScored = s.errored_scored === true;
   const comp = ComparabilitySchema.safeParse(s.comparability);
-  // The record's mode picks its schema: checking both (a union) costs twice the time on large runs.
-  const journal = readJournal<EpisodeRecord | StaticEpisodeRecord>(join(dir, 'episodes.jsonl'), (v) => ((v as { mode?: unknown }).mode === 'static' ? StaticEpisodeRecordSchema : EpisodeRecordSchema));
-  const records = new Map<string, EpisodeRecord | StaticEpisodeRecord>();
-  for (const r of journal.records) records.set(r.task_id, r);
+  const file = join(dir, 'episodes.jsonl');
+  const journal = scanJournal<EpisodeRecord | StaticEpisodeRecord>(file, checkEpisode, o.journals);
+  // The last record of a task wins (a rerun's); its line names it in errors found when it is shown.
+  const records = new Map<string, { r: EpisodeRecord | StaticEpisodeRecord; line: number }>();
+  journal.records.forEach((r, i) => records.set(r.task_id, { r, line: journal.lines[i]! }));
   const tasks: TaskOutcome[] = [];
   const staticVectors: { ref: boolean[]; target: boolean[] }[] = [];
   const liveVectors: boolean[][] = [];
-  for (const r of records.values()) {
+  for (const { r, line } of records.values()) {
     let rr: number;
     let stop: number | null;
     if (mode === 'static') {
@@ -188,7 +184,7 @@ export function loadRun(dir: string): RunData {
       rr = f < 0 ? 0 : 1 / (f + 1);
       stop = f < 0 ? null : f;
     }
-    tasks.push({ task_id: r.task_id, rr, recalled: stop !== null, stop, ...(r.error ? { error: r.error } : {}), turns: viewTurns(r, mode) });
+    tasks.push(lazyTurns({ task_id: r.task_id, rr, recalled: stop !== null, stop, ...(r.error ? { error: r.error } : {}), nTurns: r.turns.length }, r, mode, `${file}:${line}`));
   }
   // Task order fixed by id, not by finishing order, so that bootstrap intervals repeat across reruns.
   tasks.sort((a, b) => a.task_id.localeCompare(b.task_id, 'en', { numeric: true }));
@@ -223,40 +219,4 @@ export function loadRun(dir: string): RunData {
 function roleCost(u?: Partial<RoleCost>): RoleCost {
   const n = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
   return { calls: n(u?.calls), input_tokens: n(u?.input_tokens), output_tokens: n(u?.output_tokens) };
-}
-
-function viewTurns(r: EpisodeRecord | StaticEpisodeRecord, mode: 'live' | 'static'): ViewTurn[] {
-  const turns = r.turns as (TurnRecord | StaticTurnRecord)[];
-  return turns.map((t, k) => {
-    const v: ViewTurn = { turn: t.turn, code: t.code, status: t.status };
-    if (t.tests) v.tests = t.tests;
-    if (t.copied) v.copied = true;
-    if (t.unchanged) v.unchanged = true;
-    if (t.feedback) {
-      const f = t.feedback as StaticTurnRecord['feedback'] & object;
-      v.feedback = {
-        ...(f.compilation !== undefined ? { compilation: f.compilation } : {}),
-        ...(f.execution !== undefined ? { execution: f.execution } : {}),
-        ...(f.user !== undefined ? { user: f.user } : {}),
-        ...(f.replayed ? { replayed: true } : {}),
-        ...(typeof f.leakScore === 'number' ? { leakScore: f.leakScore } : {}),
-        ...(f.leakFlagged ? { leakFlagged: true } : {}),
-      };
-    }
-    const u = t.usage;
-    if (u?.coder || u?.user) {
-      v.tokens = {
-        ...(u.coder ? { coder: [u.coder.input_tokens, u.coder.output_tokens] as [number, number] } : {}),
-        ...(u.user ? { user: [u.user.input_tokens, u.user.output_tokens] as [number, number] } : {}),
-      };
-    }
-    const si = (t as StaticTurnRecord).input;
-    if (mode === 'static' && si) {
-      v.input = { label: `reference turn ${si.turn}`, code: si.code, status: si.status, ...(si.tests ? { tests: si.tests } : {}) };
-    } else if (mode === 'live' && k > 0) {
-      const p = turns[k - 1]!;
-      v.input = { label: `turn ${p.turn}`, code: p.code, status: p.status, ...(p.tests ? { tests: p.tests } : {}) };
-    }
-    return v;
-  });
 }

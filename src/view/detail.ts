@@ -27,7 +27,7 @@ ${facts(e)}
   const conv = convRun(e);
   if (conv) {
     body = `<table class="data sortable tasks"><thead><tr><th data-sort="text">task</th><th data-sort="num">solved at</th><th data-sort="num">RR</th><th data-sort="num">turns</th><th>episode error</th></tr></thead><tbody>
-${conv.tasks.map((t) => `<tr data-task="${esc(t.task_id)}"><td><a href="${esc(ctx.links.task(e.id, t.task_id))}">${esc(t.task_id)}</a></td><td data-v="${t.stop ?? 99}">${t.stop ?? '-'}</td><td data-v="${t.rr}">${t.rr.toFixed(3)}</td><td data-v="${t.turns.length}">${t.turns.length}</td><td class="err">${esc(t.error ?? '')}</td></tr>`).join('\n')}
+${conv.tasks.map((t) => `<tr data-task="${esc(t.task_id)}"><td><a href="${esc(ctx.links.task(e.id, t.task_id))}">${esc(t.task_id)}</a></td><td data-v="${t.stop ?? 99}">${t.stop ?? '-'}</td><td data-v="${t.rr}">${t.rr.toFixed(3)}</td><td data-v="${t.nTurns}">${t.nTurns}</td><td class="err">${esc(t.error ?? '')}</td></tr>`).join('\n')}
 </tbody></table>`;
   } else if (e.run?.kind === 'reasoning') {
     body = `<table class="data sortable"><thead><tr><th data-sort="text">item</th><th data-sort="num">passed samples</th><th>verdicts</th></tr></thead><tbody>${e.run.run.items.map((i) => `<tr><td>${esc(i.id)}</td><td data-v="${i.scored.filter(Boolean).length}">${i.scored.filter(Boolean).length} / ${i.scored.length}</td><td class="mono">${i.scored.map((b) => (b ? '✓' : '✗')).join('')}</td></tr>`).join('')}</tbody></table>`;
@@ -52,9 +52,16 @@ export function taskOf(e: RunEntry | undefined, task: string): TaskJson | undefi
 /** A task's conversation, alone or side by side with the same task in another run. */
 export function taskPage(entries: RunEntry[], runId: string, task: string, vs: string | undefined, ctx: PageCtx): string {
   const e = entries.find((x) => x.id === runId);
-  const a = taskOf(e, task);
+  let a: TaskJson | undefined;
+  let b: TaskJson | undefined;
+  try {
+    a = taskOf(e, task);
+    b = a && vs ? taskOf(entries.find((x) => x.id === vs), task) : undefined;
+  } catch (err) {
+    // A record is checked against its full schema when shown: a bad one is named (file:line), the page still served.
+    return `<section class="page"><h2>Task ${esc(task)}</h2><p class="warn bad-record">${esc((err as Error).message)}</p></section>`;
+  }
   if (!e || !a) return `<section class="page"><h2>Task ${esc(task)}</h2><p class="warn">Run ${esc(runId)} has no task ${esc(task)} (yet).</p></section>`;
-  const b = vs ? taskOf(entries.find((x) => x.id === vs), task) : undefined;
   // Candidates by kind only: reading every run's records to check for the task would make this page slow.
   const others = entries.filter((x) => x.id !== runId && (x.kind === 'world' || x.kind === 'bench') && (x.lazy || convRun(x)?.tasks.some((t) => t.task_id === task)));
   const tasks = convRun(e)!.tasks;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { hostname } from 'node:os';
+import type { JournalCache } from '../compare/journal.js';
 import { readRun, type LoadedRun } from '../compare/load.js';
 import { readRunConfig, type RunConfigFile } from '../run/config.js';
 import { LOCK_FILE } from '../run/lock.js';
@@ -124,15 +125,15 @@ function fromSummary(base: RunEntry, cfg: RunConfigFile, s: Record<string, unkno
 }
 
 /** Reads the records of an entry listed from its summary; a failure turns it into an unreadable entry. */
-export function loadEntry(e: RunEntry): RunEntry {
+export function loadEntry(e: RunEntry, journals?: JournalCache): RunEntry {
   if (!e.lazy) return e;
-  const full = describeRun(e.dir, e.id, true);
+  const full = describeRun(e.dir, e.id, true, journals);
   Object.assign(e, full, { lazy: false });
   return e;
 }
 
 /** Reads one run directory for the viewer; a directory it cannot read becomes an entry saying why. */
-export function describeRun(dir: string, id: string, full = false): RunEntry {
+export function describeRun(dir: string, id: string, full = false, journals?: JournalCache): RunEntry {
   const base: RunEntry = { id, dir, kind: 'unknown', status: 'unreadable', statusText: '', done: 0, errored: 0, model: '', setting: '', protocol: '', dataset: '', passAtK: {}, warnings: [] };
   const running = lockHeld(dir);
   let cfg: RunConfigFile = { version: 1 };
@@ -143,7 +144,7 @@ export function describeRun(dir: string, id: string, full = false): RunEntry {
       const quick = fromSummary(base, cfg, readSummary(dir));
       if (quick) return quick;
     }
-    loaded = readRun(dir);
+    loaded = readRun(dir, journals ? { journals } : {});
   } catch (err) {
     // An unknown kind, a bad line mid-journal, a half-written summary: the entry says so.
     const text = (err as Error).message;

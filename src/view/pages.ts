@@ -80,8 +80,8 @@ ${body}
 }
 
 /** The papers' tables: ConvCodeWorld models x settings, code reasoning pass@k, repository benchmarks. */
-export function tablePage(entries: RunEntry[], ctx: PageCtx): string {
-  const tables = allTables(entries, ctx.boot);
+export function tablePage(entries: RunEntry[], ctx: PageCtx, pendingOk = false): string {
+  const tables = allTables(entries, ctx.boot, pendingOk);
   return `<section class="page" data-route="table"><h2>Results tables</h2>
 <p class="note">Laid out as the papers lay out their results; a cell reads the run named on hover (bootstrap: ${ctx.boot.resamples ?? 2000} resamples, seed ${ctx.boot.seed ?? 1}). Runs still being written count with the tasks they have.</p>
 ${tables.length ? tables.map(paperTableHtml).join('\n') : '<p class="note">No run with completed tasks yet.</p>'}</section>`;

@@ -7,8 +7,9 @@ import { parseOptions } from '../config/options.js';
 import { esc } from '../compare/format.js';
 import { UserError } from '../util/errors.js';
 import { pairPage, runPage, taskPage } from './detail.js';
-import { loadEntry, type RunEntry } from './entry.js';
+import type { RunEntry } from './entry.js';
 import { RunIndex } from './index-dirs.js';
+import { ciReady, warmCIs } from './table.js';
 import { pageHtml } from './layout.js';
 import { curvesPage, runsPage, serverLinks, tablePage, type PageCtx } from './pages.js';
 
@@ -37,20 +38,39 @@ export interface ViewServer {
 type Route = (p: URLSearchParams, ctx: PageCtx, index: RunIndex) => { main: string; current?: string } | undefined;
 
 /** Every run with its records read (pages that compute over tasks). */
-const loadedList = (ix: RunIndex): RunEntry[] => ix.list().map(loadEntry);
+const loadedList = (ix: RunIndex): RunEntry[] => ix.list().map((e) => ix.load(e));
 const loadIds = (ix: RunIndex, ...ids: (string | null)[]): RunEntry[] => {
-  for (const id of ids) { const e = id ? ix.get(id) : undefined; if (e) loadEntry(e); }
+  for (const id of ids) { const e = id ? ix.get(id) : undefined; if (e) ix.load(e); }
   return ix.list();
 };
+/** Time the table's first open spends reading records and resampling before it answers. */
+const TABLE_BUDGET_MS = 300;
+
+/**
+ * The table within its budget: runs read and resampled until the budget is spent, the others shown
+ * with their summary's number (interval pending) and done in the background; the page updates when all are.
+ */
+function tableNow(ctx: PageCtx, ix: RunIndex): string {
+  const until = performance.now() + TABLE_BUDGET_MS;
+  const ready = (e: RunEntry): boolean => ciReady(e, ctx.boot);
+  const fill = (e: RunEntry): void => warmCIs(ix.load(e), ctx.boot);
+  for (const e of ix.list()) {
+    // A summary counts errored episodes differently from the table: such a run is read now.
+    if (e.lazy && e.errored) ix.load(e);
+    if (!ready(e) && performance.now() < until) fill(e);
+  }
+  if (ix.list().some((e) => !ready(e))) ix.inBackground((e) => !ready(e), fill);
+  return tablePage(ix.list(), ctx, true);
+}
 
 const ROUTES: Record<string, Route> = {
   '/': (_p, ctx, ix) => ({ main: runsPage(ix.list(), ctx), current: 'runs' }),
-  '/table': (_p, ctx, ix) => ({ main: tablePage(loadedList(ix), ctx), current: 'table' }),
+  '/table': (_p, ctx, ix) => ({ main: tableNow(ctx, ix), current: 'table' }),
   '/curves': (_p, _ctx, ix) => ({ main: curvesPage(loadedList(ix)), current: 'curves' }),
   '/pair': (p, ctx, ix) => ({ main: pairPage(loadIds(ix, p.get('a'), p.get('b')), p.get('a') ?? undefined, p.get('b') ?? undefined, ctx), current: 'pair' }),
   '/run': (p, ctx, ix) => {
     const e = ix.get(p.get('id') ?? '');
-    return e ? { main: runPage(loadEntry(e), ctx) } : undefined;
+    return e ? { main: runPage(ix.load(e), ctx) } : undefined;
   },
   '/task': (p, ctx, ix) => ({ main: taskPage(loadIds(ix, p.get('run'), p.get('vs')), p.get('run') ?? '', p.get('task') ?? '', p.get('vs') || undefined, ctx) }),
 };
@@ -66,16 +86,20 @@ export async function startViewServer(input: ViewOptions = {}): Promise<ViewServ
   const cache = new Map<string, string>();
   let seen = index.version;
 
+  const notify = (): void => {
+    if (index.version === seen) return;
+    seen = index.version;
+    cache.clear();
+    for (const c of clients) c.write(`event: change\ndata: ${index.version}\n\n`);
+  };
+  index.onFilled = notify;
   const poll = (): void => {
     try {
       index.refresh();
     } catch {
       return; // a directory vanishing mid-scan: the next poll sees the settled state
     }
-    if (index.version === seen) return;
-    seen = index.version;
-    cache.clear();
-    for (const c of clients) c.write(`event: change\ndata: ${index.version}\n\n`);
+    notify();
   };
   const timer = setInterval(poll, o.pollMs);
   const keepAlive = setInterval(() => { for (const c of clients) c.write(': ping\n\n'); }, 15_000);
@@ -131,6 +155,7 @@ export async function startViewServer(input: ViewOptions = {}): Promise<ViewServ
     close: () => new Promise<void>((ok) => {
       clearInterval(timer);
       clearInterval(keepAlive);
+      index.stop();
       for (const c of clients) c.end();
       server.close(() => ok());
       server.closeAllConnections();

@@ -2,16 +2,19 @@ import { SETTING_NAMES } from '../episode/settings.js';
 import { f1 } from '../compare/format.js';
 import type { RunData } from '../compare/load.js';
 import { reasoningKs, reasoningPassAtK } from '../compare/reasoning.js';
-import { bootstrapCI, type BootstrapOptions, type Interval } from '../metrics/stats.js';
+import { bootstrapCI, mean, type BootstrapOptions, type Interval } from '../metrics/stats.js';
 import { passAtK } from '../metrics/pass-at-k.js';
 import { shortId, shortModel } from './chart.js';
 import type { RunEntry } from './entry.js';
+import { convRun } from './task-data.js';
 
 /** One number of a results table, with its interval (shown on hover) and the run it came from. */
 export interface Figure {
   value: Interval;
   run: string;
   n: number;
+  /** The summary's number; its interval is shown once the run's records are read. */
+  pending?: true;
 }
 
 export interface TableCell {
@@ -31,16 +34,33 @@ export interface PaperTable {
 
 // Intervals per run object: when one run of hundreds changes, only its cells are resampled again.
 const ciMemo = new WeakMap<object, Map<string, Interval>>();
+const memoKey = (key: string, boot: BootstrapOptions): string => `${key}:${boot.resamples ?? ''}:${boot.seed ?? ''}`;
 function memoCI(run: object, key: string, values: () => number[], boot: BootstrapOptions): Interval {
   let m = ciMemo.get(run);
   if (!m) { m = new Map(); ciMemo.set(run, m); }
-  const k = `${key}:${boot.resamples ?? ''}:${boot.seed ?? ''}`;
+  const k = memoKey(key, boot);
   let v = m.get(k);
   if (!v) { v = bootstrapCI(values(), boot); m.set(k, v); }
   return v;
 }
 
-const ciText = (f: Figure): string => `${f1(f.value.estimate)} [${f1(f.value.lo)}, ${f1(f.value.hi)}] over ${f.n}`;
+const doneTasks = (r: RunData): RunData['tasks'] => r.tasks.filter((t) => !t.error);
+const worldValues = (r: RunData, which: 'mrr' | 'recall'): number[] => doneTasks(r).map((t) => (which === 'mrr' ? t.rr : t.recalled ? 1 : 0));
+
+/** Whether the table can show this entry's intervals without reading or resampling anything. */
+export function ciReady(e: RunEntry, boot: BootstrapOptions): boolean {
+  if (e.lazy) return false;
+  const r = convRun(e);
+  return !r || (['mrr', 'recall'] as const).every((w) => ciMemo.get(r)?.has(memoKey(w, boot)));
+}
+
+/** Computes (and keeps) the intervals the ConvCodeWorld tables show for this entry. */
+export function warmCIs(e: RunEntry, boot: BootstrapOptions): void {
+  const r = convRun(e);
+  if (r) for (const w of ['mrr', 'recall'] as const) memoCI(r, w, () => worldValues(r, w), boot);
+}
+
+const ciText = (f: Figure): string => (f.pending ? `${f1(f.value.estimate)} over ${f.n} (interval: records being read)` : `${f1(f.value.estimate)} [${f1(f.value.lo)}, ${f1(f.value.hi)}] over ${f.n}`);
 
 /** The hover text of a cell: both figures with their 95% intervals and runs. */
 export function cellTitle(c: TableCell): string {
@@ -67,20 +87,28 @@ function addRow(rows: Map<string, Row>, model: string, col: string, id: string, 
 const finish = (rows: Map<string, Row>, cols: string[]): PaperTable['rows'] =>
   [...rows.values()].sort((a, b) => a.name.localeCompare(b.name)).map((r) => ({ name: r.name, cells: cols.map((c) => r.cells.get(c) ?? {}) }));
 
-/** ConvCodeWorld's tables: MRR and recall, models x the nine settings in the paper's order; live with static next to it. */
-export function worldTables(entries: RunEntry[], boot: BootstrapOptions): PaperTable[] {
-  const runs = entries.filter((e) => e.run && (e.run.kind === 'world' || e.run.kind === 'bench'));
-  const extra = [...new Set(runs.map((e) => (e.run!.run as RunData).setting))].filter((s) => !(SETTING_NAMES as readonly string[]).includes(s)).sort();
+/**
+ * ConvCodeWorld's tables: MRR and recall, models x the nine settings in the paper's order; live with
+ * static next to it. With `pendingOk`, a run whose intervals are not computed yet shows its number
+ * alone (from its summary when its records are not read), marked pending.
+ */
+export function worldTables(entries: RunEntry[], boot: BootstrapOptions, pendingOk = false): PaperTable[] {
+  const runs = entries.filter((e) => convRun(e) || (pendingOk && e.lazy && !e.errored && (e.kind === 'world' || e.kind === 'bench')));
+  const extra = [...new Set(runs.map((e) => e.setting))].filter((s) => !(SETTING_NAMES as readonly string[]).includes(s)).sort();
   const cols = [...SETTING_NAMES, ...extra];
   const mk = (which: 'mrr' | 'recall'): PaperTable => {
     const rows = new Map<string, Row>();
     for (const e of runs) {
-      const r = e.run!.run as RunData;
-      const done = r.tasks.filter((t) => !t.error);
-      if (!done.length) continue;
-      const cell = addRow(rows, r.model, r.setting, e.id, r.mode === 'static');
-      const v = memoCI(r, which, () => done.map((t) => (which === 'mrr' ? t.rr : t.recalled ? 1 : 0)), boot);
-      cell[r.mode === 'static' ? 'side' : 'main'] = { value: v, run: e.id, n: done.length };
+      const r = convRun(e);
+      const pending = pendingOk && !ciReady(e, boot);
+      // Listed from its summary (no errored episode, so its numbers are the completed tasks' own).
+      const n = r ? doneTasks(r).length : e.done;
+      const estimate = r ? undefined : which === 'mrr' ? e.mrr : e.recall;
+      if (!n || (!r && estimate === undefined)) continue;
+      const isStatic = r ? r.mode === 'static' : e.kind === 'bench';
+      const cell = addRow(rows, e.model, e.setting, e.id, isStatic);
+      const value = !pending ? memoCI(r!, which, () => worldValues(r!, which), boot) : { estimate: estimate ?? mean(worldValues(r!, which)), lo: NaN, hi: NaN };
+      cell[isStatic ? 'side' : 'main'] = { value, run: e.id, n, ...(pending ? { pending: true as const } : {}) };
     }
     return {
       id: `world-${which}`, title: `ConvCodeWorld ${which === 'mrr' ? 'MRR' : 'recall'} (x100; live, static in parentheses)`,
@@ -142,8 +170,8 @@ export function evalTable(entries: RunEntry[], boot: BootstrapOptions): PaperTab
   return [{ id: 'eval', title: 'BigCodeBench samples judged (run-eval; x100)', note: 'Rows are samples files. Bootstrap 95% CI over tasks on hover.', cols, rows: finish(rows, cols) }];
 }
 
-export function allTables(entries: RunEntry[], boot: BootstrapOptions): PaperTable[] {
-  return [...worldTables(entries, boot), ...reasoningTable(entries, boot), ...repoTable(entries, boot), ...evalTable(entries, boot)];
+export function allTables(entries: RunEntry[], boot: BootstrapOptions, pendingOk = false): PaperTable[] {
+  return [...worldTables(entries, boot, pendingOk), ...reasoningTable(entries, boot), ...repoTable(entries, boot), ...evalTable(entries, boot)];
 }
 
 /** The table as Markdown (what "Copy as Markdown" copies). */

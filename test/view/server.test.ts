@@ -1,5 +1,5 @@
 /** The view server over bad input, by HTTP: each bad directory listed for what it is, every page still served. */
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { buildAllKinds } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'view-server-'));
 let server: ViewServer;
+let badTask = '';
 type Row = { id: string; kind: string; status: string; statusText: string; warnings: string[] };
 const runs = async (): Promise<Map<string, Row>> => new Map(((await (await fetch(server.url + 'api/runs')).json()) as { runs: Row[] }).runs.map((r) => [r.id, r]));
 
@@ -23,6 +24,12 @@ beforeAll(async () => {
   writeFileSync(join(mid, 'episodes.jsonl'), '{"task_id": "x"\n' + '{}\n');
   const half = fakeLiveRun(join(root, 'bad', 'half-summary'), { setting: 'CF', model: 'offline:H', maxTurns: 1, solvedAt: [0] });
   writeFileSync(join(half, 'summary.json'), '{"version": 1, "mo');
+  // A record whose code is not a string: its scores read, its turns refused when shown.
+  const badCode = fakeLiveRun(join(root, 'bad', 'bad-code'), { setting: 'CF', model: 'offline:C', maxTurns: 1, solvedAt: [0, null] });
+  const recs = readFileSync(join(badCode, 'episodes.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { task_id: string; turns: { code: unknown }[] });
+  recs[1]!.turns[0]!.code = 5;
+  writeFileSync(join(badCode, 'episodes.jsonl'), recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  badTask = recs[1]!.task_id;
   server = await startViewServer({ dir: root, port: 0, pollMs: 100, resamples: 100 });
 });
 afterAll(async () => {
@@ -47,6 +54,14 @@ describe('view server', () => {
     }
     expect((await fetch(server.url + 'nope')).status).toBe(404);
     expect((await fetch(server.url + 'run?id=absent')).status).toBe(404);
+  });
+
+  it('shows a run with a bad record, and names the record (file:line) on its task page', async () => {
+    const run = await (await fetch(server.url + 'run?id=bad%2Fbad-code')).text();
+    expect(run).toContain(`data-task="${badTask}"`);
+    const res = await fetch(server.url + `task?run=bad%2Fbad-code&task=${encodeURIComponent(badTask)}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/class="warn bad-record">[^<]*episodes\.jsonl:2: field &quot;turns\.0\.code&quot; Expected string/);
   });
 
   it('notices a torn line being appended, then its repair, through the change events', async () => {
