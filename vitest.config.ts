@@ -19,6 +19,7 @@ const SERIAL_SUITES = [
   'test/view/viewer.test.ts',
   'test/compare/html.test.ts',
   'test/docs/outputs.test.ts',
+  'test/docs/pastes.test.ts',
   'test/data/pack.test.ts',
   'test/eval/identity.test.ts',
   'test/repo/run.test.ts',
