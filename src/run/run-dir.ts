@@ -73,10 +73,10 @@ export class RunDir implements ActiveRun {
   }
 
   /** A journal whose appends of records without an `error` count as saved items. */
-  journal<T>(name: string, schema: ZodType<T, ZodTypeDef, unknown>): Journal<T> {
+  journal<T>(name: string, schema: ZodType<T, ZodTypeDef, unknown>, versioned = true): Journal<T> {
     return new Journal(this.path(name), schema, (rec) => {
       if (this.plan_ && !(rec as { error?: unknown }).error) this.plan_.saved++;
-    });
+    }, versioned);
   }
 
   /** A result file (summary.json, scored.json, ...), with the format version, written whole. */

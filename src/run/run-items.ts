@@ -8,6 +8,8 @@ export interface RunItemsOptions<I, R> {
   /** The journal file in the run directory (episodes.jsonl, results.jsonl, ...). */
   journal: string;
   schema: ZodType<R, ZodTypeDef, unknown>;
+  /** false: records are appended without the format version (synth stage files keep Case2Code's layout); default true. */
+  versioned?: boolean;
   items: readonly I[];
   idOf: (item: I) => string;
   /** The item a journaled record finishes; undefined for a record of other settings (ignored). */
@@ -55,7 +57,7 @@ export interface RunItemsResult<R> {
  * dropped), skip them, run the rest through a bounded map, append each record as one line, report.
  */
 export async function runItems<I, R>(o: RunItemsOptions<I, R>): Promise<RunItemsResult<R>> {
-  const journal = o.dir.journal(o.journal, o.schema);
+  const journal = o.dir.journal(o.journal, o.schema, o.versioned ?? true);
   const byId = new Map<string, R>();
   for (const r of journal.read()) {
     const id = o.recordId(r);

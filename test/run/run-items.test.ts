@@ -41,6 +41,17 @@ describe('runItems: the run skeleton of every command', () => {
     }
   });
 
+  it('versioned: false appends each record as given (synth stage rows keep the original layout)', async () => {
+    const dir = open();
+    try {
+      const Loose = z.object({ id: z.string(), value: z.number() });
+      await runItems({ dir, journal: 'items.jsonl', schema: Loose, versioned: false, items: ['a'], idOf: (s) => s, recordId: (r) => r.id, work: async (id) => ({ id, value: 1 }), concurrency: 1, phase: 'test' });
+      expect(readFileSync(dir.path('items.jsonl'), 'utf8')).toBe('{"id":"a","value":1}\n');
+    } finally {
+      dir.close();
+    }
+  });
+
   it('resumes after a torn last line: finished items are skipped, the torn one runs again', async () => {
     const out = join(root, 'torn');
     let dir = open(out);

@@ -1,10 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CheckResult, Sandbox } from '../../sandbox/types.js';
-import { mapLimit } from '../../util/concurrency.js';
+import { Semaphore } from '../../models/limiter.js';
 import { firstDefName, functionFromPrompt } from './prompt.js';
 import { helperCheck } from './python.js';
 import { bump, SYNTH_FORMAT, type ExecLimits, type ExecNote, type InputsRow } from './records.js';
-import type { RowSink } from './stage-io.js';
 
 /** Rows sent to one warm sandbox slot per request (each row runs in two isolated children). */
 const ROWS_PER_BATCH = 4;
@@ -115,46 +114,67 @@ async function executeRow(row: InputsRow, first: [CheckResult?, CheckResult?], s
   return { note: { ...note, rewritten: true }, exampleStr: rewritten, inputs, records, parsed };
 }
 
-/** The execute stage: rows already in the sink are skipped. */
-export async function executeRows(
-  rows: InputsRow[],
+/** The rows of one sandbox request and the two runs of its runnable rows. */
+async function runBatch(batch: InputsRow[], sandbox: Sandbox, limits: ExecLimits): Promise<{ runnable: InputsRow[]; runs: [CheckResult[], CheckResult[]] }> {
+  const runnable = batch.filter((r) => r.check_result && r.example_str.trim() && firstDefName(codeOf(r)));
+  const items = (pad: number) => runnable.map((r) => job(codeOf(r), firstDefName(codeOf(r))!, r.example_str, limits, pad));
+  // The second run is a fresh interpreter with another (fixed) string-hash seed and a deeper stack,
+  // started a clock second later, so set-order, stack-depth and clock dependence show up as
+  // differences too; fixed seeds keep the set of rows dropped the same from one synth run to the next.
+  const firstRun = sandbox.runChecks(items(0));
+  await delay(SECOND_RUN_DELAY_MS);
+  const runs = await Promise.all([firstRun, sandbox.runChecks(items(SECOND_RUN_PAD_FRAMES), { fresh: true, hashSeed: SECOND_RUN_HASH_SEED })]);
+  return { runnable, runs };
+}
+
+/** One row's record of the execute stage, from its batch's two runs. */
+async function finishRow(row: InputsRow, b: Awaited<ReturnType<typeof runBatch>>, sandbox: Sandbox, limits: ExecLimits): Promise<Record<string, unknown>> {
+  const code = codeOf(row);
+  const funcName = firstDefName(code) ?? '';
+  const k = b.runnable.indexOf(row);
+  const o: Outcome =
+    k < 0
+      ? { note: { reason: !funcName ? 'no_function' : 'no_examples', dropped_inputs: {}, rewritten: false }, exampleStr: row.example_str, inputs: [], records: [], parsed: null }
+      : await executeRow(row, [b.runs[0][k], b.runs[1][k]], sandbox, limits);
+  const ok = o.note.reason === null;
+  return {
+    ...row, example_str: o.exampleStr, code, func_name: funcName,
+    exec_raw_output: ok ? rawOutput(o.inputs, o.records) : `${o.note.reason}${o.note.detail ? `: ${o.note.detail}` : ''}`,
+    exec_status: ok, parsed_inputs: o.parsed, synth_exec: o.note, synth_format: SYNTH_FORMAT,
+  };
+}
+
+/**
+ * The execute stage's worker for runItems over `todo`: ROWS_PER_BATCH rows to a sandbox request,
+ * `parallel` requests at once, each row's record ready (and journaled) as soon as that row is done.
+ */
+export function rowExecutor(
+  todo: readonly InputsRow[],
   sandbox: Sandbox,
-  sink: RowSink,
-  opts: { limits: ExecLimits; parallel: number; onRow?: () => void },
-): Promise<{ kept: number; dropped: Record<string, number>; droppedInputs: Record<string, number> }> {
-  const dropped: Record<string, number> = {};
-  const droppedInputs: Record<string, number> = {};
-  let kept = 0;
-  const batches: InputsRow[][] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) batches.push(rows.slice(i, i + ROWS_PER_BATCH));
-  await mapLimit(batches, opts.parallel, async (batch) => {
-    const runnable = batch.filter((r) => r.check_result && r.example_str.trim() && firstDefName(codeOf(r)));
-    const items = (pad: number) => runnable.map((r) => job(codeOf(r), firstDefName(codeOf(r))!, r.example_str, opts.limits, pad));
-    // The second run is a fresh interpreter with another (fixed) string-hash seed and a deeper stack,
-    // started a clock second later, so set-order, stack-depth and clock dependence show up as
-    // differences too; fixed seeds keep the set of rows dropped the same from one synth run to the next.
-    const firstRun = sandbox.runChecks(items(0));
-    await delay(SECOND_RUN_DELAY_MS);
-    const [first, second] = await Promise.all([firstRun, sandbox.runChecks(items(SECOND_RUN_PAD_FRAMES), { fresh: true, hashSeed: SECOND_RUN_HASH_SEED })]);
-    for (const row of batch) {
-      const code = codeOf(row);
-      const funcName = firstDefName(code) ?? '';
-      const k = runnable.indexOf(row);
-      const o: Outcome =
-        k < 0
-          ? { note: { reason: !funcName ? 'no_function' : 'no_examples', dropped_inputs: {}, rewritten: false }, exampleStr: row.example_str, inputs: [], records: [], parsed: null }
-          : await executeRow(row, [first[k], second[k]], sandbox, opts.limits);
-      for (const [why, n] of Object.entries(o.note.dropped_inputs)) bump(droppedInputs, why, n);
-      const ok = o.note.reason === null;
-      if (ok) kept++;
-      else bump(dropped, o.note.reason!);
-      await sink.write({
-        ...row, example_str: o.exampleStr, code, func_name: funcName,
-        exec_raw_output: ok ? rawOutput(o.inputs, o.records) : `${o.note.reason}${o.note.detail ? `: ${o.note.detail}` : ''}`,
-        exec_status: ok, parsed_inputs: o.parsed, synth_exec: o.note, synth_format: SYNTH_FORMAT,
-      });
-      opts.onRow?.();
-    }
-  });
-  return { kept, dropped, droppedInputs };
+  opts: { limits: ExecLimits; parallel: number },
+): (row: InputsRow) => Promise<Record<string, unknown>> {
+  const slots = new Semaphore(opts.parallel);
+  const index = new Map(todo.map((row, i) => [row, i]));
+  const started = new Map<number, Promise<Record<string, unknown>>[]>();
+  const start = (b: number): Promise<Record<string, unknown>>[] => {
+    const batch = todo.slice(b * ROWS_PER_BATCH, (b + 1) * ROWS_PER_BATCH);
+    const slot = slots.acquire();
+    const checks = slot.then(() => runBatch(batch, sandbox, opts.limits));
+    let prev: Promise<unknown> = checks;
+    // Rows finish one after another, in batch order, as they did in one request's loop.
+    const rows = batch.map((row) => (prev = prev.then(() => checks).then((c) => finishRow(row, c, sandbox, opts.limits))) as Promise<Record<string, unknown>>);
+    void Promise.allSettled([checks, ...rows]).then(() => slot.then((release) => release()));
+    return rows;
+  };
+  return (row) => {
+    const i = index.get(row)!;
+    const b = Math.floor(i / ROWS_PER_BATCH);
+    if (!started.has(b)) started.set(b, start(b));
+    return started.get(b)![i % ROWS_PER_BATCH]!;
+  };
+}
+
+/** Rows in flight for rowExecutor: enough to keep every request's rows waiting (the semaphore bounds the requests). */
+export function executeWorkers(parallel: number): number {
+  return parallel * ROWS_PER_BATCH;
 }

@@ -8,21 +8,22 @@ import type { ChatModel } from '../../models/types.js';
 import { loadPrices, UsageTracker, type RoleUsageJson } from '../../models/usage.js';
 import { versionField } from '../../run/format.js';
 import { RunDir } from '../../run/run-dir.js';
+import { runItems, type RunItemsOptions, type RunItemsResult } from '../../run/run-items.js';
 import { SandboxOptionsSchema } from '../../sandbox/options.js';
 import type { Sandbox } from '../../sandbox/types.js';
 import type { Reporter } from '../../report/reporter.js';
 import { UserError } from '../../util/errors.js';
 import { readJsonl, readJsonlTolerant } from '../../util/jsonl.js';
 import { buildSamples } from './build.js';
-import { executeRows } from './execute.js';
+import { executeWorkers, rowExecutor } from './execute.js';
 import { filterRows } from './filter.js';
-import { offlineWriterFor, writeInputs } from './inputs.js';
+import { offlineWriterFor, writeInputRow } from './inputs.js';
 import {
   bump, ExecLimitsSchema, ExecutedRowSchema, FilteredRowSchema, InputsRowSchema, STAGE_FILES, STAGES, SYNTH_FORMAT,
   type ExecutedRow, type InputsRow, type RawRow, type Stage, type StageCounts,
 } from './records.js';
 import { loadRawSource } from './source.js';
-import { RowSink, writeRowsAtomic } from './stage-io.js';
+import { writeRowsAtomic } from './stage-io.js';
 
 /** Options of `run-reasoning synth`; the defaults are the command's. */
 export const SynthOptionsSchema = z.object({
@@ -55,7 +56,7 @@ export interface SynthDeps {
   sandbox: Sandbox;
   /** The input writer for these raw rows (tests); default: built from options.model. */
   model?: (rows: RawRow[]) => Promise<ChatModel>;
-  /** One phase per stage (onProgress; done 0 when a stage starts). */
+  /** One phase per resumable stage (onRunStart with the rows resumed, onItemEnd per row written). */
   reporter?: Reporter;
 }
 
@@ -101,39 +102,37 @@ async function synthIn(o: SynthConfig, deps: SynthDeps, dir: RunDir): Promise<Sy
     const input = stageInput(stage, k === 0, o);
     const limit = k === 0 ? o.limit : undefined;
     const t0 = performance.now();
-    const progress = (total: number): (() => void) => {
-      let done = 0;
-      deps.reporter?.onRunStart?.({ phase: stage, total, resumed: 0 });
-      return () => deps.reporter?.onProgress?.({ phase: stage, done: ++done, total });
-    };
     let counts: Omit<StageCounts, 'seconds'>;
     if (stage === 'inputs') {
       const src = await loadRawSource(input, deps.sandbox);
       stats.source = { from: input, files: src.files, functions: src.rows.length, rejected: src.rejected };
       const rows = take(src.rows, limit);
-      const sink = new RowSink(join(o.out, STAGE_FILES.inputs), (r) => String(r.gen_answer_id));
-      const todo = rows.filter((r) => !sink.done.has(r.id));
-      if (todo.length) {
-        await writeInputs(todo, await (deps.model ?? ((r) => writerModel(o, r, deps.sandbox, tracker)))(todo), sink, {
-          concurrency: o.concurrency, temperature: o.temperature, maxTokens: o.maxTokens, onRow: progress(todo.length),
-        });
-      }
-      counts = countFile<InputsRow>(sink.file, new Set(rows.map((r) => r.id)), (r) => (r.check_result ? null : 'no_examples'));
+      let model: ChatModel | undefined;
+      const r = await runStage(dir, stage, rows, (row) => row.id, deps, {
+        concurrency: o.concurrency,
+        // The writer is built for the rows left only, and not at all when every row is done.
+        prepare: async ({ todo }) => { if (todo.length) model = await (deps.model ?? ((w) => writerModel(o, w, deps.sandbox, tracker)))([...todo]); },
+        work: (row) => writeInputRow(row, model!, { temperature: o.temperature, maxTokens: o.maxTokens }),
+      });
+      counts = countFile<InputsRow>(r.file, new Set(rows.map((row) => row.id)), (row) => (row.check_result ? null : 'no_examples'));
       const usage = tracker.toJSON();
       if (Object.keys(usage).length) stats.usage = usage;
-      counts.resumed = rows.length - todo.length;
+      counts.resumed = r.resumed;
     } else if (stage === 'execute') {
       const rows = take(readJsonl(input, InputsRowSchema), limit);
-      const sink = new RowSink(join(o.out, STAGE_FILES.execute), (r) => String(r.gen_answer_id));
-      const todo = rows.filter((r) => !sink.done.has(r.gen_answer_id));
-      await executeRows(todo, deps.sandbox, sink, { limits: o.limits, parallel: o.parallel, onRow: progress(todo.length) });
+      let exec: ReturnType<typeof rowExecutor> | undefined;
+      const r = await runStage(dir, stage, rows, (row) => row.gen_answer_id, deps, {
+        concurrency: executeWorkers(o.parallel),
+        prepare: ({ todo }) => { exec = rowExecutor(todo, deps.sandbox, { limits: o.limits, parallel: o.parallel }); },
+        work: (row) => exec!(row),
+      });
       const droppedInputs: Record<string, number> = {};
-      counts = countFile<ExecutedRow>(sink.file, new Set(rows.map((r) => r.gen_answer_id)), (r) => {
-        for (const [why, n] of Object.entries(r.synth_exec?.dropped_inputs ?? {})) bump(droppedInputs, why, n);
-        return r.exec_status ? null : (r.synth_exec?.reason ?? 'exec_status_false');
+      counts = countFile<ExecutedRow>(r.file, new Set(rows.map((row) => row.gen_answer_id)), (row) => {
+        for (const [why, n] of Object.entries(row.synth_exec?.dropped_inputs ?? {})) bump(droppedInputs, why, n);
+        return row.exec_status ? null : (row.synth_exec?.reason ?? 'exec_status_false');
       });
       counts.droppedInputs = droppedInputs;
-      counts.resumed = rows.length - todo.length;
+      counts.resumed = r.resumed;
     } else if (stage === 'filter') {
       const rows = take(readJsonl(input, ExecutedRowSchema), limit);
       const r = filterRows(rows, o.limits.minCases);
@@ -150,6 +149,22 @@ async function synthIn(o: SynthConfig, deps: SynthDeps, dir: RunDir): Promise<Sy
     dir.writeJson(STATS_FILE, stats); // whole or not at all, with the format version
   }
   return stats;
+}
+
+/** A stage row as journaled: the original's layout, read back only for the id it finishes. */
+const StageRowSchema = z.object({ gen_answer_id: z.coerce.string() }).passthrough();
+type StageRow = z.infer<typeof StageRowSchema>;
+
+/** A stage resumed row by row through the run skeleton: its file is the journal, rows kept as they are (no version). */
+function runStage<I>(
+  dir: RunDir, stage: 'inputs' | 'execute', items: readonly I[], idOf: (item: I) => string, deps: SynthDeps,
+  o: Pick<RunItemsOptions<I, StageRow>, 'concurrency' | 'prepare'> & { work: (item: I) => Promise<object> },
+): Promise<RunItemsResult<StageRow>> {
+  return runItems<I, StageRow>({
+    dir, journal: STAGE_FILES[stage], schema: StageRowSchema, versioned: false, items, idOf, recordId: (r) => r.gen_answer_id,
+    work: async (item) => (await o.work(item)) as StageRow, concurrency: o.concurrency, unit: 'rows', prepare: o.prepare,
+    phase: stage, ...(deps.reporter ? { reporter: deps.reporter } : {}),
+  });
 }
 
 /** synth-stats.json of an earlier invocation; its format version is checked and left to the RunDir to write again. */
