@@ -42,6 +42,18 @@ export function addFlags<S extends z.ZodRawShape>(cmd: Command, schema: z.ZodObj
   return cmd;
 }
 
+/** The table with a defaults file's values as the defaults --help shows (the schema's for keys it leaves out). */
+export function withFileDefaults<T extends FlagTable<z.ZodRawShape>>(table: T, values: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(table)) {
+    const v = values[key];
+    // A list is shown as the comma list its flag takes; booleans are the --no- flags' and go unshown.
+    const text = Array.isArray(v) ? JSON.stringify(v.join(',')) : v !== undefined && typeof v !== 'boolean' && typeof v !== 'object' ? JSON.stringify(v) : undefined;
+    out[key] = spec!.defaultText === undefined && text !== undefined ? { ...spec, defaultText: text } : spec;
+  }
+  return out as T;
+}
+
 /** Flag values under the schema's keys (commander names them after the flag: --timeout -> timeout). */
 export function flagValues<S extends z.ZodRawShape>(opts: Record<string, unknown>, table: FlagTable<S>): { [K in keyof S]?: unknown } {
   const out: Record<string, unknown> = {};

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { FlagTable } from '../config/flags.js';
 import { fileLayers } from '../config/layers.js';
 import { DEFAULT_CONFIG_FILE, readYamlConfig, resolveWorldConfig, RUN_WORLD_FLAGS, WorldConfigSchema } from '../config/world.js';
 import { parseSetting, settingFrom, type ExecCoverage, type UserKind } from '../episode/settings.js';
@@ -12,21 +11,10 @@ import { SandboxOptionsSchema, sandboxSpec } from '../sandbox/options.js';
 import { UserError } from '../util/errors.js';
 import { defaultRunDir, runWorld } from '../world/run-world.js';
 import { cliMain, isEntryPoint, reportErrored } from './common.js';
-import { addFlags, flagValues } from './flags.js';
+import { addFlags, flagValues, withFileDefaults } from './flags.js';
 import { cliSandbox, SANDBOX_FLAGS } from './sandbox-options.js';
 import { formatCallCounts } from '../models/cache.js';
 import { hardVariant, isDatasetName, prepareDataset, stderrProgress } from '../data/index.js';
-
-/** The defaults --help shows: the defaults file's values (the schema's for keys it leaves out). */
-function withFileDefaults<T extends FlagTable<typeof WorldConfigSchema.shape>>(table: T, values: Record<string, unknown>): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(table)) {
-    const v = values[key];
-    const shown = spec!.defaultText === undefined && v !== undefined && typeof v !== 'boolean' && typeof v !== 'object';
-    out[key] = shown ? { ...spec, defaultText: JSON.stringify(v) } : spec;
-  }
-  return out as T;
-}
 
 function buildProgram(): Command {
   const cmd = new Command('run-world')

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { fileLayers, resolveLayers } from '../config/layers.js';
 import { isDatasetName } from '../data/prepare.js';
-import { ModelParamsSchema } from '../models/spec.js';
+import type { FlagTable } from '../config/flags.js';
+import { MODEL_SPEC_FORMS, ModelParamsSchema } from '../models/spec.js';
 import { projectRoot, userCacheDir } from '../sandbox/paths.js';
 
 /** resources/repo.yaml, a --config file and the run-repo flags share these keys (the spec's names). */
@@ -33,6 +34,29 @@ export const RepoRunConfigSchema = z.object({
 }).strict();
 export type RepoRunConfig = z.output<typeof RepoRunConfigSchema>;
 
+/** The run-repo flags; defaults come from resources/repo.yaml (keys it has) and the table's defaultText. */
+export const REPO_RUN_FLAGS: FlagTable<typeof RepoRunConfigSchema.shape> = {
+  benchmark: { flag: '--benchmark <name>', description: 'the benchmark run over the task set' },
+  tasks: { flag: '--tasks <name|file>', description: 'a data set name (django: the published records, pulled on first use; see codeconv-data list) or a task file built by `run-repo build`' },
+  model: { flag: '--model <spec>', description: MODEL_SPEC_FORMS },
+  max_iter: { flag: '--max-iter <n>', description: 'turns of method generation' },
+  think: { flag: '--no-think', description: 'append " /no_think" to prompts' },
+  context_source: { flag: '--context-source <src>', description: 'file: the file without the method; class: the class without it' },
+  program_repair_context: { flag: '--repair-context <ctx>', description: 'program_repair: show the failing output (test) or not (null)' },
+  max_test_feedback_symb: { flag: '--max-test-feedback-symb <n>', description: 'tail of the test output fed back' },
+  max_context_symb: { flag: '--max-context-symb <n>', description: 'context length limit' },
+  max_num_tests: { flag: '--max-num-tests <n>', description: 'test labels per judgment' },
+  timeout_s: { flag: '--timeout <s>', description: 'time limit of one test run' },
+  limit: { flag: '--limit <n>', description: 'only the first n tasks' },
+  ids: { flag: '--ids <ids>', description: 'only these tasks (dp_id or idx, comma-separated)' },
+  concurrency: { flag: '--concurrency <n>', description: 'items in flight' },
+  parallel: { flag: '--parallel <n>', description: 'judgment containers at once' },
+  seed: { flag: '--seed <n>', description: 'seed of the offline models' },
+  image: { flag: '--image <tag>', description: 'Django image', defaultText: 'the tag built by scripts/build-repo-image.sh' },
+  out: { flag: '--out <dir>', description: 'run directory', defaultText: 'logs/repo_<model>_<benchmark>_<tasks>_<hash>' },
+  cache: { flag: '--no-cache', description: 'bypass the response and judgment caches' },
+};
+
 /** resources/repo-build.yaml and the `run-repo build` flags. */
 export const RepoBuildConfigSchema = z.object({
   out: z.string().min(1),
@@ -52,6 +76,16 @@ export const RepoBuildConfigSchema = z.object({
   image: z.string().optional(),
 }).strict();
 export type RepoBuildConfig = z.output<typeof RepoBuildConfigSchema>;
+
+/** The `run-repo build` flags; defaults come from resources/repo-build.yaml. */
+export const REPO_BUILD_FLAGS: FlagTable<typeof RepoBuildConfigSchema.shape> = {
+  out: { flag: '--out <file>', description: 'task file to write' },
+  seed: { flag: '--seed <n>', description: 'orders candidates and mutations' },
+  target_tasks: { flag: '--target <n>', description: 'tasks to validate and keep' },
+  test_apps: { flag: '--apps <apps>', description: 'test apps to trace (comma-separated)' },
+  parallel: { flag: '--parallel <n>', description: 'judgment containers at once' },
+  image: { flag: '--image <tag>', description: 'Django image', defaultText: 'the tag built by scripts/build-repo-image.sh' },
+};
 
 export const REPO_RUN_DEFAULTS = join(projectRoot, 'resources', 'repo.yaml');
 export const REPO_BUILD_DEFAULTS = join(projectRoot, 'resources', 'repo-build.yaml');

@@ -3,24 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { main as compareRunsMain } from '../../src/cli/compare-runs.js';
 import { defaultOf } from '../../src/cli/common.js';
 import { main as runBenchMain } from '../../src/cli/run-bench.js';
 import { main as runEvalMain } from '../../src/cli/run-eval.js';
 import { main as runReasoningMain } from '../../src/cli/run-reasoning.js';
+import { main as runRepoMain } from '../../src/cli/run-repo.js';
 import { main as runWorkerMain } from '../../src/cli/run-worker.js';
 import { main as runWorldMain } from '../../src/cli/run-world.js';
 import { SANDBOX_FLAGS } from '../../src/cli/sandbox-options.js';
 import { DEFAULT_CONFIG_FILE, readYamlConfig, RUN_WORLD_FLAGS } from '../../src/config/world.js';
+import { baseType, schemaDefault, type FlagTable } from '../../src/config/flags.js';
+import { REPO_BUILD_DEFAULTS, REPO_BUILD_FLAGS, REPO_RUN_DEFAULTS, REPO_RUN_FLAGS } from '../../src/repo/config.js';
 import { CONVCODEWORLD_TIMEOUT_S } from '../../src/feedback/constants.js';
 import { compareRuns, CompareOptionsSchema } from '../../src/compare/compare.js';
 import { HtmlOptionsSchema } from '../../src/view/snapshot.js';
 import { runEval, RunEvalOptionsSchema } from '../../src/eval/run-eval.js';
 import { ModelParamsSchema } from '../../src/models/spec.js';
 import { CASE2CODE_DEFAULTS, resolveReasoningOptions, RunReasoningOptionsSchema, ScoreFileOptionsSchema } from '../../src/reasoning/run.js';
-import { SynthOptionsSchema } from '../../src/reasoning/synth/pipeline.js';
-import { ExecLimitsSchema } from '../../src/reasoning/synth/records.js';
+import { SYNTH_FLAGS, SynthOptionsSchema } from '../../src/reasoning/synth/pipeline.js';
+import { EXEC_LIMITS_FLAGS, ExecLimitsSchema } from '../../src/reasoning/synth/records.js';
 import { BenchOptionsSchema } from '../../src/replay/bench.js';
 import { SandboxOptionsSchema } from '../../src/sandbox/options.js';
 import { WorkerOptionsSchema } from '../../src/sandbox/queue/index.js';
@@ -129,10 +132,46 @@ describe('run-world\'s help shows the defaults its config layers give', () => {
   });
 });
 
+describe('run-repo\'s help shows the defaults its YAML files give', () => {
+  const cases: [string, string[], FlagTable<Shape>, string][] = [['run-repo', ['run'], REPO_RUN_FLAGS, REPO_RUN_DEFAULTS], ['run-repo build', ['build'], REPO_BUILD_FLAGS, REPO_BUILD_DEFAULTS]];
+  for (const [name, argv, table, file] of cases) {
+    it(`${name}: every flag its defaults file sets, with the file's value (a list as its comma list)`, async () => {
+      const entries = await help(runRepoMain, argv);
+      const values = readYamlConfig(file);
+      const shown = Object.entries(table).filter(([k]) => values[k] !== undefined && typeof values[k] !== 'boolean');
+      expect(shown.length).toBeGreaterThan(argv[0] === 'build' ? 4 : 12);
+      for (const [key, spec] of shown) {
+        const flag = spec!.flag.split(' ')[0]!;
+        const v = values[key];
+        expect([flag, firstDefault(entries, flag)]).toEqual([flag, Array.isArray(v) ? v.join(',') : v]);
+      }
+    });
+  }
+});
+
+describe('run-reasoning synth\'s help shows every default its flag tables\' schemas give', () => {
+  it('each flag with a non-boolean default', async () => {
+    const entries = await help(runReasoningMain, ['synth']);
+    const tables: [z.ZodObject<Shape>, FlagTable<Shape>][] = [[SynthOptionsSchema, SYNTH_FLAGS], [ExecLimitsSchema, EXEC_LIMITS_FLAGS]];
+    let n = 0;
+    for (const [schema, table] of tables) {
+      for (const [key, spec] of Object.entries(table)) {
+        const d = schemaDefault(schema.shape[key]!);
+        if (d === undefined || typeof d === 'boolean' || baseType(schema.shape[key]!) instanceof z.ZodBoolean) continue;
+        const flag = spec!.flag.split(' ')[0]!;
+        expect([flag, shownDefault(entries, flag)]).toEqual([flag, d]);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(8);
+  });
+});
+
 describe('every command that runs code has --quiet', () => {
   const commands: [string, (argv: string[]) => Promise<void>, string[]][] = [
     ['run-world', runWorldMain, []], ['run-bench', runBenchMain, []], ['run-eval', runEvalMain, []], ['run-reasoning', runReasoningMain, []],
     ['run-reasoning score', runReasoningMain, ['score']], ['run-reasoning synth', runReasoningMain, ['synth']], ['run-worker', runWorkerMain, []],
+    ['run-repo', runRepoMain, ['run']], ['run-repo build', runRepoMain, ['build']],
   ];
   for (const [name, main, argv] of commands) {
     it(name, async () => expect((await help(main, argv)).has('--quiet')).toBe(true));

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { FlagTable } from '../../config/flags.js';
 import { parseOptions } from '../../config/options.js';
 import { createModel } from '../../models/factory.js';
-import { parseModelSpec } from '../../models/spec.js';
+import { MODEL_SPEC_FORMS, parseModelSpec } from '../../models/spec.js';
 import type { ChatModel } from '../../models/types.js';
 import { loadPrices, UsageTracker, type RoleUsageJson } from '../../models/usage.js';
 import { versionField } from '../../run/format.js';
@@ -50,6 +51,21 @@ export const SynthOptionsSchema = z.object({
   cacheDir: z.string().min(1).optional(),
 });
 export type SynthOptions = z.input<typeof SynthOptionsSchema>;
+
+/** The `run-reasoning synth` flags (parallel is the sandbox flags'; limits are EXEC_LIMITS_FLAGS). */
+export const SYNTH_FLAGS: FlagTable<typeof SynthOptionsSchema.shape> = {
+  from: { flag: '--from <path>', description: 'raw JSONL {id, content, import_code} or a folder of .py files (for --stage other than inputs: that stage\'s input JSONL)' },
+  model: { flag: '--model <spec>', description: `input writer: ${MODEL_SPEC_FORMS}` },
+  out: { flag: '--out <dir>', description: 'output directory (stage files, samples.jsonl, synth-stats.json); rerunning resumes', required: true },
+  stage: { flag: '--stage <stage>', description: 'stage to run' },
+  forEval: { flag: '--for-eval', description: 'build samples in the published test set layout' },
+  limit: { flag: '--limit <n>', description: 'only the first N rows of the first stage' },
+  concurrency: { flag: '--concurrency <n>', description: 'model calls in flight' },
+  temperature: { flag: '--temperature <t>', description: 'sampling temperature' },
+  maxTokens: { flag: '--max-tokens <n>', description: 'token limit per reply' },
+  cache: { flag: '--no-cache', description: 'do not use the response cache' },
+  seed: { flag: '--seed <n>', description: 'seed for sample building and the offline writer' },
+};
 export type SynthConfig = z.output<typeof SynthOptionsSchema>;
 
 export interface SynthDeps {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FlagTable } from '../../config/flags.js';
 
 /** Version of the rows this pipeline writes; every row carries it as `synth_format`. */
 export const SYNTH_FORMAT = 1;
@@ -23,6 +24,14 @@ export const ExecLimitsSchema = z.object({
   minCases: z.number().int().positive().default(3),
 });
 export type ExecLimits = z.infer<typeof ExecLimitsSchema>;
+
+/** The `run-reasoning synth` flags of the execution settings (they sit under `limits` in its options). */
+export const EXEC_LIMITS_FLAGS: FlagTable<typeof ExecLimitsSchema.shape> = {
+  callTimeoutS: { flag: '--call-timeout <s>', description: 'time limit per function call, seconds' },
+  memoryMb: { flag: '--exec-memory-mb <n>', description: 'address-space cap of each execution child, MB' },
+  maxOutputChars: { flag: '--max-output-chars <n>', description: 'longest output record kept' },
+  minCases: { flag: '--min-cases <n>', description: 'fewest kept cases for a row to pass the filter' },
+};
 
 /** Raw input row, as the original's sample_raw_data.jsonl. */
 export const RawRowSchema = z
