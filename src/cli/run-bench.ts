@@ -12,6 +12,7 @@ import { UserError } from '../util/errors.js';
 import { CONVCODEWORLD_DATASET } from '../tasks/bigcodebench.js';
 import { isDatasetName, prepareDataset, stderrProgress, type DatasetRef } from '../data/index.js';
 import type { FlagTable } from '../config/flags.js';
+import { EPISODE_FLAGS } from '../config/world.js';
 import { cliMain, defaultOf, isEntryPoint, reportErrored } from './common.js';
 import { addFlags, flagValues } from './flags.js';
 import { addSandboxOptions, positiveInt, sandboxFromCli, type SandboxCliOptions } from './sandbox-options.js';
@@ -27,15 +28,15 @@ export const RUN_BENCH_FLAGS: FlagTable<typeof BenchOptionsSchema.shape> = {
   limit: { flag: '--limit <n>', description: 'only the first n tasks of the reference' },
   dataset: { flag: '--dataset <file>', description: 'BigCodeBench tasks: a data set name (bigcodebench@v0.1.0_hf) or a file', defaultText: 'the reference\'s dataset; its hash must match' },
   maxTurns: { flag: '--max-turns <n>', description: 'refinement turns after turn 0, at most the reference\'s', defaultText: 'the reference\'s' },
-  concurrency: { flag: '--concurrency <n>', description: 'episodes in flight' },
+  concurrency: EPISODE_FLAGS.concurrency,
   compensateInit: { flag: '--no-compensate-init', description: 'do not credit the target\'s own turn-0 code in MRR (its loop starts at turn 1; recall always starts at turn 0)' },
-  maxCallsPerTurn: { flag: '--max-calls-per-turn <n>', description: 'coder calls per turn, compile fixes and the refinement together' },
+  maxCallsPerTurn: EPISODE_FLAGS.maxCallsPerTurn,
   turn0Samples: { flag: '--turn0 <samples.jsonl>', description: 'the target\'s turn 0 from this BigCodeBench samples file ({task_id, solution}) instead of its own BigCodeBench generation' },
   excludeInitSolved: { flag: '--exclude-init-solved', description: 'score only the tasks the target did not solve at its own turn 0' },
   timeoutS: { flag: '--timeout <s>', description: 'time limit per test suite in seconds', defaultText: 'the reference\'s' },
   seed: { flag: '--seed <n>', description: 'seed of the offline models' },
   referenceModel: { flag: '--reference-model <name>', description: 'name of the reference model, for imported logs that do not record it' },
-  cache: { flag: '--no-cache', description: 'bypass the response and execution caches' },
+  cache: EPISODE_FLAGS.cache,
   out: { flag: '--out <dir>', description: 'output directory (one setting: the run directory; several: one sub-directory per setting); rerunning resumes' },
 };
 

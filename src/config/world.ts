@@ -57,6 +57,13 @@ export const WorldConfigSchema = z
 
 export type WorldConfig = z.output<typeof WorldConfigSchema>;
 
+/** Episode flags run-world and run-bench both take, with one wording. */
+export const EPISODE_FLAGS = {
+  concurrency: { flag: '--concurrency <n>', description: 'episodes in flight' },
+  maxCallsPerTurn: { flag: '--max-calls-per-turn <n>', description: 'coder calls per turn, compile fixes and the refinement together' },
+  cache: { flag: '--no-cache', description: 'bypass the response and execution caches' },
+} satisfies FlagTable<typeof WorldConfigSchema.shape>;
+
 /** run-world's flags under the config's keys; their defaults are the config layers' (resources/config.yaml). */
 export const RUN_WORLD_FLAGS: FlagTable<typeof WorldConfigSchema.shape> = {
   model: { flag: '--model <spec>', description: `coder model: ${MODEL_SPEC_FORMS}` },
@@ -67,13 +74,13 @@ export const RUN_WORLD_FLAGS: FlagTable<typeof WorldConfigSchema.shape> = {
   ids: { flag: '--ids <ids>', description: 'only these task ids (comma-separated)' },
   limit: { flag: '--limit <n>', description: 'only the first n tasks' },
   subset: { flag: '--subset <name>', description: 'task subset (hard: the bigcodebench-hard data set of the same version)' },
-  concurrency: { flag: '--concurrency <n>', description: 'episodes in flight' },
+  concurrency: EPISODE_FLAGS.concurrency,
   out: { flag: '--out <dir>', description: 'run directory (rerunning resumes)', defaultText: 'logs/<model>_<setting>_<dataset>_<hash>' },
   history: { flag: '--history <mode>', description: 'none: problem + previous code + feedback (the paper); full: whole chat' },
   protocol: { flag: '--protocol <name>', description: "convcodeworld: the leaderboard's protocol, quirks included; clean: the corrected one (docs/protocol.md)" },
-  maxCallsPerTurn: { flag: '--max-calls-per-turn <n>', description: 'coder calls per turn, compile fixes and the refinement together' },
+  maxCallsPerTurn: EPISODE_FLAGS.maxCallsPerTurn,
   turn0Samples: { flag: '--turn0 <samples.jsonl>', description: 'start every episode from this BigCodeBench samples file ({task_id, solution}) instead of generating turn 0' },
-  cache: { flag: '--no-cache', description: 'bypass the response and execution caches' },
+  cache: EPISODE_FLAGS.cache,
   timeoutS: { flag: '--timeout <s>', description: 'time limit per test suite in seconds (the original\'s)' },
   seed: { flag: '--seed <n>', description: 'seed of the offline models' },
 };

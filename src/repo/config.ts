@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { MAX_TIMEOUT_S } from '../sandbox/time-limit.js';
 import { fileLayers, resolveLayers } from '../config/layers.js';
 import { isDatasetName } from '../data/prepare.js';
-import type { FlagTable } from '../config/flags.js';
+import type { FlagSpec, FlagTable } from '../config/flags.js';
 import { MODEL_SPEC_FORMS, ModelParamsSchema } from '../models/spec.js';
 import { projectRoot, userCacheDir } from '../sandbox/paths.js';
 
@@ -34,6 +34,12 @@ export const RepoRunConfigSchema = z.object({
 }).strict();
 export type RepoRunConfig = z.output<typeof RepoRunConfigSchema>;
 
+/** The container flags run-repo's run and build both take. */
+const REPO_CONTAINER_FLAGS = {
+  parallel: { flag: '--parallel <n>', description: 'judgment containers at once' },
+  image: { flag: '--image <tag>', description: 'Django image', defaultText: 'the tag built by scripts/build-repo-image.sh' },
+} satisfies Record<string, FlagSpec>;
+
 /** The run-repo flags; defaults come from resources/repo.yaml (keys it has) and the table's defaultText. */
 export const REPO_RUN_FLAGS: FlagTable<typeof RepoRunConfigSchema.shape> = {
   benchmark: { flag: '--benchmark <name>', description: 'the benchmark run over the task set' },
@@ -50,9 +56,9 @@ export const REPO_RUN_FLAGS: FlagTable<typeof RepoRunConfigSchema.shape> = {
   limit: { flag: '--limit <n>', description: 'only the first n tasks' },
   ids: { flag: '--ids <ids>', description: 'only these tasks (dp_id or idx, comma-separated)' },
   concurrency: { flag: '--concurrency <n>', description: 'items in flight' },
-  parallel: { flag: '--parallel <n>', description: 'judgment containers at once' },
+  parallel: REPO_CONTAINER_FLAGS.parallel,
   seed: { flag: '--seed <n>', description: 'seed of the offline models' },
-  image: { flag: '--image <tag>', description: 'Django image', defaultText: 'the tag built by scripts/build-repo-image.sh' },
+  image: REPO_CONTAINER_FLAGS.image,
   out: { flag: '--out <dir>', description: 'run directory', defaultText: 'logs/repo_<model>_<benchmark>_<tasks>_<hash>' },
   cache: { flag: '--no-cache', description: 'bypass the response and judgment caches' },
 };
@@ -83,8 +89,8 @@ export const REPO_BUILD_FLAGS: FlagTable<typeof RepoBuildConfigSchema.shape> = {
   seed: { flag: '--seed <n>', description: 'orders candidates and mutations' },
   target_tasks: { flag: '--target <n>', description: 'tasks to validate and keep' },
   test_apps: { flag: '--apps <apps>', description: 'test apps to trace (comma-separated)' },
-  parallel: { flag: '--parallel <n>', description: 'judgment containers at once' },
-  image: { flag: '--image <tag>', description: 'Django image', defaultText: 'the tag built by scripts/build-repo-image.sh' },
+  parallel: REPO_CONTAINER_FLAGS.parallel,
+  image: REPO_CONTAINER_FLAGS.image,
 };
 
 export const REPO_RUN_DEFAULTS = join(projectRoot, 'resources', 'repo.yaml');
