@@ -110,8 +110,10 @@ export function scanJournal<T>(file: string, check: RecordCheck, cache?: Journal
     if (buf[end - 1] === 10) { offset = start + end; consumed = n; }
   }
   const read: JournalRead<unknown> = { records, lines, ...(torn ? { torn } : {}) };
+  // From the bytes just read when they hold the range (copied: the cache must not keep the whole buffer).
+  const bytes = (from: number, to: number): Buffer => (from >= start ? Buffer.from(buf.subarray(from - start, to - start)) : readRange(file, from, to));
   cache?.set(file, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, offset, lineNo: consumed,
-    head: readRange(file, 0, Math.min(GUARD, offset)), guard: readRange(file, Math.max(0, offset - GUARD), offset), read });
+    head: bytes(0, Math.min(GUARD, offset)), guard: bytes(Math.max(0, offset - GUARD), offset), read });
   return read as JournalRead<T>;
 }
 
