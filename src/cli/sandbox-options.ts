@@ -22,8 +22,7 @@ export const SANDBOX_FLAGS: FlagTable<typeof SandboxOptionsSchema.shape> = {
   image: { flag: '--image <tag>', description: 'sandbox image (default: the tag built from envs/bigcodebench); with --sandbox queue, the image workers must have ("local": workers with --sandbox local)' },
 };
 
-/** Help text of --sandbox and --queue, for run-world's own option list. */
-export const SANDBOX_HELP = SANDBOX_FLAGS.sandbox!.description;
+/** Help text of --queue, for run-worker's own table. */
 export const QUEUE_HELP = SANDBOX_FLAGS.queue!.description;
 
 /** Adds the sandbox options of every command that executes code. */

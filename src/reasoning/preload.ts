@@ -1,5 +1,5 @@
 import { createSandbox } from '../sandbox-factory/create.js';
-import type { Sandbox, SandboxSpec } from '../sandbox/index.js';
+import type { JudgeSpec, Sandbox } from '../sandbox/index.js';
 
 /**
  * Modules the warm judge pre-imports for a reasoning task. CRUXEval and Case2Code programs use the
@@ -16,9 +16,6 @@ export function judgePreload(task: string): string | undefined {
  * The sandbox a reasoning task is judged in, as `run-reasoning` builds it: createSandbox with the
  * warm judges' pre-imports for the task (library callers of runReasoning and scoreFile start from here).
  */
-/** Judge sandboxes only: run-repo's containers judge Django tests, not programs. */
-export type JudgeSpec = Exclude<SandboxSpec, { kind: 'repo' }>;
-
 export function reasoningSandbox(task: string, spec: JudgeSpec): Sandbox {
   const preload = judgePreload(task);
   return preload === undefined || (spec.kind !== 'docker' && spec.kind !== 'local') ? createSandbox(spec) : createSandbox({ ...spec, preload });

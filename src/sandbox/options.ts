@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../util/errors.js';
-import { DockerSpecSchema, type SandboxSpec } from './spec.js';
+import { DockerSpecSchema, type JudgeSpec } from './spec.js';
 
 /** Where code runs, for every command that executes code (the --sandbox, --parallel, ... options). */
 export const SandboxOptionsSchema = z.object({
@@ -16,7 +16,7 @@ export type SandboxOptions = z.output<typeof SandboxOptionsSchema>;
  * The spec (src/sandbox/spec.ts) the sandbox options name. `source` names where the queue URL came
  * from in errors (--queue, or a config key); `preload`: modules the warm judges import once.
  */
-export function sandboxSpec(o: SandboxOptions, extra: { preload?: string; source?: string } = {}): Exclude<SandboxSpec, { kind: 'repo' }> {
+export function sandboxSpec(o: SandboxOptions, extra: { preload?: string; source?: string } = {}): JudgeSpec {
   const source = extra.source ?? '--queue';
   if (o.sandbox === 'queue' || o.queue !== undefined) {
     if (o.sandbox !== 'queue') throw new UserError('BAD_OPTION', `${source} is only used with --sandbox queue`);

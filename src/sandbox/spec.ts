@@ -47,6 +47,8 @@ export const RepoSpecSchema = z.object({
 export const SandboxSpecSchema = z.discriminatedUnion('kind', [DockerSpecSchema, LocalSpecSchema, QueueSpecSchema, RepoSpecSchema]);
 export type SandboxSpec = z.input<typeof SandboxSpecSchema>;
 export type SandboxKind = SandboxSpec['kind'];
+/** The sandboxes that run judge.py (every kind but run-repo's Django containers). */
+export type JudgeSpec = Exclude<SandboxSpec, { kind: 'repo' }>;
 
 /** A kind's options as its class takes them (the defaults filled in, no kind). */
 export type SpecOptions<S extends z.ZodTypeAny> = Omit<z.output<S>, 'kind'>;
